@@ -1,0 +1,32 @@
+// Command-line front end over the core: `node dist/cli.js <command> ...`.
+import { describeError } from './core/errors';
+import { inspectCommand } from './cli/inspectCommand';
+import { listCommand } from './cli/listCommand';
+
+const USAGE = `usage:
+  checkpoint-manager inspect <file> [--json] [--sha256]
+  checkpoint-manager list <root> [--json]`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = { inspect: inspectCommand, list: listCommand };
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    process.stderr.write(`${USAGE}\n`);
+    return name === '--help' || name === '-h' ? 0 : 2;
+  }
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`error: ${describeError(err)}\n`);
+    process.exitCode = 1;
+  },
+);

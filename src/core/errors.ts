@@ -1,0 +1,75 @@
+// Typed errors for everything that can be wrong with a file. Each carries a `code` that callers
+// can switch on and a message a user understands without a stack trace.
+
+export type CheckpointErrorCode =
+  | 'not-checkpoint'
+  | 'lfs-pointer'
+  | 'truncated'
+  | 'missing-record'
+  | 'corrupt'
+  | 'unsupported-protocol'
+  | 'unsupported';
+
+export class CheckpointError extends Error {
+  constructor(
+    readonly code: CheckpointErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
+export class NotCheckpointError extends CheckpointError {
+  constructor(message = 'This file is not a PyTorch checkpoint or a safetensors file.') {
+    super('not-checkpoint', message);
+  }
+}
+
+export class LfsPointerError extends CheckpointError {
+  constructor() {
+    super('lfs-pointer', 'This file is a Git LFS pointer, not the checkpoint itself: run `git lfs pull` to fetch it.');
+  }
+}
+
+export class TruncatedError extends CheckpointError {
+  constructor(what = 'The file') {
+    super('truncated', `${what} ends early: the checkpoint is truncated (an interrupted copy or a save that did not finish).`);
+  }
+}
+
+export class MissingRecordError extends CheckpointError {
+  constructor(record: string) {
+    super('missing-record', `The checkpoint has no record "${record}": the archive is incomplete or corrupt.`);
+  }
+}
+
+export class CorruptError extends CheckpointError {
+  constructor(detail: string) {
+    super('corrupt', `The checkpoint is corrupt: ${detail}`);
+  }
+}
+
+export class UnsupportedProtocolError extends CheckpointError {
+  constructor(detail: string) {
+    super('unsupported-protocol', `Unsupported pickle: ${detail}`);
+  }
+}
+
+export class UnsupportedError extends CheckpointError {
+  constructor(detail: string) {
+    super('unsupported', `Unsupported checkpoint: ${detail}`);
+  }
+}
+
+/** The one line to show a user for any thrown value. */
+export function describeError(err: unknown): string {
+  if (err instanceof CheckpointError) return err.message;
+  if (err && typeof err === 'object' && 'code' in err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ENOENT') return 'No such file.';
+    if (code === 'EACCES' || code === 'EPERM') return 'Permission denied.';
+    if (code === 'EISDIR') return 'This is a folder, not a file.';
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,13 @@
+// The one way the core reads bytes: random access by offset, so that a checkpoint of many
+// gigabytes is never held in memory. Implementations: a Node file handle, an in-memory buffer.
+
+export interface ByteSource {
+  /** Total size in bytes. */
+  readonly size: number;
+  /**
+   * Exactly `length` bytes from `offset`. Throws TruncatedError when the range passes the end.
+   * The returned array may be a view on a shared buffer: copy it to keep it past the next read.
+   */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,2 @@
+// The inspector's UI; filled in by the inspector work.
+export {};
