@@ -27,6 +27,8 @@ export class PyTuple {
 /** dict, OrderedDict, defaultdict, Counter...: `className` says which (`builtins.dict` for a plain dict). */
 export class PyDict {
   readonly map = new Map<PyValue, PyValue>();
+  /** State given by BUILD (an OrderedDict's `__dict__`, e.g. a state dict's `_metadata`). */
+  state: PyValue | undefined = undefined;
   constructor(readonly className = 'builtins.dict') {}
   get(key: PyValue): PyValue | undefined {
     return this.map.get(key);
