@@ -107,6 +107,11 @@ export class PyOpaque<T = unknown> {
  */
 export interface Reconstruction {
   readonly qualifiedName: string;
+  /**
+   * For a global that is a constant rather than a callable (`torch.float32`, `torch.FloatStorage`):
+   * GLOBAL/STACK_GLOBAL push this value itself instead of the reconstruction.
+   */
+  readonly value?: PyValue;
   /** REDUCE (`f(*args)`) and NEWOBJ (`cls.__new__(cls, *args)`). */
   call(args: PyValue[]): PyValue;
   /** BUILD on a value this reconstruction made; default: ignore the state. */
