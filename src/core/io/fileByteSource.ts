@@ -1,0 +1,64 @@
+// A byte source over a file on disk: positioned reads on one file handle, so files of any size
+// (fs.readFile refuses those over 2 GiB) are read piece by piece and never held whole.
+
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { TruncatedError } from '../errors';
+import { checkRange } from './binary';
+import type { ByteSource } from './byteSource';
+
+// One read(2) moves at most about 2 GiB on Linux; larger requests are split.
+const MAX_CHUNK = 1 << 30;
+
+export class FileByteSource implements ByteSource {
+  private handle: FileHandle | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    handle: FileHandle,
+    readonly path: string,
+    readonly size: number,
+  ) {
+    this.handle = handle;
+  }
+
+  static async open(path: string): Promise<FileByteSource> {
+    const handle = await open(path, 'r');
+    try {
+      const stat = await handle.stat();
+      if (stat.isDirectory()) {
+        throw Object.assign(new Error(`${path} is a folder, not a file.`), { code: 'EISDIR' });
+      }
+      return new FileByteSource(handle, path, stat.size);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  /** A fresh array of exactly `length` bytes. */
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const handle = this.handle;
+    if (!handle) throw new Error(`Cannot read ${this.path}: the file has been closed.`);
+    checkRange(offset, length);
+    if (offset + length > this.size) throw new TruncatedError();
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await handle.read(out, done, Math.min(length - done, MAX_CHUNK), offset + done);
+      // Zero bytes before the size fstat gave: the file shrank while open (a copy being replaced).
+      if (bytesRead === 0) throw new TruncatedError();
+      done += bytesRead;
+    }
+    return out;
+  }
+
+  close(): Promise<void> {
+    if (!this.closing) {
+      const handle = this.handle;
+      this.handle = undefined;
+      this.closing = handle ? handle.close() : Promise.resolve();
+    }
+    return this.closing;
+  }
+}
