@@ -1,0 +1,57 @@
+// Inspects one checkpoint file: opens it through a file byte source, reads only the records it
+// needs, and (when asked) hashes each distinct tensor straight from the file.
+import { basename } from 'node:path';
+import { parseStepEpoch } from '../listing/checkpointNames';
+import { FileByteSource } from '../io/fileByteSource';
+import { openCheckpoint } from '../torch/openCheckpoint';
+import { tensorSha256 } from '../torch/tensorBytes';
+import { numel } from '../torch/tensorRef';
+import { distinctTensors, walkTensors } from '../torch/tensorWalk';
+import type { InspectReport } from './report';
+import { readSidecarFor } from './sidecar';
+import { summarize } from './summarize';
+
+export interface InspectOptions {
+  /** Also hash every tensor's elements (reads all tensor bytes). */
+  sha256?: boolean;
+  signal?: AbortSignal;
+  /** Progress of the hashing, in bytes. */
+  onProgress?: (done: number, total: number) => void;
+  /** Read sidecars (meta_<step>.json, trainer_state.json) beside the file; default true. */
+  sidecars?: boolean;
+}
+
+export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectReport> {
+  const source = await FileByteSource.open(path);
+  try {
+    const checkpoint = await openCheckpoint(source);
+    const occurrences = walkTensors(checkpoint.root);
+    let hashes: Map<object, string> | undefined;
+    if (options.sha256) {
+      hashes = new Map();
+      const tensors = distinctTensors(occurrences);
+      const total = tensors.reduce((s, t) => s + numel(t.payload.shape) * t.payload.dtype.itemsize, 0);
+      let done = 0;
+      for (const t of tensors) {
+        hashes.set(t, await tensorSha256(checkpoint, t.payload, options.signal));
+        done += numel(t.payload.shape) * t.payload.dtype.itemsize;
+        options.onProgress?.(done, total);
+      }
+    }
+    const name = basename(path);
+    const { step, epoch } = parseStepEpoch(name);
+    const sidecar = options.sidecars === false ? undefined : await readSidecarFor(path);
+    return summarize({
+      file: path,
+      size: source.size,
+      checkpoint,
+      occurrences,
+      hashes,
+      sidecar,
+      ...(step !== null ? { nameStep: step } : {}),
+      ...(epoch !== undefined ? { nameEpoch: epoch } : {}),
+    });
+  } finally {
+    await source.close();
+  }
+}

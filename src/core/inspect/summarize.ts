@@ -1,0 +1,137 @@
+// Builds the report a person reads from an opened checkpoint: what keys it has, its step and
+// metrics, its config, how big and deep the model is, and the security verdict.
+import { builtinReconstructions } from '../pickle/builtinReconstructions';
+import { PyDict, PyObject } from '../pickle/pyValue';
+import type { PyValue } from '../pickle/pyValue';
+import { securityVerdict } from '../security/verdict';
+import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
+import { numel, tensorNbytes } from '../torch/tensorRef';
+import { torchGlobals } from '../torch/torchReconstructions';
+import type { TensorOccurrence } from '../torch/tensorWalk';
+import { distinctTensors, keyToString } from '../torch/tensorWalk';
+import { findModelKey, inferDepth, modelOccurrences, summarizeLayers } from './modelLayout';
+import { asNumber, pyToJson, shortValue, typeLabel } from './pyJson';
+import type { InspectReport, JsonValue, KeySummary, TensorInfo } from './report';
+import type { Sidecar } from './sidecar';
+
+const STEP_KEYS = ['step', 'global_step', 'iter_num', 'iteration', 'iter', 'num_updates', 'steps'];
+const CONFIG_KEYS = ['config', 'model_args', 'hyper_parameters', 'hparams', 'args', 'model_config', 'cfg', 'opt'];
+const METRIC_NAME = /loss|acc|bpb|metric|score|ppl|perplexity|f1|bleu|auc|error|reward/i;
+
+const knownGlobals: ReadonlySet<string> = new Set([...torchGlobals, ...builtinReconstructions.keys()]);
+
+/** The root's entries with str keys: a dict's items, or an object's attributes. */
+function topEntries(root: PyValue): Array<[string, PyValue]> {
+  const dict = root instanceof PyDict ? root : root instanceof PyObject && root.state instanceof PyDict ? root.state : undefined;
+  return dict ? [...dict.entries()].map(([k, v]) => [keyToString(k), v]) : [];
+}
+
+function keySummaries(entries: Array<[string, PyValue]>, occurrences: readonly TensorOccurrence[]): KeySummary[] {
+  const byKey = new Map<string, TensorOccurrence[]>();
+  for (const o of occurrences) {
+    const k = o.path.split('.')[0];
+    const list = byKey.get(k);
+    if (list) list.push(o);
+    else byKey.set(k, [o]);
+  }
+  return entries.map(([key, value]) => {
+    const occ = byKey.get(key) ?? [];
+    const distinct = distinctTensors(occ).map((t) => t.payload);
+    const summary: KeySummary = {
+      key,
+      type: typeLabel(value),
+      tensors: occ.length,
+      elements: distinct.reduce((s, t) => s + numel(t.shape), 0),
+      bytes: distinct.reduce((s, t) => s + tensorNbytes(t), 0),
+    };
+    const v = shortValue(value);
+    if (v !== undefined) summary.value = v;
+    return summary;
+  });
+}
+
+function findStep(entries: Map<string, PyValue>): number | undefined {
+  for (const k of STEP_KEYS) {
+    const n = asNumber(entries.get(k));
+    if (n !== undefined && Number.isInteger(n)) return n;
+  }
+  return undefined;
+}
+
+function findMetrics(entries: Map<string, PyValue>): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  const add = (name: string, v: PyValue | undefined): void => {
+    const n = typeof v === 'number' ? v : undefined; // floats only: ints here are counters
+    if (n !== undefined && !Object.prototype.hasOwnProperty.call(metrics, name)) Object.defineProperty(metrics, name, { value: n, enumerable: true, writable: true, configurable: true });
+  };
+  for (const [k, v] of entries) if (METRIC_NAME.test(k)) add(k, v);
+  const nested = entries.get('metrics');
+  if (nested instanceof PyDict) for (const [k, v] of nested.entries()) add(keyToString(k), v);
+  return metrics;
+}
+
+function findConfig(entries: Map<string, PyValue>): { [key: string]: JsonValue } | undefined {
+  for (const k of CONFIG_KEYS) {
+    const v = entries.get(k);
+    if (v === undefined) continue;
+    const json = pyToJson(v);
+    if (json && typeof json === 'object' && !Array.isArray(json)) return json;
+  }
+  return undefined;
+}
+
+export interface SummarizeInput {
+  file: string;
+  size: number;
+  checkpoint: LoadedCheckpoint;
+  /** The checkpoint's tensors, from walkTensors(checkpoint.root). */
+  occurrences: readonly TensorOccurrence[];
+  /** Hashes by tensor identity, when asked for. */
+  hashes?: ReadonlyMap<object, string>;
+  sidecar?: Sidecar;
+  /** Step or epoch read from the file name (`model_000500.pt`, `epoch_3.pt`). */
+  nameStep?: number;
+  nameEpoch?: number;
+}
+
+export function summarize(input: SummarizeInput): InspectReport {
+  const { checkpoint, sidecar, occurrences } = input;
+  const distinct = distinctTensors(occurrences);
+  const entries = topEntries(checkpoint.root);
+  const entryMap = new Map(entries);
+  const modelKey = findModelKey(occurrences, entries.map(([k]) => k));
+  const model = modelOccurrences(occurrences, modelKey);
+  const config = findConfig(entryMap) ?? sidecar?.config;
+
+  const tensors: TensorInfo[] = occurrences.map((o) => {
+    const t = o.tensor.payload;
+    const info: TensorInfo = { path: o.path, dtype: t.dtype.name, shape: [...t.shape], nbytes: tensorNbytes(t) };
+    const hash = input.hashes?.get(o.tensor);
+    if (hash) info.sha256 = hash;
+    return info;
+  });
+
+  const report: InspectReport = {
+    file: input.file,
+    size: input.size,
+    format: checkpoint.format,
+    tensors,
+    parameters: distinct.reduce((s, t) => s + numel(t.payload.shape), 0),
+    modelParameters: distinctTensors(model).reduce((s, t) => s + numel(t.payload.shape), 0),
+    tensorBytes: distinct.reduce((s, t) => s + tensorNbytes(t.payload), 0),
+    security: securityVerdict(checkpoint.globals, knownGlobals),
+    keys: keySummaries(entries, occurrences),
+    metrics: { ...sidecar?.metrics, ...findMetrics(entryMap) },
+    layers: summarizeLayers(model),
+    notes: [...checkpoint.notes, ...(sidecar ? [`Read ${sidecar.source}.`] : [])],
+  };
+  const step = findStep(entryMap) ?? sidecar?.step ?? input.nameStep;
+  if (step !== undefined) report.step = step;
+  const epoch = asNumber(entryMap.get('epoch')) ?? input.nameEpoch;
+  if (epoch !== undefined) report.epoch = epoch;
+  if (config) report.config = config;
+  const depth = inferDepth(model, config);
+  if (depth !== undefined) report.depth = depth;
+  if (modelKey !== undefined) report.modelKey = modelKey;
+  return report;
+}

@@ -1,0 +1,41 @@
+// Tells the formats apart by their first bytes and hands the file to the reader that owns it.
+import { LfsPointerError, NotCheckpointError, TruncatedError, UnsupportedError } from '../errors';
+import { loadSafetensors } from '../formats/safetensorsCheckpoint';
+import type { ByteSource } from '../io/byteSource';
+import { looksLikeSafetensors } from '../formats/safetensors';
+import { looksLikeZip, ZipArchive } from '../zip/zipArchive';
+import type { LoadedCheckpoint } from './loadedCheckpoint';
+import { loadTorchLegacy, looksLikeLegacy } from './torchLegacy';
+import { loadTorchZip } from './torchZip';
+
+const LFS_PREFIX = 'version https://git-lfs.github.com/spec/';
+
+function startsWith(head: Uint8Array, text: string): boolean {
+  if (head.length < text.length) return false;
+  for (let i = 0; i < text.length; i++) if (head[i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+export async function openCheckpoint(source: ByteSource): Promise<LoadedCheckpoint> {
+  if (source.size === 0) throw new NotCheckpointError('The file is empty: it is not a checkpoint.');
+  const head = await source.read(0, Math.min(source.size, 512));
+  if (startsWith(head, LFS_PREFIX)) throw new LfsPointerError();
+  if (looksLikeZip(head)) {
+    let archive: ZipArchive;
+    try {
+      archive = await ZipArchive.open(source);
+    } catch (err) {
+      // A zip's start without its end records: the copy or the save was cut short.
+      if (err instanceof NotCheckpointError) throw new TruncatedError('The archive');
+      throw err;
+    }
+    return loadTorchZip(source, archive);
+  }
+  if (looksLikeLegacy(head)) return loadTorchLegacy(source);
+  if (looksLikeSafetensors(head, source.size)) return loadSafetensors(source);
+  if (head.length > 262 && startsWith(head.subarray(257), 'ustar')) {
+    throw new UnsupportedError('this is the tar format of torch before 0.4, which is not supported.');
+  }
+  if (head[0] === 0x80) throw new NotCheckpointError('This is a plain Python pickle, not a file torch.save wrote.');
+  throw new NotCheckpointError();
+}

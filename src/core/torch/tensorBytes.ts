@@ -1,0 +1,95 @@
+// A tensor's elements as `t.contiguous()` holds them, little-endian, streamed from the file in
+// chunks: a contiguous tensor is one range of its storage; a strided one is gathered.
+import { createHash } from 'node:crypto';
+import { CorruptError } from '../errors';
+import { swapUnit } from './dtypes';
+import type { LoadedCheckpoint } from './loadedCheckpoint';
+import type { TensorRef } from './tensorRef';
+import { isContiguous, numel, storageSpan } from './tensorRef';
+
+const CHUNK = 16 * 1024 * 1024;
+/** A strided tensor whose storage span is at most this is gathered from one read. */
+const GATHER_SPAN_LIMIT = 256 * 1024 * 1024;
+
+/** Checks that the tensor's elements lie inside its storage. */
+export function checkTensorBounds(t: TensorRef): void {
+  const { end } = storageSpan(t);
+  if (numel(t.shape) > 0 && end * t.dtype.itemsize > t.storage.nbytes) {
+    throw new CorruptError(`a tensor reaches past the end of its storage "${t.storage.key}".`);
+  }
+}
+
+function byteswapInPlace(bytes: Uint8Array, unit: number): void {
+  if (unit <= 1) return;
+  for (let i = 0; i + unit <= bytes.length; i += unit) {
+    for (let a = i, b = i + unit - 1; a < b; a++, b--) {
+      const x = bytes[a];
+      bytes[a] = bytes[b];
+      bytes[b] = x;
+    }
+  }
+}
+
+function abortIfNeeded(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled.');
+}
+
+/** The tensor's bytes in row-major order, little-endian, in chunks (each chunk is a fresh copy). */
+export async function* tensorChunks(ckpt: LoadedCheckpoint, t: TensorRef, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  checkTensorBounds(t);
+  const item = t.dtype.itemsize;
+  const count = numel(t.shape);
+  if (count === 0) return;
+  const unit = ckpt.littleEndian ? 1 : swapUnit(t.dtype);
+  const base = t.storage.byteOffset ?? 0;
+  if (isContiguous(t)) {
+    const start = base + t.storageOffset * item;
+    const total = count * item;
+    const step = Math.floor(CHUNK / item) * item;
+    for (let done = 0; done < total; done += step) {
+      abortIfNeeded(signal);
+      const chunk = (await ckpt.readStorage(t.storage, start + done, Math.min(step, total - done))).slice();
+      byteswapInPlace(chunk, unit);
+      yield chunk;
+    }
+    return;
+  }
+  const span = storageSpan(t);
+  if ((span.end - span.start) * item > GATHER_SPAN_LIMIT) {
+    throw new CorruptError('this strided tensor spans more than 256 MiB of its storage; hashing it is not supported yet.');
+  }
+  const src = await ckpt.readStorage(t.storage, base + span.start * item, (span.end - span.start) * item);
+  yield* gather(t, src, unit, signal);
+}
+
+function* gather(t: TensorRef, src: Uint8Array, unit: number, signal?: AbortSignal): Generator<Uint8Array> {
+  const item = t.dtype.itemsize;
+  const rank = t.shape.length;
+  const index = new Array<number>(rank).fill(0);
+  const perChunk = Math.max(1, Math.floor(CHUNK / item));
+  let remaining = numel(t.shape);
+  while (remaining > 0) {
+    abortIfNeeded(signal);
+    const n = Math.min(perChunk, remaining);
+    const out = new Uint8Array(n * item);
+    for (let e = 0; e < n; e++) {
+      let off = 0;
+      for (let d = 0; d < rank; d++) off += index[d] * t.stride[d];
+      out.set(src.subarray(off * item, off * item + item), e * item);
+      for (let d = rank - 1; d >= 0; d--) {
+        if (++index[d] < t.shape[d]) break;
+        index[d] = 0;
+      }
+    }
+    byteswapInPlace(out, unit);
+    remaining -= n;
+    yield out;
+  }
+}
+
+/** sha256 (hex) of the tensor's elements in row-major order, little-endian. */
+export async function tensorSha256(ckpt: LoadedCheckpoint, t: TensorRef, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of tensorChunks(ckpt, t, signal)) hash.update(chunk);
+  return hash.digest('hex');
+}

@@ -1,0 +1,65 @@
+// Finds every tensor in a checkpoint's object, depth first in container order, with the path
+// torch users know: keys joined by `.`, list and tuple indices as numbers.
+import { PyDict, PyObject, PyOpaque, PyTuple } from '../pickle/pyValue';
+import type { PyValue } from '../pickle/pyValue';
+import { isTensor } from './torchReconstructions';
+import type { TensorRef } from './tensorRef';
+
+export interface TensorOccurrence {
+  path: string;
+  /** The same object for every occurrence of one tensor (tied weights). */
+  tensor: PyOpaque<TensorRef>;
+}
+
+/** A dict key as it appears in a path: str as is, int in decimal, anything else in a short form. */
+export function keyToString(key: PyValue): string {
+  if (typeof key === 'string') return key;
+  if (typeof key === 'bigint') return key.toString();
+  if (typeof key === 'number') return Number.isInteger(key) ? `${key}.0` : String(key);
+  if (typeof key === 'boolean') return key ? 'True' : 'False';
+  if (key === null) return 'None';
+  if (key instanceof PyTuple) return `(${key.items.map(keyToString).join(', ')})`;
+  return '?';
+}
+
+function children(v: PyValue): Array<[string, PyValue]> | undefined {
+  if (v instanceof PyDict) return [...v.entries()].map(([k, x]) => [keyToString(k), x]);
+  if (Array.isArray(v)) return v.map((x, i) => [String(i), x]);
+  if (v instanceof PyTuple) return v.items.map((x, i) => [String(i), x]);
+  if (v instanceof PyObject) {
+    // An unknown object's attributes (TorchScript modules, Namespaces): its BUILD state.
+    const out: Array<[string, PyValue]> = [];
+    if (v.state instanceof PyDict) out.push(...children(v.state)!);
+    else if (v.state instanceof PyTuple) {
+      for (const part of v.state.items) if (part instanceof PyDict) out.push(...children(part)!);
+    }
+    v.dictItems.forEach(([k, x]) => out.push([keyToString(k), x]));
+    v.listItems.forEach((x, i) => out.push([String(i), x]));
+    return out;
+  }
+  return undefined;
+}
+
+/** Every tensor occurrence under `root`; `prefix` is prepended to paths. Cycles are cut. */
+export function walkTensors(root: PyValue, prefix = ''): TensorOccurrence[] {
+  const out: TensorOccurrence[] = [];
+  const onPath = new Set<object>();
+  const visit = (v: PyValue, path: string): void => {
+    if (isTensor(v)) {
+      out.push({ path, tensor: v });
+      return;
+    }
+    const kids = children(v);
+    if (!kids || onPath.has(v as object)) return;
+    onPath.add(v as object);
+    for (const [k, x] of kids) visit(x, path === '' ? k : `${path}.${k}`);
+    onPath.delete(v as object);
+  };
+  visit(root, prefix);
+  return out;
+}
+
+/** The distinct tensors (by identity) among the occurrences, in first-seen order. */
+export function distinctTensors(occurrences: readonly TensorOccurrence[]): Array<PyOpaque<TensorRef>> {
+  return [...new Set(occurrences.map((o) => o.tensor))];
+}

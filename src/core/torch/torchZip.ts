@@ -1,0 +1,81 @@
+// The zip format torch.save has written since 1.6 (and TorchScript archives, which share it):
+// `<folder>/data.pkl` pickles the object, `<folder>/data/<key>` holds each storage's bytes,
+// `<folder>/byteorder` (torch 2.x) says how they are ordered.
+import { CorruptError, MissingRecordError, NotCheckpointError, TruncatedError } from '../errors';
+import type { ByteSource } from '../io/byteSource';
+import { unpickle } from '../pickle/unpickler';
+import type { ZipArchive, ZipEntry } from '../zip/zipArchive';
+import type { LoadedCheckpoint } from './loadedCheckpoint';
+import { createStorageTable } from './persistentStorage';
+import { resolveTorchGlobal } from './torchReconstructions';
+import type { StorageRef } from './tensorRef';
+
+/** The folder inside the archive that holds `data.pkl` (`archive/`, the file's stem, or ''). */
+export function findRecordPrefix(archive: ZipArchive): string | undefined {
+  let best: string | undefined;
+  for (const e of archive.entries) {
+    if (e.name === 'data.pkl' || e.name.endsWith('/data.pkl')) {
+      const prefix = e.name.slice(0, -'data.pkl'.length);
+      // The top-level one wins: TorchScript archives may hold other pickles deeper down.
+      if (best === undefined || prefix.length < best.length) best = prefix;
+    }
+  }
+  return best;
+}
+
+function isTorchScript(archive: ZipArchive, prefix: string): boolean {
+  return archive.entry(`${prefix}constants.pkl`) !== undefined || archive.entries.some((e) => e.name.startsWith(`${prefix}code/`));
+}
+
+async function readByteOrder(archive: ZipArchive, prefix: string): Promise<'little' | 'big'> {
+  const entry = archive.entry(`${prefix}byteorder`);
+  if (!entry) return 'little';
+  const text = new TextDecoder().decode(await archive.readEntry(entry, 64)).trim();
+  if (text !== 'little' && text !== 'big') throw new CorruptError(`the byteorder record says "${text.slice(0, 20)}".`);
+  return text;
+}
+
+export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Promise<LoadedCheckpoint> {
+  const prefix = findRecordPrefix(archive);
+  if (prefix === undefined) throw new NotCheckpointError('This is a zip archive, but not a PyTorch checkpoint: it has no data.pkl.');
+  const torchScript = isTorchScript(archive, prefix);
+  const byteOrder = await readByteOrder(archive, prefix);
+  const pickleEntry = archive.entry(`${prefix}data.pkl`) as ZipEntry;
+  const table = createStorageTable();
+  const result = unpickle(await archive.readEntry(pickleEntry), {
+    resolveGlobal: resolveTorchGlobal,
+    persistentLoad: (pid) => table.persistentLoad(pid),
+  });
+
+  const records = new Map<string, ZipEntry>();
+  for (const storage of table.storages.values()) {
+    const name = `${prefix}data/${storage.key}`;
+    const entry = archive.entry(name);
+    if (!entry) throw new MissingRecordError(`data/${storage.key}`);
+    if (entry.uncompressedSize < storage.nbytes) {
+      throw new CorruptError(`the record data/${storage.key} holds ${entry.uncompressedSize} bytes, but its storage needs ${storage.nbytes}.`);
+    }
+    records.set(storage.key, entry);
+  }
+
+  const notes: string[] = [];
+  if (torchScript) notes.push('TorchScript archive: its code/ is listed, never run. Loading it with torch.jit.load would run that code.');
+  if (byteOrder === 'big') notes.push('Big-endian archive: tensor bytes are swapped to little-endian when read.');
+  if (prefix !== 'archive/' && prefix !== '') notes.push(`Records live under "${prefix}".`);
+
+  return {
+    format: torchScript ? 'torchscript' : 'torch-zip',
+    root: result.value,
+    globals: result.globals,
+    littleEndian: byteOrder === 'little',
+    notes,
+    async readStorage(storage: StorageRef, offset: number, length: number): Promise<Uint8Array> {
+      const entry = records.get(storage.key);
+      if (!entry) throw new MissingRecordError(`data/${storage.key}`);
+      if (offset + length > entry.uncompressedSize) throw new TruncatedError(`The record data/${storage.key}`);
+      if (entry.method === 0) return archive.readStored(entry, offset, length);
+      // A deflated record (rare: zips rewritten by other tools) must be inflated whole.
+      return (await archive.readEntry(entry)).subarray(offset, offset + length);
+    },
+  };
+}
