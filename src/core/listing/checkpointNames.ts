@@ -1,0 +1,64 @@
+// Which file and folder names are checkpoints, and what their names say (step, epoch, role).
+// Names only: nothing here touches the disk.
+
+import type { FileRole } from './listingTypes';
+
+const CHECKPOINT_EXTENSIONS = ['.pt', '.pth', '.ckpt', '.safetensors'];
+
+// `.bin` is also nanoGPT's token data (`train.bin`, `val.bin`) and many other things, so only
+// names that say "weights" count.
+const BIN_WEIGHT_HINT = /(model|ckpt|checkpoint|weights|adapter|optim|state_dict)/i;
+
+const NANOCHAT_MODEL = /^model_(\d+)\.pt$/;
+const NANOCHAT_META = /^meta_(\d+)\.json$/;
+const NANOCHAT_OPTIM = /^optim_(\d+)_rank(\d+)\.pt$/;
+const HF_CHECKPOINT_DIR = /^checkpoint-(\d+)$/;
+
+export type NanochatPart =
+  | { part: 'model'; step: number }
+  | { part: 'meta'; step: number }
+  | { part: 'optim'; step: number; rank: number };
+
+/** `model_000100.pt`, `meta_000100.json`, `optim_000100_rank3.pt`; undefined for anything else. */
+export function parseNanochatName(name: string): NanochatPart | undefined {
+  let m = NANOCHAT_MODEL.exec(name);
+  if (m) return { part: 'model', step: Number(m[1]) };
+  m = NANOCHAT_META.exec(name);
+  if (m) return { part: 'meta', step: Number(m[1]) };
+  m = NANOCHAT_OPTIM.exec(name);
+  if (m) return { part: 'optim', step: Number(m[1]), rank: Number(m[2]) };
+  return undefined;
+}
+
+/** The N of a Hugging Face Trainer folder `checkpoint-N`. */
+export function parseHfCheckpointDir(name: string): number | undefined {
+  const m = HF_CHECKPOINT_DIR.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** A single file that holds a checkpoint or weights: .pt .pth .ckpt .safetensors, weight-named .bin. */
+export function isCheckpointFileName(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (CHECKPOINT_EXTENSIONS.some((ext) => lower.endsWith(ext))) return true;
+  return lower.endsWith('.bin') && BIN_WEIGHT_HINT.test(lower);
+}
+
+/** Step and epoch as a name tells them: `epoch=1-step=20.ckpt`, `ckpt_1000.pt`, `epoch_2.pt`. */
+export function parseStepEpoch(name: string): { step: number | null; epoch?: number } {
+  const stem = name.replace(/\.[^.]+$/, '');
+  const step = /(?:^|[^a-z])(?:global_step|step|iter|it|ckpt|checkpoint|model)[=_-]?(\d+)(?!.*\d)/i.exec(stem);
+  const epoch = /(?:^|[^a-z])epoch[=_-]?(\d+)/i.exec(stem);
+  const out: { step: number | null; epoch?: number } = { step: step ? Number(step[1]) : null };
+  if (epoch) out.epoch = Number(epoch[1]);
+  return out;
+}
+
+/** The role of a file inside a Hugging Face `checkpoint-N/` folder. */
+export function hfFileRole(name: string): FileRole {
+  const lower = name.toLowerCase();
+  if (/^optimizer\.(pt|bin|safetensors)$/.test(lower)) return 'optimizer';
+  if (/^(scheduler|rng_state.*|training_args|scaler)\.(pt|pth|bin)$/.test(lower)) return 'other';
+  if (lower.endsWith('.json') || lower.endsWith('.txt') || lower.endsWith('.model')) return 'meta';
+  if (isCheckpointFileName(lower)) return 'model';
+  return 'other';
+}

@@ -1,0 +1,185 @@
+// The logical checkpoints of one folder: nanochat's model/meta/optim files of a step grouped as
+// one, each Hugging Face `checkpoint-N/` folder as one, and every other checkpoint file as one.
+
+import { basename } from 'node:path';
+import { hfFileRole, isCheckpointFileName, parseHfCheckpointDir, parseNanochatName, parseStepEpoch } from './checkpointNames';
+import { FS_CONCURRENCY, mapLimit, readDirEntries } from './dirEntries';
+import type { DirEntry } from './dirEntries';
+import type { CheckpointEntry, CheckpointFile, FileRole, SidecarCache, SidecarInfo } from './listingTypes';
+import { nanochatMetaInfo, readSidecar, trainerStateInfo } from './sidecars';
+
+export interface FolderCheckpoints {
+  checkpoints: CheckpointEntry[];
+  /** The best checkpoint a Trainer recorded, from the newest `trainer_state.json`. */
+  trainerBest?: string;
+}
+
+function toFile(e: DirEntry, role: FileRole, rank?: number): CheckpointFile {
+  const f: CheckpointFile = { path: e.path, name: e.name, role, bytes: e.bytes, mtimeMs: e.mtimeMs };
+  if (rank !== undefined) f.rank = rank;
+  return f;
+}
+
+function entryFrom(
+  base: Omit<CheckpointEntry, 'bytes' | 'modelBytes' | 'optimizerBytes' | 'mtimeMs' | 'best' | 'metrics'>,
+  metrics: Record<string, number> = {},
+): CheckpointEntry {
+  let bytes = 0;
+  let modelBytes = 0;
+  let optimizerBytes = 0;
+  let mtimeMs = 0;
+  for (const f of base.files) {
+    bytes += f.bytes;
+    if (f.role === 'model') modelBytes += f.bytes;
+    if (f.role === 'optimizer') optimizerBytes += f.bytes;
+    mtimeMs = Math.max(mtimeMs, f.mtimeMs);
+  }
+  const entry: CheckpointEntry = { ...base, bytes, modelBytes, optimizerBytes, mtimeMs, metrics, best: false };
+  const empty = base.files.find((f) => f.bytes === 0 && f.role !== 'meta');
+  if (!base.incomplete && empty) entry.incomplete = `${empty.name} is empty (still being written, or an interrupted save)`;
+  if (!entry.incomplete) delete entry.incomplete;
+  return entry;
+}
+
+/** Orders checkpoints by step (nulls last), then epoch, then name. */
+export function compareCheckpoints(a: CheckpointEntry, b: CheckpointEntry): number {
+  if (a.step !== b.step) {
+    if (a.step === null) return 1;
+    if (b.step === null) return -1;
+    return a.step - b.step;
+  }
+  const ea = a.epoch ?? -1;
+  const eb = b.epoch ?? -1;
+  if (ea !== eb) return ea - eb;
+  return a.name.localeCompare(b.name, 'en', { numeric: true });
+}
+
+async function nanochatSteps(files: DirEntry[], cache: SidecarCache | undefined, warnings: string[]): Promise<CheckpointEntry[]> {
+  const byStep = new Map<number, { model?: DirEntry; meta?: DirEntry; optims: { e: DirEntry; rank: number }[] }>();
+  for (const e of files) {
+    const part = parseNanochatName(e.name);
+    if (!part) continue;
+    let g = byStep.get(part.step);
+    if (!g) byStep.set(part.step, (g = { optims: [] }));
+    if (part.part === 'model') g.model = e;
+    else if (part.part === 'meta') g.meta = e;
+    else g.optims.push({ e, rank: part.rank });
+  }
+  return mapLimit([...byStep.entries()], FS_CONCURRENCY, async ([step, g]) => {
+    const files: CheckpointFile[] = [];
+    if (g.model) files.push(toFile(g.model, 'model'));
+    if (g.meta) files.push(toFile(g.meta, 'meta'));
+    for (const o of g.optims.sort((a, b) => a.rank - b.rank)) files.push(toFile(o.e, 'optimizer', o.rank));
+    let info: SidecarInfo = { metrics: {} };
+    if (g.meta) {
+      info = await readSidecar(g.meta.path, g.meta.bytes, g.meta.mtimeMs, nanochatMetaInfo, cache);
+      if (info.problem) warnings.push(`${g.meta.path}: ${info.problem}; its metrics are skipped`);
+    }
+    const base = {
+      name: `step ${String(step).padStart(6, '0')}`,
+      layout: 'nanochat' as const,
+      step,
+      mainFile: g.model?.path ?? null,
+      path: g.model?.path ?? files[0]?.path ?? '',
+      files,
+      ...(g.model ? {} : { incomplete: `no model_${String(step).padStart(6, '0')}.pt` }),
+    };
+    return entryFrom(base, info.metrics);
+  });
+}
+
+async function hfCheckpoint(
+  dir: DirEntry,
+  step: number,
+  cache: SidecarCache | undefined,
+  warnings: string[],
+): Promise<{ entry: CheckpointEntry; info: SidecarInfo }> {
+  const read = await readDirEntries(dir.path);
+  if (read.problem) warnings.push(read.problem);
+  // Subfolders (DeepSpeed's global_stepN, adapters) are not summed: listing stays one level deep.
+  const files = read.entries.filter((e) => !e.isDir).map((e) => toFile(e, hfFileRole(e.name)));
+  files.sort((a, b) => a.name.localeCompare(b.name));
+  const state = read.entries.find((e) => e.name === 'trainer_state.json' && !e.isDir);
+  let info: SidecarInfo = { metrics: {} };
+  if (state) {
+    info = await readSidecar(state.path, state.bytes, state.mtimeMs, trainerStateInfo, cache);
+    if (info.problem) warnings.push(`${state.path}: ${info.problem}; its metrics are skipped`);
+  }
+  const models = files.filter((f) => f.role === 'model');
+  const main =
+    models.find((f) => f.name === 'model.safetensors') ??
+    models.find((f) => f.name === 'pytorch_model.bin') ??
+    models[0];
+  const entry = entryFrom(
+    {
+      name: dir.name,
+      layout: 'huggingface',
+      step,
+      mainFile: main?.path ?? null,
+      path: dir.path,
+      files,
+      ...(main ? {} : { incomplete: 'no model weights in the folder' }),
+    },
+    info.metrics,
+  );
+  return { entry, info };
+}
+
+function singleFileRole(name: string): FileRole {
+  const lower = name.toLowerCase();
+  if (/^optimizer\./.test(lower)) return 'optimizer';
+  // Weight-only formats and names: the whole file is model bytes.
+  if (lower.endsWith('.safetensors') || /^(pytorch_model|model|adapter_model)([-.]|$)/.test(lower) && lower.endsWith('.bin')) {
+    return 'model';
+  }
+  return 'full';
+}
+
+function singleFile(e: DirEntry): CheckpointEntry {
+  const { step, epoch } = parseStepEpoch(e.name);
+  return entryFrom({
+    name: e.name,
+    layout: 'file',
+    step,
+    ...(epoch !== undefined ? { epoch } : {}),
+    mainFile: e.path,
+    path: e.path,
+    files: [toFile(e, singleFileRole(e.name))],
+  });
+}
+
+/** True when a folder's entries alone show it holds checkpoints (before reading any subfolder). */
+export function holdsCheckpoints(entries: readonly DirEntry[]): boolean {
+  return entries.some((e) =>
+    e.isDir ? parseHfCheckpointDir(e.name) !== undefined : isCheckpointFileName(e.name) || parseNanochatName(e.name) !== undefined,
+  );
+}
+
+/** The checkpoints among one folder's entries, sorted; warnings collect what was skipped. */
+export async function folderCheckpoints(
+  entries: readonly DirEntry[],
+  cache: SidecarCache | undefined,
+  warnings: string[],
+): Promise<FolderCheckpoints> {
+  const nanochatFiles: DirEntry[] = [];
+  const singles: CheckpointEntry[] = [];
+  const hfDirs: { e: DirEntry; step: number }[] = [];
+  for (const e of entries) {
+    if (e.isDir) {
+      const step = parseHfCheckpointDir(e.name);
+      if (step !== undefined) hfDirs.push({ e, step });
+    } else if (parseNanochatName(e.name)) {
+      nanochatFiles.push(e);
+    } else if (isCheckpointFileName(e.name)) {
+      singles.push(singleFile(e));
+    }
+  }
+  const nanochat = await nanochatSteps(nanochatFiles, cache, warnings);
+  const hf = await mapLimit(hfDirs, 8, (d) => hfCheckpoint(d.e, d.step, cache, warnings));
+  const checkpoints = [...nanochat, ...hf.map((h) => h.entry), ...singles].sort(compareCheckpoints);
+  const out: FolderCheckpoints = { checkpoints };
+  // The newest checkpoint's trainer state knows the best of all before it.
+  const newest = hf.filter((h) => h.info.bestCheckpoint).sort((a, b) => b.entry.step! - a.entry.step!)[0];
+  if (newest?.info.bestCheckpoint) out.trainerBest = basename(newest.info.bestCheckpoint);
+  return out;
+}

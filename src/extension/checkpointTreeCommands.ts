@@ -1,0 +1,78 @@
+// The tree's commands: refresh, add a folder, inspect, reveal in the OS, copy the path, and the
+// internal snapshot used by the integration tests.
+
+import * as vscode from 'vscode';
+import type { ViewNode } from '../core/listing/listingTree';
+import type { CheckpointTreeProvider } from './checkpointTreeProvider';
+import { addExtraFolder } from './treeRoots';
+
+export const INSPECTOR_VIEW_TYPE = 'checkpointManager.inspector';
+
+/**
+ * Internal, not in package.json: returns the tree as plain data (`NodeSnapshot[]`) once any
+ * relist in flight has finished. It never triggers a relist, so tests can tell that file
+ * watching (not the call) brought a new checkpoint in.
+ */
+export const SNAPSHOT_COMMAND = 'checkpointManager._testing.treeSnapshot';
+
+/** The path a command acts on: a tree node, a URI (explorer menus), or nothing (palette). */
+function targetPath(arg: unknown, open: boolean): string | undefined {
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (arg && typeof arg === 'object' && 'contextValue' in arg) {
+    const node = arg as ViewNode;
+    return open ? node.openPath : node.path;
+  }
+  return undefined;
+}
+
+async function pickCheckpoint(provider: CheckpointTreeProvider): Promise<string | undefined> {
+  await provider.settled();
+  const items = provider
+    .checkpointNodes()
+    .filter((n) => n.openPath)
+    .map((n) => ({ label: n.label, description: n.description, detail: n.openPath, path: n.openPath! }));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('No checkpoints found to inspect.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Checkpoint to inspect', matchOnDetail: true });
+  return picked?.path;
+}
+
+export async function openCheckpoint(path: string): Promise<void> {
+  const uri = vscode.Uri.file(path);
+  // Sidecars are JSON: the text editor shows them; the inspector is for weights.
+  if (path.toLowerCase().endsWith('.json')) await vscode.commands.executeCommand('vscode.open', uri);
+  else await vscode.commands.executeCommand('vscode.openWith', uri, INSPECTOR_VIEW_TYPE);
+}
+
+export function registerTreeCommands(provider: CheckpointTreeProvider): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('checkpointManager.refresh', () => provider.refresh()),
+    vscode.commands.registerCommand('checkpointManager.addFolder', async () => {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: false,
+        canSelectMany: false,
+        openLabel: 'Add Checkpoint Folder',
+      });
+      const folder = picked?.[0];
+      // The configuration listener relists and rewatches.
+      if (folder) await addExtraFolder(folder.fsPath);
+    }),
+    vscode.commands.registerCommand('checkpointManager.inspect', async (arg?: unknown) => {
+      const path = targetPath(arg, true) ?? (arg === undefined ? await pickCheckpoint(provider) : undefined);
+      if (path) await openCheckpoint(path);
+      else if (arg !== undefined) void vscode.window.showWarningMessage('This checkpoint has no model file to inspect yet.');
+    }),
+    vscode.commands.registerCommand('checkpointManager.revealInOS', async (arg?: unknown) => {
+      const path = targetPath(arg, false);
+      if (path) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path));
+    }),
+    vscode.commands.registerCommand('checkpointManager.copyPath', async (arg?: unknown) => {
+      const path = targetPath(arg, false);
+      if (path) await vscode.env.clipboard.writeText(path);
+    }),
+    vscode.commands.registerCommand(SNAPSHOT_COMMAND, () => provider.snapshot()),
+  ];
+}

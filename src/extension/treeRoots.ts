@@ -1,0 +1,56 @@
+// Which folders the Checkpoints tree lists: the nanochat home, every workspace folder, and the
+// folders added in settings. Read from the current configuration each time it changes.
+
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import { resolveNanochatHome } from '../core/listing/nanochatHome';
+import { DEFAULT_SCAN_DEPTH } from '../core/listing/listRoot';
+
+export interface RootSpec {
+  path: string;
+  label: string;
+  source: 'nanochat' | 'workspace' | 'extra';
+}
+
+export interface TreeSettings {
+  roots: RootSpec[];
+  scanDepth: number;
+  refreshDelayMs: number;
+}
+
+const SECTION = 'checkpointManager';
+
+export function readTreeSettings(): TreeSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const roots: RootSpec[] = [];
+  const seen = new Set<string>();
+  const add = (spec: RootSpec): void => {
+    if (seen.has(spec.path)) return;
+    seen.add(spec.path);
+    roots.push(spec);
+  };
+  add({ path: resolveNanochatHome(config.get<string>('nanochatBaseDir')), label: 'nanochat home', source: 'nanochat' });
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    // Remote-SSH and WSL folders are `file` URIs on the workspace side, where this runs.
+    if (folder.uri.scheme === 'file') add({ path: folder.uri.fsPath, label: folder.name, source: 'workspace' });
+  }
+  for (const extra of config.get<string[]>('extraFolders') ?? []) {
+    if (typeof extra === 'string' && extra.trim()) {
+      const path = resolveNanochatHome(extra.trim());
+      add({ path, label: basename(path) || path, source: 'extra' });
+    }
+  }
+  return {
+    roots,
+    scanDepth: config.get<number>('scanDepth') ?? DEFAULT_SCAN_DEPTH,
+    refreshDelayMs: config.get<number>('refreshDelayMs') ?? 500,
+  };
+}
+
+/** Appends a folder to `checkpointManager.extraFolders` in the user settings. */
+export async function addExtraFolder(path: string): Promise<void> {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const current = config.get<string[]>('extraFolders') ?? [];
+  if (current.includes(path)) return;
+  await config.update('extraFolders', [...current, path], vscode.ConfigurationTarget.Global);
+}
