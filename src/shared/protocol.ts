@@ -1,0 +1,29 @@
+// The messages between the inspector's host (extension) and its webview: one discriminated
+// union per direction, switched on `type`. Types only, so both bundles can import it.
+import type { InspectReport, SecurityReport } from '../core/inspect/report';
+
+/** What the error page shows when a file cannot be described. */
+export interface InspectorErrorInfo {
+  file: string;
+  /** File size in bytes, when the file could be stat'ed. */
+  size?: number;
+  /** The CheckpointError code (`lfs-pointer`, `truncated`...) or a file-system code. */
+  code?: string;
+  /** The user sentence from `describeError`. */
+  message: string;
+  /** The verdict on the globals, when the reader got that far before giving up. */
+  security?: SecurityReport;
+}
+
+export type HostMessage =
+  | { type: 'loading'; file: string }
+  | { type: 'report'; report: InspectReport; hashed: boolean }
+  | { type: 'error'; error: InspectorErrorInfo }
+  /** Whether a sha256 pass is running (the button is disabled meanwhile). */
+  | { type: 'hashing'; running: boolean };
+
+export type WebviewMessage =
+  /** Sent once the script has loaded; the host answers with the current state. */
+  | { type: 'ready' }
+  /** Re-inspect with sha256 of every tensor. */
+  | { type: 'computeHashes' };

@@ -1,0 +1,36 @@
+// The page for a file that cannot be described: the sentence, the size, and the verdict if known.
+import type { InspectorErrorInfo } from '../shared/protocol';
+import { el } from './dom';
+import { baseName, formatBytes, formatInteger } from './format';
+import { renderSecurity } from './renderSecurity';
+
+const ERROR_TITLES: Record<string, string> = {
+  'lfs-pointer': 'Git LFS pointer',
+  truncated: 'Truncated checkpoint',
+  'not-checkpoint': 'Not a checkpoint',
+  'missing-record': 'Incomplete archive',
+  corrupt: 'Corrupt checkpoint',
+  'unsupported-protocol': 'Unsupported pickle',
+  unsupported: 'Unsupported checkpoint',
+  ENOENT: 'File not found',
+};
+
+export function errorTitle(code: string | undefined): string {
+  return (code !== undefined && Object.prototype.hasOwnProperty.call(ERROR_TITLES, code) ? ERROR_TITLES[code] : undefined) ?? 'Cannot inspect this file';
+}
+
+export function renderError(error: InspectorErrorInfo): HTMLElement {
+  const facts: HTMLElement[] = [];
+  if (error.size !== undefined) {
+    facts.push(el('div', { className: 'fact', title: `${formatInteger(error.size)} bytes` }, [el('dt', {}, ['Size']), el('dd', {}, [formatBytes(error.size)])]));
+  }
+  if (error.code) facts.push(el('div', { className: 'fact' }, [el('dt', {}, ['Code']), el('dd', {}, [error.code])]));
+  return el('main', { className: 'error-page' }, [
+    el('header', { className: 'header' }, [
+      el('div', { className: 'title-row' }, [el('h1', { title: error.file }, [baseName(error.file)]), el('span', { className: 'badge badge-error' }, [errorTitle(error.code)])]),
+      facts.length > 0 ? el('dl', { className: 'facts' }, facts) : null,
+    ]),
+    el('p', { className: 'error-message', attrs: { role: 'alert' } }, [error.message]),
+    error.security ? renderSecurity(error.security) : null,
+  ]);
+}

@@ -1,0 +1,59 @@
+// The page header: what the file is at a glance.
+import type { CheckpointFormat, InspectReport } from '../core/inspect/report';
+import { el } from './dom';
+import { baseName, formatBytes, formatCount, formatInteger } from './format';
+
+const FORMAT_LABELS: Record<CheckpointFormat, string> = {
+  'torch-zip': 'PyTorch zip',
+  'torch-legacy': 'PyTorch legacy',
+  torchscript: 'TorchScript',
+  safetensors: 'safetensors',
+};
+
+export function formatLabel(format: CheckpointFormat): string {
+  return FORMAT_LABELS[format] ?? String(format);
+}
+
+/** A label and value pair for the header's fact list. */
+export interface Fact {
+  label: string;
+  value: string;
+  /** The exact number behind a rounded value. */
+  exact?: string;
+}
+
+/** The header facts in display order; absent fields are left out rather than shown empty. */
+export function headerFacts(report: InspectReport): Fact[] {
+  const facts: Fact[] = [{ label: 'Size', value: formatBytes(report.size), exact: `${formatInteger(report.size)} bytes` }];
+  if (report.step !== undefined) facts.push({ label: 'Step', value: formatInteger(report.step) });
+  if (report.epoch !== undefined) facts.push({ label: 'Epoch', value: formatInteger(report.epoch) });
+  facts.push({ label: 'Parameters', value: formatCount(report.parameters), exact: formatInteger(report.parameters) });
+  if (report.modelParameters !== report.parameters) {
+    facts.push({
+      label: 'Model',
+      value: `${formatCount(report.modelParameters)} of ${formatCount(report.parameters)} total`,
+      exact: `${formatInteger(report.modelParameters)} model parameters; the rest is optimizer or other state`,
+    });
+  }
+  facts.push({ label: 'Tensors', value: formatInteger(report.tensors.length), exact: `${formatBytes(report.tensorBytes)} of tensor data` });
+  if (report.depth !== undefined) facts.push({ label: 'Depth', value: `${report.depth} layers` });
+  if (report.modelKey) facts.push({ label: 'Weights under', value: report.modelKey });
+  return facts;
+}
+
+export function renderHeader(report: InspectReport): HTMLElement {
+  const facts = el(
+    'dl',
+    { className: 'facts' },
+    headerFacts(report).map((f) => el('div', { className: 'fact', title: f.exact }, [el('dt', {}, [f.label]), el('dd', {}, [f.value])])),
+  );
+  const notes = report.notes.length > 0 ? el('ul', { className: 'notes' }, report.notes.map((n) => el('li', {}, [n]))) : null;
+  return el('header', { className: 'header' }, [
+    el('div', { className: 'title-row' }, [
+      el('h1', { title: report.file }, [baseName(report.file)]),
+      el('span', { className: 'badge' }, [formatLabel(report.format)]),
+    ]),
+    facts,
+    notes,
+  ]);
+}
