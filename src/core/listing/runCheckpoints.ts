@@ -41,16 +41,16 @@ function entryFrom(
   return entry;
 }
 
-/** Orders checkpoints by step (nulls last), then epoch, then name. */
+/** Orders checkpoints by step (nulls last), then epoch (none last), then name. */
 export function compareCheckpoints(a: CheckpointEntry, b: CheckpointEntry): number {
   if (a.step !== b.step) {
     if (a.step === null) return 1;
     if (b.step === null) return -1;
     return a.step - b.step;
   }
-  const ea = a.epoch ?? -1;
-  const eb = b.epoch ?? -1;
-  if (ea !== eb) return ea - eb;
+  const ea = a.epoch ?? Infinity;
+  const eb = b.epoch ?? Infinity;
+  if (ea !== eb) return ea < eb ? -1 : 1;
   return a.name.localeCompare(b.name, 'en', { numeric: true });
 }
 
