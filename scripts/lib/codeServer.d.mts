@@ -1,0 +1,31 @@
+// Types for codeServer.mjs, so the TypeScript e2e tests can use it.
+export interface CodeServerOptions {
+  label?: string;
+  folder?: string;
+  port?: number;
+  env?: Record<string, string>;
+  args?: string[];
+  keepScratch?: boolean;
+}
+
+export interface CodeServer {
+  readonly scratchDir: string;
+  readonly userDataDir: string;
+  readonly extensionsDir: string;
+  readonly configFile: string;
+  readonly serverLog: string;
+  readonly pid: number;
+  readonly port: number;
+  readonly url: string;
+  readonly exitCode: number | string | null;
+  start(): Promise<CodeServer>;
+  folderUrl(folder?: string, payload?: [string, string][]): string;
+  remoteUri(absPath: string): string;
+  logs(lines?: number): string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number>;
+export function installVsix(vsixPath: string, server: CodeServer): string;
+export function prepareCodeServer(options?: CodeServerOptions): CodeServer;
+export function startCodeServer(options?: CodeServerOptions): Promise<CodeServer>;

@@ -1,0 +1,42 @@
+// The mocha runner that VS Code loads inside the extension host (`--extensionTestsPath`). It runs
+// every compiled `out/test/integration/**/*.test.js`, so a new test file needs no registration.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+
+/** Compiled test files below `dir`, sorted so runs are repeatable. */
+export function findTestFiles(dir: string): string[] {
+  const entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  return entries
+    .filter((name) => name.endsWith('.test.js'))
+    .map((name) => join(dir, name))
+    .sort();
+}
+
+/** Called by VS Code; resolves when every test passed, rejects (exit code 1) otherwise. */
+export function run(): Promise<void> {
+  const mocha = new Mocha({
+    ui: 'bdd',
+    reporter: 'spec',
+    // The output travels through the browser's console to a log: no escape codes.
+    color: false,
+    timeout: Number(process.env.CHECKPOINT_MANAGER_MOCHA_TIMEOUT_MS ?? 20_000),
+  });
+  const grep = process.env.CHECKPOINT_MANAGER_GREP;
+  if (grep) mocha.grep(grep);
+  const files = findTestFiles(__dirname);
+  for (const file of files) mocha.addFile(file);
+  // scripts/vscode-launcher.mjs starts echoing the window's log at this line.
+  console.log(`[integration] mocha start: ${files.length} test file(s)`);
+
+  return new Promise((resolve, reject) => {
+    try {
+      mocha.run((failures) => {
+        if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+        else resolve();
+      });
+    } catch (err) {
+      reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  });
+}

@@ -1,0 +1,39 @@
+// Where the harness put this run's fresh copies of the fixtures (scripts/run-integration.mjs).
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'checkpoint-manager.checkpoint-manager';
+
+/** The nanochat home the extension host was started with. */
+export function nanochatBaseDir(): string {
+  const dir = process.env.NANOCHAT_BASE_DIR;
+  if (!dir) throw new Error('NANOCHAT_BASE_DIR is not set: run the tests through scripts/run-integration.mjs');
+  return dir;
+}
+
+/** The single workspace folder the window was opened on. */
+export function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder is open: run the tests through scripts/run-integration.mjs');
+  return folder.uri.fsPath;
+}
+
+/** Every file below `dir` whose name ends with `suffix`, sorted. */
+export function filesEndingWith(dir: string, suffix: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith(suffix))
+    .map((name) => join(dir, name))
+    .sort();
+}
+
+/** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
