@@ -272,6 +272,24 @@ test('hostile directory: a ZIP64 entry count of 2^32 fails at once', async () =>
   assert.ok(performance.now() - started < 1000);
 });
 
+test('more entries than any checkpoint has (250,000) are refused before parsing them', async () => {
+  // A ZIP64 archive whose directory region (zeros) is big enough to hold the count it claims.
+  const count = 300_000;
+  const directorySize = count * 46;
+  const bytes = new Uint8Array(directorySize + 56 + 20 + 22);
+  const dv = view(bytes);
+  const eocd64 = directorySize;
+  dv.setUint32(eocd64, 0x06064b50, true);
+  dv.setBigUint64(eocd64 + 24, BigInt(count), true);
+  dv.setBigUint64(eocd64 + 32, BigInt(count), true);
+  dv.setBigUint64(eocd64 + 40, BigInt(directorySize), true);
+  dv.setUint32(eocd64 + 56, 0x07064b50, true);
+  dv.setBigUint64(eocd64 + 56 + 8, BigInt(eocd64), true);
+  dv.setUint32(eocd64 + 56 + 16, 1, true);
+  dv.setUint32(eocd64 + 76, 0x06054b50, true);
+  await assert.rejects(open(bytes), (err: unknown) => err instanceof UnsupportedError && /300000 entries/.test(err.message));
+});
+
 test('hostile directory: a 16-bit count of 0xFFFF in a tiny directory is corruption', async () => {
   const bytes = patched('stored.zip', (b, dv) => {
     const eocd = endRecordOffset(b);

@@ -50,7 +50,7 @@ export function parseCentralDirectory(directory: Uint8Array, count: number, pref
     if (next > directory.length) {
       throw new CorruptError(`entry ${i} of the zip central directory runs past the directory's end.`);
     }
-    const nameBytes = directory.slice(nameStart, extraStart);
+    const nameBytes = directory.subarray(nameStart, extraStart);
     const name = flags & FLAG_UTF8 ? utf8.decode(nameBytes) : decodeCp437(nameBytes);
     const fixed = {
       uncompressedSize: u32(directory, p + 24),

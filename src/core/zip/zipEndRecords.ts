@@ -15,8 +15,12 @@ const EOCD64_SIZE = 56;
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 /** The smallest central directory entry: its fixed part with empty name, extra and comment. */
 export const MIN_CENTRAL_ENTRY_SIZE = 46;
-/** A central directory this large means millions of records: refuse rather than allocate it. */
-const MAX_CENTRAL_DIRECTORY = 256 * 1024 * 1024;
+/**
+ * A checkpoint has one record per storage: thousands, not millions. Past these limits the parsed
+ * directory alone would take hundreds of megabytes, so refuse instead.
+ */
+const MAX_CENTRAL_DIRECTORY = 64 * 1024 * 1024;
+const MAX_ENTRIES = 250_000;
 
 export interface ZipEndRecords {
   entryCount: number;
@@ -81,6 +85,9 @@ export async function readEndRecords(source: ByteSource): Promise<ZipEndRecords>
   // Every entry takes at least 46 bytes: a count the directory cannot hold is a lie, not a loop bound.
   if (entryCount * MIN_CENTRAL_ENTRY_SIZE > directorySize) {
     throw new CorruptError(`the zip end record lists ${entryCount} entries, more than its ${directorySize}-byte central directory can hold.`);
+  }
+  if (entryCount > MAX_ENTRIES) {
+    throw new UnsupportedError(`the zip lists ${entryCount} entries, more than this reader accepts (${MAX_ENTRIES}).`);
   }
   const prefix = directoryEnd - directorySize - directoryOffset;
   return { entryCount, directoryOffset: directoryOffset + prefix, directorySize, prefix, comment, zip64 };
