@@ -1,6 +1,118 @@
-import type * as vscode from 'vscode';
+// The Checkpoint Inspector: a readonly custom editor whose webview shows what a checkpoint holds.
+import * as vscode from 'vscode';
+import { inspectFile } from '../core/inspect/inspectFile';
+import { assertNever } from '../shared/assertNever';
+import type { HostMessage, WebviewMessage } from '../shared/protocol';
+import type { InspectFn, InspectorState } from './inspectorDocument';
+import { InspectorDocument } from './inspectorDocument';
+import { createNonce, inspectorHtml } from './inspectorHtml';
+import type { InspectorTestingState, SentSummary } from './inspectorTestingState';
+import { summarizeSent } from './inspectorTestingState';
+
+export const INSPECTOR_VIEW_TYPE = 'checkpointManager.inspector';
+/** Internal: used by test/integration/inspector.test.ts, not contributed to the palette. */
+export const INSPECTOR_TESTING_COMMAND = 'checkpointManager._testing.inspectorState';
+
+interface PanelRecord {
+  document: InspectorDocument;
+  ready: boolean;
+  sent?: SentSummary;
+}
+
+function stateMessage(document: InspectorDocument, state: InspectorState): HostMessage {
+  switch (state.kind) {
+    case 'loading':
+      return { type: 'loading', file: document.uri.fsPath };
+    case 'report':
+      return { type: 'report', report: state.report, hashed: state.hashed };
+    case 'error':
+      return { type: 'error', error: state.error };
+    default:
+      return assertNever(state);
+  }
+}
+
+export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvider<InspectorDocument> {
+  private readonly panels = new Map<vscode.WebviewPanel, PanelRecord>();
+  private activePanel: vscode.WebviewPanel | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly inspect: InspectFn,
+  ) {}
+
+  openCustomDocument(uri: vscode.Uri): InspectorDocument {
+    return new InspectorDocument(uri, this.inspect);
+  }
+
+  resolveCustomEditor(document: InspectorDocument, panel: vscode.WebviewPanel): void {
+    const webview = panel.webview;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    webview.html = inspectorHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'inspector.css')).toString(),
+      nonce: createNonce(),
+    });
+
+    const record: PanelRecord = { document, ready: false };
+    this.panels.set(panel, record);
+    if (panel.active) this.activePanel = panel;
+
+    const post = (message: HostMessage): void => {
+      if (!record.ready) return;
+      record.sent = summarizeSent(message) ?? record.sent;
+      void webview.postMessage(message);
+    };
+    const subscriptions: vscode.Disposable[] = [
+      webview.onDidReceiveMessage((message: WebviewMessage) => {
+        switch (message.type) {
+          case 'ready':
+            // Also after the webview was reloaded (hidden, then shown): send everything again.
+            record.ready = true;
+            post(stateMessage(document, document.current));
+            if (document.isHashing) post({ type: 'hashing', running: true });
+            break;
+          case 'computeHashes':
+            void document.computeHashes();
+            break;
+          default:
+            assertNever(message);
+        }
+      }),
+      document.onDidChangeState((state) => post(stateMessage(document, state))),
+      document.onDidChangeHashing((running) => post({ type: 'hashing', running })),
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) this.activePanel = e.webviewPanel;
+      }),
+    ];
+    panel.onDidDispose(() => {
+      for (const s of subscriptions) s.dispose();
+      this.panels.delete(panel);
+      if (this.activePanel === panel) this.activePanel = undefined;
+    });
+  }
+
+  /** Internal: the active inspector's last message to its webview (see INSPECTOR_TESTING_COMMAND). */
+  testingState(): InspectorTestingState | undefined {
+    const panel = this.activePanel;
+    const record = panel && this.panels.get(panel);
+    if (!record) return undefined;
+    return { viewType: INSPECTOR_VIEW_TYPE, uri: record.document.uri.toString(), ready: record.ready, sent: record.sent };
+  }
+}
 
 /** Registers the readonly custom editor that inspects checkpoint files. */
-export function registerInspector(_context: vscode.ExtensionContext): void {
-  // Filled in by the inspector work.
+export function registerInspector(context: vscode.ExtensionContext, inspect: InspectFn = inspectFile): void {
+  const provider = new InspectorEditorProvider(context.extensionUri, inspect);
+  context.subscriptions.push(
+    vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, provider, {
+      supportsMultipleEditorsPerDocument: true,
+      // The webview keeps filter and sort with setState instead of staying alive when hidden.
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+    vscode.commands.registerCommand(INSPECTOR_TESTING_COMMAND, () => provider.testingState()),
+  );
 }

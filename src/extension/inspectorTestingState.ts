@@ -1,0 +1,59 @@
+// INTERNAL, for the integration tests only: what the active inspector last sent its webview,
+// reduced to the facts a test asserts on. Returned by the hidden command
+// `checkpointManager._testing.inspectorState`; not part of the extension's public surface.
+import type { Verdict } from '../core/inspect/report';
+import type { HostMessage } from '../shared/protocol';
+
+export type SentSummary =
+  | {
+      kind: 'report';
+      format: string;
+      tensors: number;
+      parameters: number;
+      modelParameters: number;
+      verdict: Verdict;
+      dangerous: string[];
+      step?: number;
+      depth?: number;
+      hashed: boolean;
+      /** Tensors that carry a sha256. */
+      hashes: number;
+    }
+  | { kind: 'error'; code?: string; message: string; size?: number; verdict?: Verdict; dangerous?: string[] };
+
+export interface InspectorTestingState {
+  viewType: string;
+  uri: string;
+  /** The webview said `ready`. */
+  ready: boolean;
+  /** The last report or error posted to the webview; absent until one was. */
+  sent?: SentSummary;
+}
+
+export function summarizeSent(message: HostMessage): SentSummary | undefined {
+  switch (message.type) {
+    case 'report': {
+      const r = message.report;
+      return {
+        kind: 'report',
+        format: r.format,
+        tensors: r.tensors.length,
+        parameters: r.parameters,
+        modelParameters: r.modelParameters,
+        verdict: r.security.verdict,
+        dangerous: r.security.dangerous,
+        step: r.step,
+        depth: r.depth,
+        hashed: message.hashed,
+        hashes: r.tensors.filter((t) => t.sha256 !== undefined).length,
+      };
+    }
+    case 'error': {
+      const e = message.error;
+      return { kind: 'error', code: e.code, message: e.message, size: e.size, verdict: e.security?.verdict, dangerous: e.security?.dangerous };
+    }
+    case 'loading':
+    case 'hashing':
+      return undefined;
+  }
+}
