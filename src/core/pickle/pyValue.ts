@@ -82,6 +82,13 @@ export class PyObject {
   /** Items appended (APPEND/APPENDS) or set (SETITEM/SETITEMS) on the object. */
   readonly listItems: PyValue[] = [];
   readonly dictItems: Array<[PyValue, PyValue]> = [];
+  /** NEWOBJ_EX keyword arguments, when there were any. */
+  kwargs: PyDict | undefined = undefined;
+  /**
+   * The called value when it was not a global (e.g. `getattr(...)(...)`, the result of another
+   * call); `cls` is then the placeholder `<dynamic>.call`.
+   */
+  callee: PyValue | undefined = undefined;
   constructor(
     readonly cls: PyGlobal,
     readonly args: PyValue[],
@@ -109,7 +116,7 @@ export interface Reconstruction {
   readonly qualifiedName: string;
   /**
    * For a global that is a constant rather than a callable (`torch.float32`, `torch.FloatStorage`):
-   * GLOBAL/STACK_GLOBAL push this value itself instead of the reconstruction.
+   * the value it stands for. The pickle keeps the PyGlobal; readers look the constant up.
    */
   readonly value?: PyValue;
   /** REDUCE (`f(*args)`) and NEWOBJ (`cls.__new__(cls, *args)`). */

@@ -5,7 +5,7 @@
 import { CorruptError } from '../errors';
 import { PyOpaque, PyTuple } from '../pickle/pyValue';
 import type { PyValue } from '../pickle/pyValue';
-import { isStorageType } from './torchReconstructions';
+import { storageTypeOf } from './torchReconstructions';
 import type { StorageRef } from './tensorRef';
 
 export interface StorageTable {
@@ -33,10 +33,10 @@ export function createStorageTable(): StorageTable {
     persistentLoad(pid: PyValue): PyValue {
       const items = pid instanceof PyTuple ? pid.items : Array.isArray(pid) ? pid : undefined;
       if (!items || items[0] !== 'storage' || items.length < 5) throw new CorruptError('an unknown kind of persistent id.');
-      const type = items[1];
-      if (!isStorageType(type)) throw new CorruptError('a storage of an unknown type.');
+      const type = storageTypeOf(items[1]);
+      if (!type) throw new CorruptError('a storage of an unknown type.');
       const key = keyString(items[2]);
-      const { dtype, untyped } = type.payload;
+      const { dtype, untyped } = type;
       const numel = count(items[4]);
       let root = storages.get(key);
       if (!root) {

@@ -16,8 +16,20 @@ export interface StorageType {
 
 export const isTensor = (v: unknown): v is PyOpaque<TensorRef> => v instanceof PyOpaque && v.kind === 'tensor';
 export const isStorage = (v: unknown): v is PyOpaque<StorageRef> => v instanceof PyOpaque && v.kind === 'storage';
-export const isStorageType = (v: unknown): v is PyOpaque<StorageType> => v instanceof PyOpaque && v.kind === 'storage-type';
-export const isDType = (v: unknown): v is PyOpaque<DType> => v instanceof PyOpaque && v.kind === 'dtype';
+
+/** The constant a torch global stands for (`torch.float32`, `torch.FloatStorage`), as the pickle holds it. */
+function constantOf(v: unknown, kind: string): PyOpaque | undefined {
+  const value = v instanceof PyGlobal ? resolveTorchGlobal(v.module, v.name)?.value : v;
+  return value instanceof PyOpaque && value.kind === kind ? value : undefined;
+}
+
+export const storageTypeOf = (v: unknown): StorageType | undefined => constantOf(v, 'storage-type')?.payload as StorageType | undefined;
+export const dtypeOf = (v: unknown): DType | undefined => constantOf(v, 'dtype')?.payload as DType | undefined;
+
+/** The reconstruction a global names, when it is one of torch's rebuild functions. */
+function rebuildOf(v: unknown): Reconstruction | undefined {
+  return v instanceof PyGlobal ? resolveTorchGlobal(v.module, v.name) : undefined;
+}
 
 function int(v: PyValue | undefined, what: string): number {
   if (typeof v === 'bigint') {
@@ -82,9 +94,9 @@ const rebuilds: Reconstruction[] = [
   callable('torch._utils._rebuild_tensor', (a) => tensor(storageArg(a[0]), [a[0], a[1], a[2], a[3], false])),
   callable('torch._utils._rebuild_tensor_v2', (a) => tensor(storageArg(a[0]), a)),
   callable('torch._utils._rebuild_tensor_v3', (a) => {
-    const dtype = a[6];
-    if (!isDType(dtype)) throw new CorruptError('_rebuild_tensor_v3 without a dtype.');
-    return tensor(storageArg(a[0]), a, dtype.payload);
+    const dtype = dtypeOf(a[6]);
+    if (!dtype) throw new CorruptError('_rebuild_tensor_v3 without a dtype.');
+    return tensor(storageArg(a[0]), a, dtype);
   }),
   callable('torch._utils._rebuild_parameter', (a) => asParameter(a[0], a[1])),
   callable('torch._utils._rebuild_parameter_with_state', (a) => asParameter(a[0], a[1])),
@@ -92,9 +104,8 @@ const rebuilds: Reconstruction[] = [
     // (func, type, args, state): a tensor subclass; rebuild the plain tensor with func(*args).
     const [func, type, args] = a;
     const items = args instanceof PyTuple ? args.items : [];
-    if (func && typeof func === 'object' && 'call' in func && typeof (func as Reconstruction).call === 'function') {
-      return (func as Reconstruction).call(items);
-    }
+    const rebuild = rebuildOf(func);
+    if (rebuild && rebuild.value === undefined) return rebuild.call(items);
     const cls = type instanceof PyGlobal ? type : new PyGlobal('torch._tensor', '_rebuild_from_type_v2');
     return new PyObject(cls, a, 'reduce');
   }),

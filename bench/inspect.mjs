@@ -1,0 +1,73 @@
+// Inspect cost against checkpoint size: writes torch checkpoints of growing size (needs Debian's
+// python3-torch), times `node dist/cli.js inspect --json` (wall time and peak RSS of the whole
+// process), streams all tensor bytes through the core, and times torch.load on the same file.
+// Files live in bench/.tmp and are deleted after each size. Prints a Markdown table.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tmp = join(root, 'bench', '.tmp');
+const sizes = (process.env.BENCH_SIZES_MIB ?? '64,512,1024,4096').split(',').map(Number);
+const python = '/usr/bin/python3';
+const runs = 5;
+
+function run(cmd, args) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return { ms, stdout: r.stdout, stderr: r.stderr };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const lastJson = (text) => JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop());
+
+const hasTorch = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+if (!hasTorch) {
+  console.error('bench/inspect: needs /usr/bin/python3 with torch (apt-get install python3-torch) to write checkpoints.');
+  process.exit(1);
+}
+mkdirSync(tmp, { recursive: true });
+const rows = [];
+for (const mib of sizes) {
+  const file = join(tmp, `bench_${mib}.pt`);
+  try {
+    run(python, [join(root, 'bench', 'make_checkpoint.py'), String(mib), file]);
+    const size = statSync(file).size;
+    const cli = [];
+    let rss = 0;
+    for (let i = 0; i < runs; i++) {
+      const r = run(process.execPath, ['--require', join(root, 'bench', 'rssHook.cjs'), join(root, 'dist', 'cli.js'), 'inspect', file, '--json']);
+      cli.push(r.ms);
+      rss = Math.max(rss, lastJson(r.stderr).benchMaxRssKiB / 1024);
+    }
+    const stream = lastJson(run(process.execPath, [join(root, 'out', 'bench', 'streamTensors.js'), file]).stdout);
+    const torch = [];
+    let torchRss = 0;
+    for (let i = 0; i < 3; i++) {
+      const t = lastJson(run(python, [join(root, 'bench', 'torch_load.py'), file]).stdout);
+      torch.push(t.ms);
+      torchRss = Math.max(torchRss, t.maxRssMiB);
+    }
+    const row = {
+      sizeGiB: size / 2 ** 30,
+      cliMs: median(cli),
+      cliRssMiB: rss,
+      streamGBps: stream.gbPerSecond,
+      torchLoadMs: median(torch),
+      torchRssMiB: torchRss,
+    };
+    row.speedup = row.torchLoadMs / row.cliMs;
+    rows.push(row);
+    console.error(JSON.stringify(row));
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+console.log('| checkpoint | CLI inspect (wall, median of 5) | CLI peak RSS | tensor bytes streamed | torch.load (median of 3) | torch peak RSS | inspect vs torch.load |');
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.sizeGiB.toFixed(2)} GiB | ${r.cliMs.toFixed(0)} ms | ${r.cliRssMiB.toFixed(0)} MiB | ${r.streamGBps.toFixed(2)} GB/s | ${r.torchLoadMs.toFixed(0)} ms | ${r.torchRssMiB.toFixed(0)} MiB | ${r.speedup.toFixed(0)}× faster |`);
+}
