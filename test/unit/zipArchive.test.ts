@@ -80,6 +80,13 @@ test('deflated zip: inflates and checks the CRC; stored entries beside it read a
   await assert.rejects(zip.readStored(lorem, 0, 1), UnsupportedError);
 });
 
+test('an empty deflated entry stored as zero bytes reads as empty', async () => {
+  const bytes = patched('stored.zip', (b, dv) => dv.setUint16(centralRecords(b)[2] + 10, 8, true));
+  const zip = await open(bytes);
+  assert.equal(entryOf(zip, 'empty').method, 8);
+  assert.deepEqual(await zip.readEntry(entryOf(zip, 'empty')), new Uint8Array(0));
+});
+
 test('force_zip64 local headers: data starts after the ZIP64 extra', async () => {
   const zip = await open(fixture('zip64_local.zip'));
   assert.deepEqual(

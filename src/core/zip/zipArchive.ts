@@ -192,6 +192,8 @@ function checkReadable(entry: ZipEntry): void {
 }
 
 async function inflate(entry: ZipEntry, raw: Uint8Array): Promise<Uint8Array> {
+  // Some writers store an empty deflated file as no bytes at all, which zlib calls a cut stream.
+  if (raw.length === 0 && entry.uncompressedSize === 0) return raw;
   let out: Buffer;
   try {
     // The cap makes zlib stop as soon as the output passes the declared size (a zip bomb).
