@@ -62,3 +62,11 @@ export function hfFileRole(name: string): FileRole {
   if (isCheckpointFileName(lower)) return 'model';
   return 'other';
 }
+
+// One collator for every sort: `localeCompare` with options builds a new one per call.
+const collator = new Intl.Collator('en', { numeric: true });
+
+/** Natural order for names and tags: `d2` before `d10`, `epoch_2` before `epoch_10`. */
+export function compareNames(a: string, b: string): number {
+  return collator.compare(a, b);
+}

@@ -9,7 +9,7 @@ import type { DirEntry } from './dirEntries';
 import type { ListOptions, RootListing, RunKind, RunListing, SidecarCache } from './listingTypes';
 import { NANOCHAT_KIND_DIRS } from './nanochatHome';
 import { folderCheckpoints, holdsCheckpoints } from './runCheckpoints';
-import { parseHfCheckpointDir } from './checkpointNames';
+import { compareNames, parseHfCheckpointDir } from './checkpointNames';
 
 export const DEFAULT_SCAN_DEPTH = 4;
 
@@ -36,7 +36,7 @@ async function buildRun(
   return run;
 }
 
-const byTag = (a: RunListing, b: RunListing): number => a.tag.localeCompare(b.tag, 'en', { numeric: true });
+const byTag = (a: RunListing, b: RunListing): number => compareNames(a.tag, b.tag);
 
 async function listNanochat(entries: readonly DirEntry[], cache: SidecarCache | undefined, warnings: string[]): Promise<RunListing[]> {
   const runs: RunListing[] = [];

@@ -2,7 +2,7 @@
 // one, each Hugging Face `checkpoint-N/` folder as one, and every other checkpoint file as one.
 
 import { basename } from 'node:path';
-import { hfFileRole, isCheckpointFileName, parseHfCheckpointDir, parseNanochatName, parseStepEpoch } from './checkpointNames';
+import { compareNames, hfFileRole, isCheckpointFileName, parseHfCheckpointDir, parseNanochatName, parseStepEpoch } from './checkpointNames';
 import { FS_CONCURRENCY, mapLimit, readDirEntries } from './dirEntries';
 import type { DirEntry } from './dirEntries';
 import type { CheckpointEntry, CheckpointFile, FileRole, SidecarCache, SidecarInfo } from './listingTypes';
@@ -35,9 +35,10 @@ function entryFrom(
     mtimeMs = Math.max(mtimeMs, f.mtimeMs);
   }
   const entry: CheckpointEntry = { ...base, bytes, modelBytes, optimizerBytes, mtimeMs, metrics, best: false };
-  const empty = base.files.find((f) => f.bytes === 0 && f.role !== 'meta');
-  if (!base.incomplete && empty) entry.incomplete = `${empty.name} is empty (still being written, or an interrupted save)`;
-  if (!entry.incomplete) delete entry.incomplete;
+  if (!base.incomplete) {
+    const empty = base.files.find((f) => f.bytes === 0 && f.role !== 'meta');
+    if (empty) entry.incomplete = `${empty.name} is empty (still being written, or an interrupted save)`;
+  }
   return entry;
 }
 
@@ -51,7 +52,7 @@ export function compareCheckpoints(a: CheckpointEntry, b: CheckpointEntry): numb
   const ea = a.epoch ?? Infinity;
   const eb = b.epoch ?? Infinity;
   if (ea !== eb) return ea < eb ? -1 : 1;
-  return a.name.localeCompare(b.name, 'en', { numeric: true });
+  return compareNames(a.name, b.name);
 }
 
 async function nanochatSteps(files: DirEntry[], cache: SidecarCache | undefined, warnings: string[]): Promise<CheckpointEntry[]> {
@@ -98,7 +99,7 @@ async function hfCheckpoint(
   if (read.problem) warnings.push(read.problem);
   // Subfolders (DeepSpeed's global_stepN, adapters) are not summed: listing stays one level deep.
   const files = read.entries.filter((e) => !e.isDir).map((e) => toFile(e, hfFileRole(e.name)));
-  files.sort((a, b) => a.name.localeCompare(b.name));
+  files.sort((a, b) => compareNames(a.name, b.name));
   const state = read.entries.find((e) => e.name === 'trainer_state.json' && !e.isDir);
   let info: SidecarInfo = { metrics: {} };
   if (state) {

@@ -1,0 +1,87 @@
+// Listing benchmark: a generated nanochat home of 50 tags × 100 steps (model, meta sidecar and
+// one optimizer shard per step: 15,000 files, 5,000 JSON sidecars), listed cold (fresh process,
+// no sidecar cache), again without the cache, and warm (cache filled, as the tree refreshes).
+// Usage: node bench/listing.mjs [--tags 50] [--steps 100] [--runs 5]
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as esbuild from 'esbuild';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const TAGS = arg('tags', 50);
+const STEPS = arg('steps', 100);
+const RUNS = arg('runs', 5);
+
+const here = new URL('.', import.meta.url).pathname;
+const tmp = join(here, '.tmp');
+const home = join(tmp, 'nanochat-home');
+const bundle = join(tmp, 'listing.cjs');
+
+await mkdir(tmp, { recursive: true });
+// Bundle the core so the bench needs neither tsc output nor the extension build.
+await esbuild.build({
+  stdin: {
+    contents: "export { listRoot } from './src/core/listing/listRoot'; export { createSidecarCache } from './src/core/listing/sidecars';",
+    resolveDir: join(here, '..'),
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: bundle,
+  logLevel: 'warning',
+});
+const { listRoot, createSidecarCache } = createRequire(import.meta.url)(bundle);
+
+if (!process.argv.includes("--keep")) await rm(home, { recursive: true, force: true });
+const kinds = ['base_checkpoints', 'mid_checkpoints', 'chatsft_checkpoints', 'chatrl_checkpoints'];
+let files = 0;
+for (let t = 0; t < TAGS; t++) {
+  const dir = join(home, kinds[t % kinds.length], `d${t + 1}`);
+  await mkdir(dir, { recursive: true });
+  const writes = [];
+  for (let s = 1; s <= STEPS; s++) {
+    const step = String(s * 100).padStart(6, '0');
+    const meta = { step: s * 100, val_bpb: 1 / s + t / 1000, model_config: { n_layer: t + 1, n_head: 4, n_embd: 256, vocab_size: 65536 }, user_config: { lr: 0.02 }, device_batch_size: 32 };
+    writes.push(writeFile(join(dir, `model_${step}.pt`), Buffer.alloc(1024)));
+    writes.push(writeFile(join(dir, `meta_${step}.json`), JSON.stringify(meta)));
+    writes.push(writeFile(join(dir, `optim_${step}_rank0.pt`), Buffer.alloc(2048)));
+    files += 3;
+  }
+  await Promise.all(writes);
+}
+
+// Wall time, and CPU time (user + system) which a busy shared machine distorts less.
+const time = async (fn) => {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await fn();
+  const c = process.cpuUsage(c0);
+  return { ms: performance.now() - t0, cpu: (c.user + c.system) / 1000, result };
+};
+
+const cold = await time(() => listRoot(home));
+const checkpoints = cold.result.runs.reduce((n, r) => n + r.checkpoints.length, 0);
+if (cold.result.runs.length !== TAGS || checkpoints !== TAGS * STEPS) {
+  throw new Error(`listing is wrong: ${cold.result.runs.length} runs, ${checkpoints} checkpoints`);
+}
+const noCache = [];
+for (let i = 0; i < RUNS; i++) noCache.push(await time(() => listRoot(home)));
+const cache = createSidecarCache();
+await listRoot(home, { cache });
+const warm = [];
+for (let i = 0; i < RUNS; i++) warm.push(await time(() => listRoot(home, { cache })));
+
+const median = (xs, key) => xs.map((x) => x[key]).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (t) => `${t.ms.toFixed(1)} ms wall, ${t.cpu.toFixed(1)} ms CPU`;
+const med = (xs) => fmt({ ms: median(xs, 'ms'), cpu: median(xs, 'cpu') });
+console.log(`load average: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`nanochat home: ${TAGS} tags × ${STEPS} steps = ${checkpoints} checkpoints, ${files} files (${TAGS * STEPS} meta sidecars)`);
+console.log(`cold (first listing in this process, no sidecar cache): ${fmt(cold)}`);
+console.log(`no sidecar cache (median of ${RUNS}):                   ${med(noCache)}`);
+console.log(`warm (sidecar cache filled, median of ${RUNS}):          ${med(warm)}`);
+if (!process.argv.includes("--keep")) await rm(home, { recursive: true, force: true });
