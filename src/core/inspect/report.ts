@@ -60,7 +60,10 @@ export interface InspectReport {
   tensors: TensorInfo[];
   /** Total elements of the distinct tensors. */
   parameters: number;
-  /** Total elements of the distinct tensors of the model weights alone (no optimizer state). */
+  /**
+   * Elements of the model weights alone (no optimizer state), each storage view once: tied weights
+   * saved as two tensor objects on one storage (nanoGPT, Hugging Face) count once here.
+   */
   modelParameters: number;
   /** Total bytes of the distinct tensors. */
   tensorBytes: number;

@@ -8,7 +8,7 @@ import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import { numel, tensorNbytes } from '../torch/tensorRef';
 import { torchGlobals } from '../torch/torchReconstructions';
 import type { TensorOccurrence } from '../torch/tensorWalk';
-import { distinctTensors, keyToString } from '../torch/tensorWalk';
+import { distinctTensors, distinctViews, keyToString } from '../torch/tensorWalk';
 import { findModelKey, inferDepth, modelOccurrences, summarizeLayers } from './modelLayout';
 import { asNumber, pyToJson, shortValue, typeLabel } from './pyJson';
 import type { InspectReport, JsonValue, KeySummary, TensorInfo } from './report';
@@ -117,7 +117,7 @@ export function summarize(input: SummarizeInput): InspectReport {
     format: checkpoint.format,
     tensors,
     parameters: distinct.reduce((s, t) => s + numel(t.payload.shape), 0),
-    modelParameters: distinctTensors(model).reduce((s, t) => s + numel(t.payload.shape), 0),
+    modelParameters: distinctViews(model).reduce((s, t) => s + numel(t.shape), 0),
     tensorBytes: distinct.reduce((s, t) => s + tensorNbytes(t.payload), 0),
     security: securityVerdict(checkpoint.globals, knownGlobals),
     keys: keySummaries(entries, occurrences),

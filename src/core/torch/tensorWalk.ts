@@ -63,3 +63,18 @@ export function walkTensors(root: PyValue, prefix = ''): TensorOccurrence[] {
 export function distinctTensors(occurrences: readonly TensorOccurrence[]): Array<PyOpaque<TensorRef>> {
   return [...new Set(occurrences.map((o) => o.tensor))];
 }
+
+/** One key per distinct view of a storage: tied weights saved as two tensor objects share it. */
+function viewKey(t: TensorRef): string {
+  return `${t.storage.key}@${t.storage.byteOffset ?? 0}:${t.storageOffset}:${t.dtype.name}:${t.shape.join(',')}:${t.stride.join(',')}`;
+}
+
+/** The distinct views among the occurrences: like distinctTensors, but equal views of one storage count once. */
+export function distinctViews(occurrences: readonly TensorOccurrence[]): TensorRef[] {
+  const seen = new Map<string, TensorRef>();
+  for (const o of occurrences) {
+    const key = viewKey(o.tensor.payload);
+    if (!seen.has(key)) seen.set(key, o.tensor.payload);
+  }
+  return [...seen.values()];
+}

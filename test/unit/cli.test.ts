@@ -1,0 +1,82 @@
+// The command-line contract, run as a user runs it: `node dist/cli.js ...` (built by esbuild).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+const root = join(__dirname, '..', '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+const fixture = (p: string): string => join(root, 'test', 'fixtures', p);
+
+function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  assert.ok(existsSync(cli), 'dist/cli.js is missing: run `node esbuild.mjs` first');
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('inspect --json --sha256 prints one JSON object with the contract fields', () => {
+  const r = run('inspect', fixture('formats/views.pt'), '--json', '--sha256');
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.equal(report.format, 'torch-zip');
+  assert.equal(typeof report.parameters, 'number');
+  assert.deepEqual(Object.keys(report.security as object).slice(0, 2), ['verdict', 'globals']);
+  const tensors = report.tensors as Array<Record<string, unknown>>;
+  assert.ok(tensors.length > 0);
+  for (const t of tensors) {
+    assert.deepEqual(Object.keys(t).sort(), ['dtype', 'nbytes', 'path', 'sha256', 'shape']);
+    assert.match(t.sha256 as string, /^[0-9a-f]{64}$/);
+  }
+});
+
+test('without --sha256 no hashes are computed', () => {
+  const r = run('inspect', fixture('formats/views.pt'), '--json');
+  const tensors = (JSON.parse(r.stdout) as { tensors: Array<Record<string, unknown>> }).tensors;
+  assert.ok(tensors.every((t) => !('sha256' in t)));
+});
+
+test('the readable summary names the format, step, parameters, depth and keys', () => {
+  const r = run('inspect', fixture('nanochat/base_checkpoints/d4/model_000200.pt'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^format: +torch-zip$/m);
+  assert.match(r.stdout, /^step: +200$/m);
+  assert.match(r.stdout, /^depth: +4 layers$/m);
+  assert.match(r.stdout, /^parameters: +\S+ in \d+ tensors/m);
+  assert.match(r.stdout, /^security: +safe$/m);
+  assert.match(r.stdout, /val_bpb=/);
+  assert.match(r.stdout, /^keys:$/m);
+});
+
+for (const [file, pattern] of [
+  ['broken/lfs_pointer.pt', /Git LFS pointer/],
+  ['broken/truncated.pt', /truncated/],
+  ['broken/empty.pt', /empty/],
+  ['broken/missing_record.pt', /no record "data\/\d+"/],
+  ['does/not/exist.pt', /No such file/],
+] as const) {
+  test(`a file it cannot read (${file}) exits non-zero with one clear line`, () => {
+    const r = run('inspect', fixture(file), '--json');
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], pattern);
+    assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/);
+  });
+}
+
+test('a hostile file is described, dangerous, and its payload never runs', () => {
+  const r = run('inspect', fixture('hostile/os_system.pt'), '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { security: { verdict: string; dangerous: string[] } };
+  assert.equal(report.security.verdict, 'dangerous');
+  assert.deepEqual(report.security.dangerous, ['posix.system']);
+  assert.equal(existsSync('/tmp/checkpoint-manager-pwned'), false);
+});
+
+test('bad usage exits 2 with the usage text', () => {
+  const r = run('inspect');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /usage/);
+});
