@@ -14,6 +14,7 @@ export const INSPECTOR_VIEW_TYPE = 'checkpointManager.inspector';
 export const INSPECTOR_TESTING_COMMAND = 'checkpointManager._testing.inspectorState';
 
 interface PanelRecord {
+  id: number;
   document: InspectorDocument;
   ready: boolean;
   sent?: SentSummary;
@@ -35,6 +36,7 @@ function stateMessage(document: InspectorDocument, state: InspectorState): HostM
 export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvider<InspectorDocument> {
   private readonly panels = new Map<vscode.WebviewPanel, PanelRecord>();
   private activePanel: vscode.WebviewPanel | undefined;
+  private nextPanelId = 1;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -57,7 +59,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       nonce: createNonce(),
     });
 
-    const record: PanelRecord = { document, ready: false };
+    const record: PanelRecord = { id: this.nextPanelId++, document, ready: false };
     this.panels.set(panel, record);
     if (panel.active) this.activePanel = panel;
 
@@ -100,7 +102,8 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     const panel = this.activePanel;
     const record = panel && this.panels.get(panel);
     if (!record) return undefined;
-    return { viewType: INSPECTOR_VIEW_TYPE, uri: record.document.uri.toString(), ready: record.ready, sent: record.sent };
+    const editors = [...this.panels.values()].filter((r) => r.document === record.document).length;
+    return { viewType: INSPECTOR_VIEW_TYPE, uri: record.document.uri.toString(), editorId: record.id, editors, ready: record.ready, sent: record.sent };
   }
 }
 

@@ -24,6 +24,10 @@ export type SentSummary =
 export interface InspectorTestingState {
   viewType: string;
   uri: string;
+  /** Which editor this is: a number unique within the session. */
+  editorId: number;
+  /** Inspector editors open on the same document (it backs them all with one report). */
+  editors: number;
   /** The webview said `ready`. */
   ready: boolean;
   /** The last report or error posted to the webview; absent until one was. */
