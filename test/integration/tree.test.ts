@@ -1,0 +1,225 @@
+// The Checkpoints tree in a real extension host, over fresh copies of the fixture nanochat home
+// and workspace. Reads the tree through the internal `checkpointManager._testing.treeSnapshot`
+// command (plain data), and checks it against what is on disk, read here independently.
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, nanochatBaseDir, workspaceDir } from './support/fixturePaths';
+
+const SNAPSHOT = 'checkpointManager._testing.treeSnapshot';
+
+interface NodeSnapshot {
+  depth: number;
+  id: string;
+  type: string;
+  label: string;
+  description?: string;
+  contextValue: string;
+  icon: string;
+  path?: string;
+  openPath?: string;
+  data?: { kind?: string; tag?: string; step?: number | null; bytes?: number; metrics?: Record<string, number>; best?: boolean; checkpoints?: number };
+}
+
+async function snapshot(): Promise<NodeSnapshot[]> {
+  return (await vscode.commands.executeCommand<NodeSnapshot[]>(SNAPSHOT)) ?? [];
+}
+
+/** The nodes directly below `parent` in a depth-first snapshot. */
+function childrenOf(nodes: NodeSnapshot[], parent: NodeSnapshot): NodeSnapshot[] {
+  const start = nodes.indexOf(parent);
+  const out: NodeSnapshot[] = [];
+  for (let i = start + 1; i < nodes.length && nodes[i]!.depth > parent.depth; i++) {
+    if (nodes[i]!.depth === parent.depth + 1) out.push(nodes[i]!);
+  }
+  return out;
+}
+
+function rootNode(nodes: NodeSnapshot[], path: string): NodeSnapshot {
+  const root = nodes.find((n) => n.type === 'root' && n.path === path);
+  assert.ok(root, `a root node for ${path}; roots: ${nodes.filter((n) => n.type === 'root').map((n) => n.path).join(', ')}`);
+  return root;
+}
+
+/** Steps, sizes and metrics of a nanochat tag folder, read from disk by this test. */
+function nanochatTagOnDisk(dir: string): { step: number; bytes: number; metrics: Record<string, number> }[] {
+  const byStep = new Map<number, { step: number; bytes: number; metrics: Record<string, number> }>();
+  for (const name of readdirSync(dir)) {
+    const m = /^(?:model|meta|optim)_(\d+)(?:_rank\d+)?\.(?:pt|json)$/.exec(name);
+    if (!m) continue;
+    const step = Number(m[1]);
+    const entry = byStep.get(step) ?? { step, bytes: 0, metrics: {} };
+    entry.bytes += statSync(join(dir, name)).size;
+    if (name.startsWith('meta_')) {
+      const meta = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { val_bpb?: number };
+      if (typeof meta.val_bpb === 'number') entry.metrics.val_bpb = meta.val_bpb;
+    }
+    byStep.set(step, entry);
+  }
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
+
+async function waitForTree(what: string, probe: (nodes: NodeSnapshot[]) => boolean, timeoutMs = 15_000): Promise<NodeSnapshot[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const nodes = await snapshot();
+    if (probe(nodes)) return nodes;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('the Checkpoints tree', function () {
+  this.timeout(30_000);
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+  });
+
+  it('lists the nanochat home as kind → tag, with the kinds and tags on disk', async () => {
+    const home = nanochatBaseDir();
+    const nodes = await snapshot();
+    const root = rootNode(nodes, home);
+    assert.equal(root.label, 'nanochat home');
+    assert.equal(root.contextValue, 'root.nanochat');
+    const kinds = childrenOf(nodes, root).map((n) => [n.type, n.label, childrenOf(nodes, n).map((c) => c.label)]);
+    assert.deepEqual(kinds, [
+      ['kind', 'Base', ['d2', 'd4']],
+      ['kind', 'Mid-training', ['d4']],
+      ['kind', 'SFT', ['d4']],
+      ['kind', 'RL', ['d4']],
+      ['storage', 'Storage usage', ['Base', 'Mid-training', 'SFT', 'RL']],
+    ]);
+  });
+
+  it('shows every step of every tag with its size, val_bpb and the lowest val_bpb marked best', async () => {
+    const home = nanochatBaseDir();
+    const nodes = await snapshot();
+    const runs = nodes.filter((n) => n.type === 'run' && n.path?.startsWith(home));
+    assert.equal(runs.length, 5);
+    for (const run of runs) {
+      const disk = nanochatTagOnDisk(run.path!);
+      const lowest = Math.min(...disk.filter((d) => d.metrics.val_bpb !== undefined).map((d) => d.metrics.val_bpb!));
+      const scored = disk.filter((d) => d.metrics.val_bpb !== undefined).length;
+      const want = disk.map((d) => ({
+        label: `step ${String(d.step).padStart(6, '0')}`,
+        step: d.step,
+        bytes: d.bytes,
+        metrics: d.metrics,
+        best: scored >= 2 && d.metrics.val_bpb === lowest,
+        contextValue: `checkpoint.nanochat${scored >= 2 && d.metrics.val_bpb === lowest ? '.best' : ''}`,
+      }));
+      const got = childrenOf(nodes, run).map((c) => ({
+        label: c.label,
+        step: c.data?.step,
+        bytes: c.data?.bytes,
+        metrics: c.data?.metrics,
+        best: c.data?.best,
+        contextValue: c.contextValue,
+      }));
+      assert.deepEqual(got, want, run.path);
+      assert.equal(run.data?.bytes, disk.reduce((n, d) => n + d.bytes, 0));
+      assert.match(run.description ?? '', new RegExp(`^${disk.length} checkpoints? · .* · latest ${disk[disk.length - 1]!.step}`));
+    }
+  });
+
+  it('lists the workspace folder: plain files, Lightning, nanoGPT and Hugging Face checkpoints', async () => {
+    const ws = workspaceDir();
+    const nodes = await snapshot();
+    const root = rootNode(nodes, ws);
+    assert.equal(root.contextValue, 'root.folder');
+    const runs = childrenOf(nodes, root).filter((n) => n.type === 'run');
+    const tree = runs.map((r) => [r.label, childrenOf(nodes, r).map((c) => [c.label, c.data?.step ?? null, c.data?.best, c.data?.bytes])]);
+    const size = (...parts: string[]): number => statSync(join(ws, ...parts)).size;
+    const dirSize = (...parts: string[]): number => readdirSync(join(ws, ...parts)).reduce((n, f) => n + size(...parts, f), 0);
+    assert.deepEqual(tree, [
+      [
+        'checkpoints',
+        [
+          ['epoch_1.pt', null, false, size('checkpoints', 'epoch_1.pt')],
+          ['epoch_2.pt', null, false, size('checkpoints', 'epoch_2.pt')],
+          ['best.pt', null, true, size('checkpoints', 'best.pt')],
+          ['last.pt', null, false, size('checkpoints', 'last.pt')],
+        ],
+      ],
+      [
+        'hf',
+        [
+          ['checkpoint-100', 100, true, dirSize('hf', 'checkpoint-100')],
+          ['checkpoint-200', 200, false, dirSize('hf', 'checkpoint-200')],
+        ],
+      ],
+      ['lightning', [['epoch=1-step=20.ckpt', 20, false, size('lightning', 'epoch=1-step=20.ckpt')]]],
+      ['out', [['ckpt.pt', null, false, size('out', 'ckpt.pt')]]],
+    ]);
+    const hf100 = nodes.find((n) => n.type === 'checkpoint' && n.label === 'checkpoint-100');
+    const state = JSON.parse(readFileSync(join(ws, 'hf', 'checkpoint-100', 'trainer_state.json'), 'utf8')) as {
+      log_history: { step: number; eval_loss?: number }[];
+    };
+    const evalLoss = state.log_history.find((e) => e.step === 100 && e.eval_loss !== undefined)?.eval_loss;
+    assert.equal(hf100?.data?.metrics?.eval_loss, evalLoss);
+    assert.equal(hf100?.openPath, join(ws, 'hf', 'checkpoint-100', 'model.safetensors'));
+  });
+
+  it('shows a checkpoint written on disk without a manual refresh, and drops it when deleted', async () => {
+    const d4 = join(nanochatBaseDir(), 'base_checkpoints', 'd4');
+    const model = join(d4, 'model_000900.pt');
+    const meta = join(d4, 'meta_000900.json');
+    const single = join(workspaceDir(), 'checkpoints', 'epoch_3.pt');
+    const hasStep = (nodes: NodeSnapshot[]): boolean =>
+      nodes.some((n) => n.type === 'checkpoint' && n.path === model && n.data?.step === 900 && n.data.metrics?.val_bpb === 0.5);
+    const hasSingle = (nodes: NodeSnapshot[]): boolean => nodes.some((n) => n.type === 'checkpoint' && n.path === single);
+    try {
+      assert.equal(hasStep(await snapshot()), false);
+      writeFileSync(model, Buffer.alloc(4096));
+      writeFileSync(meta, JSON.stringify({ step: 900, val_bpb: 0.5 }));
+      writeFileSync(single, Buffer.alloc(1024));
+      const nodes = await waitForTree('step 900 and epoch_3.pt to appear', (n) => hasStep(n) && hasSingle(n));
+      const step900 = nodes.find((n) => n.path === model);
+      assert.equal(step900?.data?.best, true, 'the new lowest val_bpb is the best');
+      rmSync(model);
+      rmSync(meta);
+      rmSync(single);
+      await waitForTree('step 900 and epoch_3.pt to disappear', (n) => !hasStep(n) && !hasSingle(n) && !n.some((x) => x.label === 'step 000900'));
+    } finally {
+      rmSync(model, { force: true });
+      rmSync(meta, { force: true });
+      rmSync(single, { force: true });
+    }
+  });
+
+  it('does not fail on a half-written meta file: the step shows, without its metric', async () => {
+    const d4 = join(nanochatBaseDir(), 'mid_checkpoints', 'd4');
+    const model = join(d4, 'model_000777.pt');
+    const meta = join(d4, 'meta_000777.json');
+    try {
+      writeFileSync(model, Buffer.alloc(0));
+      writeFileSync(meta, '{"step": 777, "val_b');
+      const nodes = await waitForTree('step 777 to appear', (n) => n.some((x) => x.path === model));
+      const node = nodes.find((x) => x.path === model);
+      assert.deepEqual(node?.data?.metrics, {});
+      assert.equal(node?.contextValue, 'checkpoint.nanochat.incomplete');
+    } finally {
+      rmSync(model, { force: true });
+      rmSync(meta, { force: true });
+    }
+  });
+
+  it('refresh and the tree commands are registered', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const c of ['checkpointManager.refresh', 'checkpointManager.inspect', 'checkpointManager.revealInOS', 'checkpointManager.copyPath', SNAPSHOT]) {
+      assert.equal(registered.has(c), true, c);
+    }
+    await vscode.commands.executeCommand('checkpointManager.refresh');
+    assert.ok((await snapshot()).length > 0);
+  });
+
+  it('copy path puts the node path on the clipboard', async () => {
+    const nodes = await snapshot();
+    const best = nodes.find((n) => n.type === 'checkpoint' && n.label === 'best.pt');
+    assert.ok(best);
+    await vscode.commands.executeCommand('checkpointManager.copyPath', best);
+    assert.equal(await vscode.env.clipboard.readText(), join(workspaceDir(), 'checkpoints', 'best.pt'));
+  });
+});
