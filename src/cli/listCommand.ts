@@ -37,9 +37,6 @@ export async function listCommand(args: string[]): Promise<number> {
   const listing = await listRoot(root, { scanDepth: depth });
   if (json) process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
   else process.stdout.write(renderListingTable(listing));
-  if (!listing.exists) {
-    if (!json) process.stderr.write(`list: ${listing.root}: no such folder\n`);
-    return 1;
-  }
-  return 0;
+  // The table (or the JSON's `exists: false`) already says why.
+  return listing.exists ? 0 : 1;
 }
