@@ -59,10 +59,22 @@ const PY2_NAMES: ReadonlyMap<string, string> = new Map([
   ['unicode', 'str'],
   ['basestring', 'str'],
   ['long', 'int'],
-  ['reduce', 'reduce'],
-  ['intern', 'intern'],
   ['unichr', 'chr'],
 ]);
+
+/** The Python 3 module and name for a global a Python 2 pickle names (`__builtin__`, `copy_reg`...). */
+export function python3Global(module: string, name: string): [string, string] {
+  const m3 = PY2_MODULES.get(module) ?? module;
+  return [m3, m3 === 'builtins' ? (PY2_NAMES.get(name) ?? name) : name];
+}
+
+/** `__builtin__.set` -> `builtins.set`: a recorded global (`result.globals`) under its Python 3 name. */
+export function python3QualifiedName(qualifiedName: string): string {
+  const dot = qualifiedName.indexOf('.');
+  if (dot < 0) return qualifiedName;
+  const [m3, n3] = python3Global(qualifiedName.slice(0, dot), qualifiedName.slice(dot + 1));
+  return `${m3}.${n3}`;
+}
 
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 
@@ -751,8 +763,7 @@ class Machine {
     this.record(`${module}.${name}`);
     const g = new PyGlobal(module, name);
     // Resolve under the Python 3 names; the PyGlobal and the record keep what the pickle said.
-    const m3 = PY2_MODULES.get(module) ?? module;
-    const n3 = m3 === 'builtins' ? (PY2_NAMES.get(name) ?? name) : name;
+    const [m3, n3] = python3Global(module, name);
     const rec =
       this.guard(`${m3}.${n3}`, () => this.hooks.resolveGlobal(m3, n3)) ?? builtinReconstructions.get(`${m3}.${n3}`);
     if (rec) this.reconstructionOf.set(g, rec);
