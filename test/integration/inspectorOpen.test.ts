@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { filesEndingWith, nanochatBaseDir, waitFor, workspaceDir } from './support/fixturePaths';
+import { filesEndingWith, nanochatBaseDir, waitFor, within, workspaceDir } from './support/fixturePaths';
 
 const VIEW_TYPE = 'checkpointManager.inspector';
 
@@ -25,14 +25,14 @@ describe('the inspector custom editor', () => {
 
   it('opens a .pt file with vscode.openWith', async () => {
     const uri = somePtFile();
-    await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+    await within(`opening ${uri.fsPath} in ${VIEW_TYPE} (is its provider registered?)`, vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE));
     const input = await activeCustomInput();
     assert.deepEqual({ viewType: input.viewType, uri: input.uri.toString() }, { viewType: VIEW_TYPE, uri: uri.toString() });
   });
 
   it('is the default editor for .pt files (plain vscode.open)', async () => {
     const uri = somePtFile();
-    await vscode.commands.executeCommand('vscode.open', uri);
+    await within(`opening ${uri.fsPath} with vscode.open`, vscode.commands.executeCommand('vscode.open', uri));
     const input = await activeCustomInput();
     assert.deepEqual({ viewType: input.viewType, uri: input.uri.toString() }, { viewType: VIEW_TYPE, uri: uri.toString() });
   });

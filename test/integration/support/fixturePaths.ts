@@ -37,3 +37,16 @@ export async function waitFor<T>(what: string, probe: () => T | undefined, timeo
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Runs `promise` but fails with a sentence, not a mocha timeout, when it hangs. */
+export async function within<T>(what: string, promise: Thenable<T>, timeoutMs = 10_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([Promise.resolve(promise), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
