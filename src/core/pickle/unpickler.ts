@@ -461,7 +461,7 @@ class Machine {
           break;
 
         default:
-          this.fail('not a pickle opcode');
+          throw new CorruptError(`the byte 0x${op.toString(16).padStart(2, '0')} at offset ${this.opAt} of the pickle is not an opcode.`);
       }
     }
   }
