@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 
 export class DebouncedTrigger implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private burstStart: number | undefined;
 
   constructor(
     private delayMs: number,
@@ -15,13 +16,20 @@ export class DebouncedTrigger implements vscode.Disposable {
     this.delayMs = ms;
   }
 
-  /** Restarts the wait: the refresh comes `delayMs` after the last change of a burst. */
+  /**
+   * Restarts the wait: the refresh comes `delayMs` after the last change of a burst, but no later
+   * than four delays after its first change, so a multi-minute save still shows up as it grows.
+   */
   poke(): void {
+    const now = Date.now();
+    this.burstStart ??= now;
     if (this.timer) clearTimeout(this.timer);
+    const wait = Math.max(0, Math.min(this.delayMs, this.burstStart + 4 * this.delayMs - now));
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.burstStart = undefined;
       this.fire();
-    }, this.delayMs);
+    }, wait);
   }
 
   dispose(): void {

@@ -129,7 +129,9 @@ describe('the Checkpoints tree', function () {
     const nodes = await snapshot();
     const root = rootNode(nodes, ws);
     assert.equal(root.contextValue, 'root.folder');
-    const runs = childrenOf(nodes, root).filter((n) => n.type === 'run');
+    // Other suites share this workspace and may leave scratch folders in it: check the fixture's.
+    const fixtureRuns = ['checkpoints', 'hf', 'lightning', 'out'];
+    const runs = childrenOf(nodes, root).filter((n) => n.type === 'run' && fixtureRuns.includes(n.label));
     const tree = runs.map((r) => [r.label, childrenOf(nodes, r).map((c) => [c.label, c.data?.step ?? null, c.data?.best, c.data?.bytes])]);
     const size = (...parts: string[]): number => statSync(join(ws, ...parts)).size;
     const dirSize = (...parts: string[]): number => readdirSync(join(ws, ...parts)).reduce((n, f) => n + size(...parts, f), 0);
