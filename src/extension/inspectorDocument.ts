@@ -77,7 +77,7 @@ export class InspectorDocument implements vscode.CustomDocument {
       const report = await this.inspect(path, { signal });
       if (generation === this.generation) this.setState({ kind: 'report', report, hashed: false });
     } catch (err) {
-      if (generation !== this.generation || isAbort(err)) return;
+      if (generation !== this.generation || signal.aborted || isAbort(err)) return;
       this.setState({ kind: 'error', error: errorInfo(path, err, await fileSize(path)) });
     } finally {
       this.endRun(generation);
@@ -109,7 +109,7 @@ export class InspectorDocument implements vscode.CustomDocument {
             if (generation === this.generation) this.setState({ kind: 'report', report, hashed: true });
           } catch (err) {
             // Cancelled or superseded: keep the report without hashes that is already shown.
-            if (generation !== this.generation || isAbort(err)) return;
+            if (generation !== this.generation || signal.aborted || isAbort(err)) return;
             void vscode.window.showErrorMessage(`Could not hash ${basename(path)}: ${errorInfo(path, err, undefined).message}`);
           }
         },

@@ -97,11 +97,15 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     });
   }
 
-  /** Internal: the active inspector's last message to its webview (see INSPECTOR_TESTING_COMMAND). */
-  testingState(): InspectorTestingState | undefined {
+  /**
+   * Internal: the active inspector's last message to its webview (see INSPECTOR_TESTING_COMMAND).
+   * `computeHashes` starts what the webview's button starts, as if it had been clicked.
+   */
+  testingState(action?: 'computeHashes'): InspectorTestingState | undefined {
     const panel = this.activePanel;
     const record = panel && this.panels.get(panel);
     if (!record) return undefined;
+    if (action === 'computeHashes') void record.document.computeHashes();
     const editors = [...this.panels.values()].filter((r) => r.document === record.document).length;
     return { viewType: INSPECTOR_VIEW_TYPE, uri: record.document.uri.toString(), editorId: record.id, editors, ready: record.ready, sent: record.sent };
   }
@@ -116,6 +120,6 @@ export function registerInspector(context: vscode.ExtensionContext, inspect: Ins
       // The webview keeps filter and sort with setState instead of staying alive when hidden.
       webviewOptions: { retainContextWhenHidden: false },
     }),
-    vscode.commands.registerCommand(INSPECTOR_TESTING_COMMAND, () => provider.testingState()),
+    vscode.commands.registerCommand(INSPECTOR_TESTING_COMMAND, (action?: 'computeHashes') => provider.testingState(action)),
   );
 }

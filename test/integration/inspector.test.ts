@@ -104,6 +104,16 @@ describe('the inspector webview', () => {
     assert.deepEqual(after.sent?.kind === 'error' && after.sent.code, 'lfs-pointer');
   });
 
+  it('computes sha256 of every tensor on request and sends the hashed report', async () => {
+    const path = join(workspaceDir(), 'out', 'ckpt.pt');
+    await openAndWait(path);
+    await vscode.commands.executeCommand(STATE_COMMAND, 'computeHashes');
+    const hashed = await waitForSent(vscode.Uri.file(path), (sent) => sent.kind === 'report' && sent.hashed);
+    const expected = summarizeSent({ type: 'report', report: await inspectFile(path, { sha256: true }), hashed: true });
+    assert.deepEqual(hashed.sent, expected);
+    assert.equal(expected?.kind === 'report' && expected.hashes, expected?.kind === 'report' && expected.tensors);
+  });
+
   it('serves a second editor on the same file from the same report', async () => {
     const path = join(workspaceDir(), 'checkpoints', 'last.pt');
     const first = await openAndWait(path);
