@@ -85,6 +85,13 @@ for (let protocol = 0; protocol <= 5; protocol++) {
   });
 }
 
+test('150 random values (nested containers, big ints, odd floats, surrogates) match Python in every protocol', () => {
+  const want = expected('random.json');
+  for (let protocol = 0; protocol <= 5; protocol++) {
+    assert.deepEqual(toTyped(unpickle(fixture(`random_p${protocol}.pkl`), noHooks).value), want, `protocol ${protocol}`);
+  }
+});
+
 test('the globals a protocol 2 pickle names are listed once each, in first-seen order, as written', () => {
   const { globals } = unpickle(fixture('tricky_p2.pkl'), noHooks);
   assert.deepEqual(globals, [

@@ -312,7 +312,9 @@ class Machine {
           break;
         case 0x61: { // APPEND
           const item = this.pop();
-          this.extend(this.top(), [item]);
+          const target = this.top();
+          if (Array.isArray(target)) target.push(item);
+          else this.extend(target, [item]);
           break;
         }
         case 0x65: { // APPENDS
