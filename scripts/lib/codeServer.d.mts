@@ -4,6 +4,8 @@ export interface CodeServerOptions {
   folder?: string;
   port?: number;
   env?: Record<string, string>;
+  /** User settings, merged over the quiet defaults. */
+  settings?: Record<string, unknown>;
   args?: string[];
   keepScratch?: boolean;
 }

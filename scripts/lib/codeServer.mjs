@@ -63,7 +63,7 @@ const quietSettings = {
   'git.enabled': false,
 };
 
-function scratchLayout(label) {
+function scratchLayout(label, settings) {
   const scratchDir = mkdtempSync(join(tmpdir(), `cpm-${label}-`));
   const dirs = {
     scratchDir,
@@ -80,7 +80,7 @@ function scratchLayout(label) {
     mkdirSync(d, { recursive: true });
   }
   mkdirSync(join(dirs.userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(dirs.userDataDir, 'User', 'settings.json'), JSON.stringify(quietSettings, null, 2));
+  writeFileSync(join(dirs.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...settings }, null, 2));
   writeFileSync(dirs.configFile, 'auth: none\ncert: false\n');
   return dirs;
 }
@@ -141,12 +141,12 @@ function logFiles(dir) {
 /**
  * Prepares scratch folders; `start()` then launches the server. Split in two so a caller can
  * install a vsix into the same folders first.
- * @param {{label?: string, folder?: string, port?: number, env?: Record<string,string>, args?: string[], keepScratch?: boolean}} options
+ * @param {{label?: string, folder?: string, port?: number, env?: Record<string,string>, settings?: Record<string,unknown>, args?: string[], keepScratch?: boolean}} options
  */
 export function prepareCodeServer(options = {}) {
   requireInstalled();
   hookExit();
-  const dirs = scratchLayout(options.label ?? 'code-server');
+  const dirs = scratchLayout(options.label ?? 'code-server', options.settings ?? {});
   const server = {
     ...dirs,
     pid: 0,
