@@ -76,8 +76,6 @@ export const Op = {
   READONLY_BUFFER: 0x98,
 } as const;
 
-export type OpName = keyof typeof Op;
-
 /** The highest pickle protocol this reader understands. */
 export const HIGHEST_PROTOCOL = 5;
 
