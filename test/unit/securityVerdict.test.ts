@@ -33,3 +33,10 @@ test('module names are matched whole, not by prefix', () => {
   assert.equal(isDangerousGlobal('system.os'), false);
   assert.equal(isDangerousGlobal('builtins.print'), false);
 });
+
+test('Python 2 spellings written by protocol 2 are judged by their Python 3 names', () => {
+  const r = securityVerdict(['__builtin__.set', 'copy_reg._reconstructor', 'commands.Popen'], new Set(['builtins.set']));
+  assert.deepEqual(r.dangerous, ['commands.Popen']);
+  assert.deepEqual(r.suspicious, ['copy_reg._reconstructor']);
+  assert.equal(securityVerdict(['__builtin__.set'], new Set(['builtins.set'])).verdict, 'safe');
+});

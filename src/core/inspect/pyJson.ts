@@ -7,6 +7,7 @@ import type { TensorRef } from '../torch/tensorRef';
 import type { JsonValue } from './report';
 
 const MAX_DEPTH = 32;
+const MAX_VALUES = 100_000;
 
 function floatToJson(x: number): JsonValue {
   return Number.isFinite(x) ? x : String(x).replace('Infinity', 'inf').replace('NaN', 'nan');
@@ -21,23 +22,29 @@ function shortName(qualified: string): string {
 }
 
 /** JSON for a config-like value: ints beyond 2^53 and non-finite floats become strings. */
-export function pyToJson(v: PyValue | undefined, depth = 0): JsonValue {
+export function pyToJson(v: PyValue | undefined): JsonValue {
+  // A budget of values, since shared sub-objects could otherwise expand exponentially.
+  const budget = { left: MAX_VALUES };
+  return toJson(v, 0, budget);
+}
+
+function toJson(v: PyValue | undefined, depth: number, budget: { left: number }): JsonValue {
   if (v === undefined || v === null) return null;
-  if (depth > MAX_DEPTH) return '…';
+  if (depth > MAX_DEPTH || --budget.left < 0) return '…';
   if (typeof v === 'boolean' || typeof v === 'string') return v;
   if (typeof v === 'bigint') return v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
   if (typeof v === 'number') return floatToJson(v);
   if (v instanceof Uint8Array || v instanceof PyByteArray) return shortValue(v) ?? 'bytes';
-  if (Array.isArray(v)) return v.map((x) => pyToJson(x, depth + 1));
-  if (v instanceof PyTuple) return v.items.map((x) => pyToJson(x, depth + 1));
-  if (v instanceof PySet) return v.items.map((x) => pyToJson(x, depth + 1));
+  if (Array.isArray(v)) return v.map((x) => toJson(x, depth + 1, budget));
+  if (v instanceof PyTuple) return v.items.map((x) => toJson(x, depth + 1, budget));
+  if (v instanceof PySet) return v.items.map((x) => toJson(x, depth + 1, budget));
   if (v instanceof PyDict) {
     const out: { [key: string]: JsonValue } = {};
-    for (const [k, x] of v.entries()) Object.defineProperty(out, keyToString(k), { value: pyToJson(x, depth + 1), enumerable: true, writable: true, configurable: true });
+    for (const [k, x] of v.entries()) Object.defineProperty(out, keyToString(k), { value: toJson(x, depth + 1, budget), enumerable: true, writable: true, configurable: true });
     return out;
   }
   if (v instanceof PyObject) {
-    const state = v.state instanceof PyDict ? pyToJson(v.state, depth + 1) : null;
+    const state = v.state instanceof PyDict ? toJson(v.state, depth + 1, budget) : null;
     return state && typeof state === 'object' && !Array.isArray(state) ? state : `<${v.cls.qualifiedName}>`;
   }
   if (v instanceof PyComplex) return `(${v.real}${v.imag < 0 ? '-' : '+'}${Math.abs(v.imag)}j)`;

@@ -3,6 +3,7 @@
 // open files or import code are dangerous, anything else is suspicious (it would need that
 // class to be imported to load, and we cannot vouch for it).
 import type { SecurityReport } from '../inspect/report';
+import { python3QualifiedName } from '../pickle/unpickler';
 
 /** Modules whose every name is dangerous. */
 const dangerousModules = [
@@ -29,10 +30,17 @@ export function isDangerousGlobal(qualified: string): boolean {
   return dangerousNames.has(qualified) || dangerousModules.some((m) => inModule(qualified, m));
 }
 
-/** Classifies `globals` given the set of names the reader rebuilds as inert data. */
+/** A global as written or under its Python 3 name (`__builtin__.set`, `commands.Popen`). */
+function spellings(qualified: string): string[] {
+  const py3 = python3QualifiedName(qualified);
+  return py3 === qualified ? [qualified] : [qualified, py3];
+}
+
+/** Classifies `globals` given the set of names (Python 3 spelling) the reader rebuilds as inert data. */
 export function securityVerdict(globals: readonly string[], known: ReadonlySet<string>): SecurityReport {
-  const dangerous = globals.filter(isDangerousGlobal);
-  const suspicious = globals.filter((g) => !known.has(g) && !isDangerousGlobal(g));
+  const isDangerous = (g: string): boolean => spellings(g).some(isDangerousGlobal);
+  const dangerous = globals.filter(isDangerous);
+  const suspicious = globals.filter((g) => !isDangerous(g) && !spellings(g).some((n) => known.has(n)));
   return {
     verdict: dangerous.length ? 'dangerous' : suspicious.length ? 'suspicious' : 'safe',
     globals: [...globals],

@@ -2,6 +2,7 @@
 // torch users know: keys joined by `.`, list and tuple indices as numbers.
 import { PyDict, PyObject, PyTuple } from '../pickle/pyValue';
 import type { PyValue , PyOpaque} from '../pickle/pyValue';
+import { CorruptError } from '../errors';
 import { isTensor } from './torchReconstructions';
 import type { TensorRef } from './tensorRef';
 
@@ -40,12 +41,23 @@ function children(v: PyValue): Array<[string, PyValue]> | undefined {
   return undefined;
 }
 
+/**
+ * How many values a walk may visit. Real checkpoints visit about as many values as they hold;
+ * a hostile pickle can share one container under itself until the paths number 2^n.
+ */
+export const MAX_WALK_VISITS = 5_000_000;
+/** Tensor occurrences at the most (the largest real checkpoints hold a few hundred thousand). */
+export const MAX_OCCURRENCES = 1_000_000;
+
 /** Every tensor occurrence under `root`; `prefix` is prepended to paths. Cycles are cut. */
 export function walkTensors(root: PyValue, prefix = ''): TensorOccurrence[] {
   const out: TensorOccurrence[] = [];
   const onPath = new Set<object>();
+  let visits = 0;
   const visit = (v: PyValue, path: string): void => {
+    if (++visits > MAX_WALK_VISITS) throw new CorruptError('its object graph shares containers so often that walking it would never end (a hostile or broken pickle).');
     if (isTensor(v)) {
+      if (out.length >= MAX_OCCURRENCES) throw new CorruptError(`it names more than ${MAX_OCCURRENCES} tensors (a hostile or broken pickle).`);
       out.push({ path, tensor: v });
       return;
     }

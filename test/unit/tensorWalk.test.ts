@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CorruptError } from '../../src/core/errors';
+import { PyDict, PyObject, PyGlobal, PyOpaque, PyTuple } from '../../src/core/pickle/pyValue';
+import type { PyValue } from '../../src/core/pickle/pyValue';
+import { dtypeByName } from '../../src/core/torch/dtypes';
+import type { DType } from '../../src/core/torch/dtypes';
+import type { TensorRef } from '../../src/core/torch/tensorRef';
+import { distinctTensors, distinctViews, keyToString, walkTensors } from '../../src/core/torch/tensorWalk';
+import { pyToJson } from '../../src/core/inspect/pyJson';
+
+const f32 = dtypeByName('float32') as DType;
+function tensor(key: string, storageOffset = 0): PyOpaque<TensorRef> {
+  return new PyOpaque('tensor', { dtype: f32, shape: [2], stride: [1], storageOffset, storage: { key, dtype: f32, nbytes: 64, location: 'cpu' }, requiresGrad: false, parameter: false });
+}
+
+test('paths join keys and indices depth first, in container order; tied tensors appear under each path', () => {
+  const w = tensor('0');
+  const sd = new PyDict('collections.OrderedDict');
+  sd.set('wte.weight', w);
+  sd.set('lm_head.weight', w);
+  const opt = new PyDict();
+  const state = new PyDict();
+  const s0 = new PyDict();
+  s0.set('exp_avg', tensor('1'));
+  state.set(0n, s0);
+  opt.set('state', state);
+  const root = new PyDict();
+  root.set('model', sd);
+  root.set('optimizer', opt);
+  root.set('history', [new PyTuple([1n, tensor('2')])]);
+  const occ = walkTensors(root);
+  assert.deepEqual(occ.map((o) => o.path), ['model.wte.weight', 'model.lm_head.weight', 'optimizer.state.0.exp_avg', 'history.0.1']);
+  assert.equal(distinctTensors(occ).length, 3);
+});
+
+test("an unknown object's BUILD state is walked as its attributes (TorchScript modules)", () => {
+  const inner = new PyObject(new PyGlobal('__torch__', 'Linear'), [], 'newobj');
+  const state = new PyDict();
+  state.set('training', true);
+  state.set('weight', tensor('0'));
+  inner.state = state;
+  const outer = new PyObject(new PyGlobal('__torch__', 'Net'), [], 'newobj');
+  const outerState = new PyDict();
+  outerState.set('fc', inner);
+  outer.state = outerState;
+  assert.deepEqual(walkTensors(outer).map((o) => o.path), ['fc.weight']);
+});
+
+test('two tensor objects on the same storage view count once as a view, twice as objects', () => {
+  const occ = walkTensors([tensor('0'), tensor('0'), tensor('0', 1)]);
+  assert.equal(distinctTensors(occ).length, 3);
+  assert.equal(distinctViews(occ).length, 2);
+});
+
+test('a container that holds itself is walked once', () => {
+  const list: PyValue[] = [tensor('0')];
+  list.push(list);
+  assert.deepEqual(walkTensors(list).map((o) => o.path), ['0']);
+});
+
+test('a hostile graph of shared lists (2^40 paths) is refused, not walked forever', { timeout: 60_000 }, () => {
+  let v: PyValue = [tensor('0')];
+  for (let i = 0; i < 40; i++) v = [v, v];
+  assert.throws(() => walkTensors(v), CorruptError);
+  // Rendering it as config JSON stays bounded too.
+  const json = JSON.stringify(pyToJson(v));
+  assert.ok(json.length < 10_000_000);
+});
+
+test('dict keys in paths: str, int, bool, None, float and tuple', () => {
+  assert.deepEqual([keyToString('a'), keyToString(3n), keyToString(true), keyToString(null), keyToString(1.5), keyToString(new PyTuple([1n, 'x']))], ['a', '3', 'True', 'None', '1.5', '(1, x)']);
+});
