@@ -41,3 +41,15 @@ export function formatMetric(value: number, digits = 4): string {
   if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(digits - 1);
   return String(Number(value.toPrecision(digits)));
 }
+
+/** An exact integer with thousands separators: `124,412,160`. */
+export function formatInteger(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const grouped = String(Math.trunc(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0 ? `-${grouped}` : grouped;
+}
+
+/** `1 tensor`, `10,000 tensors`, `2 children` (with `many`). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatInteger(n)} ${n === 1 ? one : many}`;
+}

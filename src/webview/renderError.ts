@@ -1,7 +1,8 @@
 // The page for a file that cannot be described: the sentence, the size, and the verdict if known.
 import type { InspectorErrorInfo } from '../shared/protocol';
 import { el } from './dom';
-import { baseName, formatBytes, formatInteger } from './format';
+import { formatBytes, formatInteger } from '../core/format';
+import { baseName } from './format';
 import { renderSecurity } from './renderSecurity';
 
 const ERROR_TITLES: Record<string, string> = {

@@ -1,7 +1,8 @@
 // The page header: what the file is at a glance.
 import type { CheckpointFormat, InspectReport } from '../core/inspect/report';
 import { el } from './dom';
-import { baseName, formatBytes, formatCount, formatInteger } from './format';
+import { formatBytes, formatCount, formatInteger } from '../core/format';
+import { baseName } from './format';
 
 const FORMAT_LABELS: Record<CheckpointFormat, string> = {
   'torch-zip': 'PyTorch zip',

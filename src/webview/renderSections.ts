@@ -2,14 +2,14 @@
 import type { JsonValue, KeySummary, LayerSummary } from '../core/inspect/report';
 import type { Column } from './dom';
 import { collapsible, el, section, table } from './dom';
-import { formatBytes, formatCount, formatInteger, formatMetric } from './format';
+import { formatBytes, formatCount, formatInteger, formatMetric } from '../core/format';
 
 export function renderMetrics(metrics: Record<string, number>): HTMLElement | null {
   const entries = Object.entries(metrics);
   if (entries.length === 0) return null;
   const columns: Column<[string, number]>[] = [
     { title: 'Metric', cell: ([k]) => k },
-    { title: 'Value', numeric: true, cell: ([, v]) => formatMetric(v), tooltip: ([, v]) => String(v) },
+    { title: 'Value', numeric: true, cell: ([, v]) => formatMetric(v, 6), tooltip: ([, v]) => String(v) },
   ];
   return section('Metrics', [table(columns, entries)]);
 }

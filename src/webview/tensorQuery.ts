@@ -1,6 +1,7 @@
 // Filtering and sorting the tensor table. Pure: the table view renders what these return.
 import type { TensorInfo } from '../core/inspect/report';
-import { elementCount, formatShape } from './format';
+import { numel } from '../core/torch/tensorRef';
+import { formatShape } from './format';
 
 export type SortKey = 'index' | 'path' | 'dtype' | 'shape' | 'elements' | 'bytes';
 export type SortDirection = 'asc' | 'desc';
@@ -36,7 +37,7 @@ export function toRows(tensors: readonly TensorInfo[]): TensorRow[] {
       dtype: t.dtype,
       shape: t.shape,
       shapeText,
-      elements: elementCount(t.shape),
+      elements: numel(t.shape),
       bytes: t.nbytes,
       sha256: t.sha256,
       haystack: `${t.path}\n${t.dtype}\n${shapeText}\n${t.sha256 ?? ''}`.toLowerCase(),

@@ -2,7 +2,7 @@
 // checkpoint with tens of thousands of tensors scrolls and filters without lag.
 import type { TensorInfo } from '../core/inspect/report';
 import { el } from './dom';
-import { formatBytes, formatCount, formatInteger, plural } from './format';
+import { formatBytes, formatCount, formatInteger, plural } from '../core/format';
 import type { SortKey, SortSpec, TensorRow } from './tensorQuery';
 import { filterRows, nextSort, sortRows, toRows } from './tensorQuery';
 import { rowWindow } from './virtualWindow';

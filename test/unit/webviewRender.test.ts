@@ -94,11 +94,11 @@ test('hostile key names and values reach the page as text, never as elements', (
 
 test('the header shows name, format, size, step, parameters (model vs total) and depth', () => {
   assert.deepEqual(r.headerFacts(report), [
-    { label: 'Size', value: '1.4 GiB', exact: '1,493,246,329 bytes' },
+    { label: 'Size', value: '1.39 GiB', exact: '1,493,246,329 bytes' },
     { label: 'Step', value: '5,000' },
     { label: 'Parameters', value: '489.0M', exact: '489,021,701' },
     { label: 'Model', value: '163.0M of 489.0M total', exact: '163,007,232 model parameters; the rest is optimizer or other state' },
-    { label: 'Tensors', value: '230', exact: '1.8 GiB of tensor data' },
+    { label: 'Tensors', value: '230', exact: '1.82 GiB of tensor data' },
     { label: 'Depth', value: '12 layers' },
     { label: 'Weights under', value: 'model' },
   ]);
@@ -160,6 +160,6 @@ test('the error page gives the sentence, the size and, for a hostile file, the v
     security: { verdict: 'dangerous', globals: ['posix.system'], dangerous: ['posix.system'], suspicious: [] },
   });
   const all = texts(page);
-  for (const expected of ['evil.pt', 'Unsupported checkpoint', '2.0 KiB', 'unsupported', 'Unsupported checkpoint: something', 'posix.system']) assert.ok(all.includes(expected), expected);
+  for (const expected of ['evil.pt', 'Unsupported checkpoint', '2.00 KiB', 'unsupported', 'Unsupported checkpoint: something', 'posix.system']) assert.ok(all.includes(expected), expected);
   assert.deepEqual([r.errorTitle('lfs-pointer'), r.errorTitle('truncated'), r.errorTitle(undefined), r.errorTitle('toString')], ['Git LFS pointer', 'Truncated checkpoint', 'Cannot inspect this file', 'Cannot inspect this file']);
 });

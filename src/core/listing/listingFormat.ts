@@ -1,40 +1,14 @@
 // Words and numbers for listings: sizes, step lists, metrics, one-line summaries. Shared by the
 // CLI table and the tree's labels so both say the same thing.
 
+import { formatBytes, formatMetric, plural } from '../format';
 import type { CheckpointEntry, RunListing } from './listingTypes';
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-
-/** `0 B`, `512 B`, `1.5 KiB`, `12.3 MiB`, `1.21 GiB`: three significant digits, binary units. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 1024) return `${Math.max(0, Math.round(bytes || 0))} B`;
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  const digits = v >= 100 ? 0 : v >= 10 ? 1 : 2;
-  return `${v.toFixed(digits)} ${UNITS[u]}`;
-}
-
-/** A metric value short enough for a label: 4 significant digits, no exponent for usual ranges. */
-export function formatMetric(value: number): string {
-  if (Number.isInteger(value)) return String(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(3);
-  return String(Number(value.toPrecision(4)));
-}
 
 /** Steps as a short list: `100, 200, 300`, or `100, 200, …, 5000` past `max` of them. */
 export function formatSteps(steps: readonly number[], max = 5): string {
   const sorted = [...new Set(steps)].sort((a, b) => a - b);
   if (sorted.length <= max) return sorted.join(', ');
   return `${sorted.slice(0, max - 2).join(', ')}, …, ${sorted[sorted.length - 1]}`;
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 export function runSteps(run: RunListing): number[] {

@@ -2,7 +2,8 @@
 // steps, best), then the storage split and the warnings.
 
 import { relative } from 'node:path';
-import { bestCheckpoint, formatBytes, formatMetric, formatSteps, latestStep, runSteps } from './listingFormat';
+import { formatBytes, formatMetric } from '../format';
+import { bestCheckpoint, formatSteps, latestStep, runSteps } from './listingFormat';
 import type { RootListing } from './listingTypes';
 import { KIND_LABELS } from './nanochatHome';
 import { storageUsage } from './storageUsage';

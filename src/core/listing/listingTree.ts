@@ -3,7 +3,8 @@
 // TreeItems one to one, so everything the tree shows is decided (and unit-tested) here.
 
 import { basename, join } from 'node:path';
-import { checkpointDescription, checkpointTooltip, formatBytes, plural, runDescription, runTooltip } from './listingFormat';
+import { formatBytes, plural } from '../format';
+import { checkpointDescription, checkpointTooltip, runDescription, runTooltip } from './listingFormat';
 import type { CheckpointEntry, CheckpointFile, RootListing, RunKind, RunListing } from './listingTypes';
 import { KIND_LABELS, NANOCHAT_KIND_DIRS } from './nanochatHome';
 import { runStorage, storageUsage } from './storageUsage';
