@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `npm start`: builds and packages the extension, then runs it in a real VS Code (code-server in
+# the browser) on a sample nanochat home under .sample/. Runs until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+echo "== tools (code-server, Node 24, chromium; cached after the first run)"
+node scripts/ensure-vscode.mjs
+echo "== build and package"
+node esbuild.mjs --production
+mkdir -p .cache
+VSIX=.cache/checkpoint-manager.vsix
+# The manifest has no repository field and the repo no LICENSE file yet: without these flags
+# vsce would stop and ask on a terminal.
+npx vsce package --no-dependencies --allow-missing-repository --skip-license --out "$VSIX" </dev/null
+echo "== start"
+exec node scripts/serve-sample.mjs "$VSIX"
