@@ -1,5 +1,5 @@
 // Tells the formats apart by their first bytes and hands the file to the reader that owns it.
-import { LfsPointerError, NotCheckpointError, TruncatedError, UnsupportedError } from '../errors';
+import { LfsPointerError, NotCheckpointError, UnsupportedError } from '../errors';
 import { loadSafetensors } from '../formats/safetensorsCheckpoint';
 import type { ByteSource } from '../io/byteSource';
 import { looksLikeSafetensors } from '../formats/safetensors';
@@ -20,17 +20,8 @@ export async function openCheckpoint(source: ByteSource): Promise<LoadedCheckpoi
   if (source.size === 0) throw new NotCheckpointError('The file is empty: it is not a checkpoint.');
   const head = await source.read(0, Math.min(source.size, 512));
   if (startsWith(head, LFS_PREFIX)) throw new LfsPointerError();
-  if (looksLikeZip(head)) {
-    let archive: ZipArchive;
-    try {
-      archive = await ZipArchive.open(source);
-    } catch (err) {
-      // A zip's start without its end records: the copy or the save was cut short.
-      if (err instanceof NotCheckpointError) throw new TruncatedError('The archive');
-      throw err;
-    }
-    return loadTorchZip(source, archive);
-  }
+  // (A zip's start without its end records is reported as truncated by ZipArchive.open.)
+  if (looksLikeZip(head)) return loadTorchZip(source, await ZipArchive.open(source));
   if (looksLikeLegacy(head)) return loadTorchLegacy(source);
   if (looksLikeSafetensors(head, source.size)) return loadSafetensors(source);
   if (head.length > 262 && startsWith(head.subarray(257), 'ustar')) {
