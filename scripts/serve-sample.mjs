@@ -44,8 +44,9 @@ console.log(`  server log:    ${server.serverLog}`);
 console.log(`  Press Ctrl-C to stop (the server and its scratch folders are removed).`);
 
 // The exit hooks in codeServer.mjs stop the server on Ctrl-C; here we only notice it dying.
+process.once('SIGINT', () => console.log('\n[start] stopping code-server'));
 const watch = setInterval(() => {
-  if (server.exitCode !== null) {
+  if (server.exitCode !== null && !server.stopped) {
     clearInterval(watch);
     console.error(`[start] code-server exited (${server.exitCode})\n${server.logs()}`);
     server.stop().finally(() => process.exit(1));

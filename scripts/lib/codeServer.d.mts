@@ -20,6 +20,8 @@ export interface CodeServer {
   readonly port: number;
   readonly url: string;
   readonly exitCode: number | string | null;
+  /** True once stop() began: an exit after this is expected. */
+  readonly stopped: boolean;
   start(): Promise<CodeServer>;
   folderUrl(folder?: string, payload?: [string, string][]): string;
   remoteUri(absPath: string): string;

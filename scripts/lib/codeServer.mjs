@@ -61,6 +61,7 @@ const quietSettings = {
   'update.mode': 'none',
   'chat.disableAIFeatures': true,
   'git.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 function scratchLayout(label, settings) {
