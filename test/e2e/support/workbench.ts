@@ -79,6 +79,7 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
       async screenshot(name) {
         // Park the mouse so no hover tooltip covers the picture.
         await page.mouse.move(1250, 500);
+        await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
         const file = join(screenshotDir, `${name}.png`);
         await page.screenshot({ path: file });
         return file;
