@@ -12,20 +12,32 @@ const WRAPPER_PREFIXES = /^(?:_orig_mod\.|module\.)+/;
 const OPTIMIZER_STATE = /(?:^|\.)state\.\d+\./;
 const LAYER_INDEX = /(?:^|\.)(?:h|layers?|blocks?|resblocks)\.(\d+)(?:\.|$)/;
 
+/** The top-level key an occurrence sits under (keys may hold dots themselves). */
+function topKeyOf(path: string, topKeys: ReadonlySet<string>): string | undefined {
+  if (topKeys.has(path)) return path;
+  for (let i = path.indexOf('.'); i >= 0; i = path.indexOf('.', i + 1)) {
+    const head = path.slice(0, i);
+    if (topKeys.has(head)) return head;
+  }
+  return undefined;
+}
+
 /**
- * The key under which the model's weights live: '' when the file is itself a state dict (most
- * occurrences are direct children of the root), else the first known key holding tensors.
+ * The key under which the model's weights live: '' when the file is itself a state dict (its
+ * tensors are the root's own values), else the first known key holding tensors, else the one key
+ * that holds them all; undefined when the file holds no model weights (an optimizer shard).
  */
-export function findModelKey(occurrences: readonly TensorOccurrence[], topKeys: readonly string[]): string | undefined {
+export function findModelKey(occurrences: readonly TensorOccurrence[], topKeyList: readonly string[]): string | undefined {
   if (occurrences.length === 0) return undefined;
   // An optimizer's state alone (nanochat's optim_*_rank*.pt): no model weights here.
   if (occurrences.every((o) => OPTIMIZER_STATE.test(o.path))) return undefined;
-  const firstParts = occurrences.map((o) => o.path.split('.')[0]);
-  const present = new Set(firstParts);
-  for (const k of MODEL_KEYS) if (present.has(k) && topKeys.includes(k)) return k;
-  // A flat state dict: many distinct top-level names, none of them a known container.
-  if (present.size > 1 && present.size >= occurrences.length / 8) return '';
-  return present.size === 1 ? firstParts[0] : '';
+  const topKeys = new Set(topKeyList);
+  const direct = occurrences.filter((o) => topKeys.has(o.path)).length;
+  if (direct * 2 >= occurrences.length) return '';
+  const holders = new Set(occurrences.map((o) => topKeyOf(o.path, topKeys)));
+  for (const k of MODEL_KEYS) if (holders.has(k)) return k;
+  const [only] = holders;
+  return holders.size === 1 && only !== undefined ? only : '';
 }
 
 export function modelOccurrences(occurrences: readonly TensorOccurrence[], modelKey: string | undefined): TensorOccurrence[] {

@@ -8,7 +8,7 @@ import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import { numel, tensorNbytes } from '../torch/tensorRef';
 import { torchGlobals } from '../torch/torchReconstructions';
 import type { TensorOccurrence } from '../torch/tensorWalk';
-import { distinctTensors, distinctViews, keyToString } from '../torch/tensorWalk';
+import { distinctTensors, distinctViews, keyToString, walkTensors } from '../torch/tensorWalk';
 import { findModelKey, inferDepth, modelOccurrences, summarizeLayers } from './modelLayout';
 import { asNumber, pyToJson, shortValue, typeLabel } from './pyJson';
 import type { InspectReport, JsonValue, KeySummary, TensorInfo } from './report';
@@ -26,16 +26,10 @@ function topEntries(root: PyValue): Array<[string, PyValue]> {
   return dict ? [...dict.entries()].map(([k, v]) => [keyToString(k), v]) : [];
 }
 
-function keySummaries(entries: Array<[string, PyValue]>, occurrences: readonly TensorOccurrence[]): KeySummary[] {
-  const byKey = new Map<string, TensorOccurrence[]>();
-  for (const o of occurrences) {
-    const k = o.path.split('.')[0];
-    const list = byKey.get(k);
-    if (list) list.push(o);
-    else byKey.set(k, [o]);
-  }
+function keySummaries(entries: Array<[string, PyValue]>): KeySummary[] {
+  // Walked per key: keys of a flat state dict hold dots themselves (`transformer.wte.weight`).
   return entries.map(([key, value]) => {
-    const occ = byKey.get(key) ?? [];
+    const occ = walkTensors(value, key);
     const distinct = distinctTensors(occ).map((t) => t.payload);
     const summary: KeySummary = {
       key,
@@ -120,7 +114,7 @@ export function summarize(input: SummarizeInput): InspectReport {
     modelParameters: distinctViews(model).reduce((s, t) => s + numel(t.shape), 0),
     tensorBytes: distinct.reduce((s, t) => s + tensorNbytes(t.payload), 0),
     security: securityVerdict(checkpoint.globals, knownGlobals),
-    keys: keySummaries(entries, occurrences),
+    keys: keySummaries(entries),
     metrics: { ...sidecar?.metrics, ...findMetrics(entryMap) },
     layers: summarizeLayers(model),
     notes: [...checkpoint.notes, ...(sidecar ? [`Read ${sidecar.source}.`] : [])],

@@ -34,7 +34,7 @@ function abortIfNeeded(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled.');
 }
 
-/** The tensor's bytes in row-major order, little-endian, in chunks (each chunk is a fresh copy). */
+/** The tensor's bytes in row-major order, little-endian, in chunks (valid until the next chunk is asked for). */
 export async function* tensorChunks(ckpt: LoadedCheckpoint, t: TensorRef, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
   checkTensorBounds(t);
   const item = t.dtype.itemsize;
@@ -48,9 +48,15 @@ export async function* tensorChunks(ckpt: LoadedCheckpoint, t: TensorRef, signal
     const step = Math.floor(CHUNK / item) * item;
     for (let done = 0; done < total; done += step) {
       abortIfNeeded(signal);
-      const chunk = (await ckpt.readStorage(t.storage, start + done, Math.min(step, total - done))).slice();
-      byteswapInPlace(chunk, unit);
-      yield chunk;
+      const chunk = await ckpt.readStorage(t.storage, start + done, Math.min(step, total - done));
+      if (unit > 1) {
+        // Swap a copy: the source may hand out a view on bytes it still owns.
+        const swapped = chunk.slice();
+        byteswapInPlace(swapped, unit);
+        yield swapped;
+      } else {
+        yield chunk;
+      }
     }
     return;
   }

@@ -61,7 +61,6 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
   const notes: string[] = [];
   if (torchScript) notes.push('TorchScript archive: its code/ is listed, never run. Loading it with torch.jit.load would run that code.');
   if (byteOrder === 'big') notes.push('Big-endian archive: tensor bytes are swapped to little-endian when read.');
-  if (prefix !== 'archive/' && prefix !== '') notes.push(`Records live under "${prefix}".`);
 
   return {
     format: torchScript ? 'torchscript' : 'torch-zip',
