@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `npm start`'s last step: a sample nanochat home and workspace under .sample/, the packaged
 // extension installed into a scratch code-server, which runs until Ctrl-C.
-/* global setInterval, clearInterval -- Node globals the shared lint config does not list. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { installVsix, prepareCodeServer } from './lib/codeServer.mjs';

@@ -2,7 +2,6 @@
 // user-data/extensions/XDG/TMPDIR folders, and a guarantee that the whole group is killed when
 // this process ends (normally, on failure, or on SIGINT/SIGTERM). Without its own group the file
 // watcher and extension host outlive the server.
-/* global fetch, AbortSignal -- Node 20 globals the shared lint config does not list. */
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -1,5 +1,5 @@
 // The extension as a user meets it: the activity-bar view, a checkpoint opened from the tree into
-// the inspector webview, and a palette command. One code-server and browser for the whole file;
+// the inspector webview, the tree's context menu, and a palette command. One code-server and browser for the whole file;
 // each step leaves a screenshot in test-results/e2e/.
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
@@ -66,6 +66,24 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
       const tab = wb.page.locator('.tabs-container .tab.active');
       assert.equal(await tab.getAttribute('data-resource-name'), fileName);
       await wb.screenshot('02-inspector');
+    });
+  });
+
+  it('offers inspect, reveal and copy path in the context menu of a checkpoint', { timeout: STEP_TIMEOUT }, async () => {
+    await step('context-menu', async () => {
+      await showContainer(wb.page, CONTAINER);
+      const checkpoint = wb.sidebar().getByRole('treeitem', { name: /model_\d+/ }).first();
+      await expandUntilVisible(wb.sidebar(), checkpoint);
+      await checkpoint.click({ button: 'right' });
+      const menu = wb.page.locator('.context-view .monaco-menu').first();
+      await menu.waitFor({ state: 'visible', timeout: 10_000 });
+      const items = (await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.trim());
+      for (const title of ['Inspect Checkpoint', 'Reveal in File Explorer', 'Copy Path']) {
+        assert.ok(items.some((t) => t.startsWith(title)), `"${title}" is missing from the context menu: ${JSON.stringify(items)}`);
+      }
+      await wb.screenshot('05-context-menu');
+      await wb.page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'hidden' });
     });
   });
 
