@@ -43,7 +43,8 @@ export class FileByteSource implements ByteSource {
     checkRange(offset, length);
     if (offset + length > this.size) throw new TruncatedError();
     // Every byte is overwritten by the reads below (or the read throws), so skip the zero fill.
-    const out: Uint8Array = Buffer.allocUnsafe(length);
+    // Unpooled, so the array owns its whole ArrayBuffer; a plain Uint8Array, not a Buffer.
+    const out = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
     let done = 0;
     while (done < length) {
       const { bytesRead } = await handle.read(out, done, Math.min(length - done, MAX_CHUNK), offset + done);
