@@ -16,6 +16,6 @@ mkdir -p .cache
 VSIX=.cache/checkpoint-manager.vsix
 # The manifest has no repository field and the repo no LICENSE file yet: without these flags
 # vsce would stop and ask on a terminal.
-npx vsce package --no-dependencies --allow-missing-repository --out "$VSIX" </dev/null
+npx vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links --out "$VSIX" </dev/null
 echo "== start"
 exec node scripts/serve-sample.mjs "$VSIX"
