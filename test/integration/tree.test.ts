@@ -6,21 +6,9 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, nanochatBaseDir, workspaceDir } from './support/fixturePaths';
+import type { NodeSnapshot } from '../../src/extension/checkpointTreeProvider';
 
 const SNAPSHOT = 'checkpointManager._testing.treeSnapshot';
-
-interface NodeSnapshot {
-  depth: number;
-  id: string;
-  type: string;
-  label: string;
-  description?: string;
-  contextValue: string;
-  icon: string;
-  path?: string;
-  openPath?: string;
-  data?: { kind?: string; tag?: string; step?: number | null; bytes?: number; metrics?: Record<string, number>; best?: boolean; checkpoints?: number };
-}
 
 async function snapshot(): Promise<NodeSnapshot[]> {
   return (await vscode.commands.executeCommand<NodeSnapshot[]>(SNAPSHOT)) ?? [];
