@@ -49,6 +49,8 @@ test('nanoGPT: tied lm_head/wte saved as two tensors on one storage count once i
   const r = await inspectFile(fixture('workspace/out/ckpt.pt'));
   assert.equal(r.modelKey, 'model');
   assert.equal(r.step, 750);
+  // best_val_loss is a 0-d float32 tensor; torch reads it as tensor(4.3075).
+  assert.deepEqual(r.metrics, { best_val_loss: Math.fround(4.3075) });
   const wte = r.tensors.find((t) => t.path === 'model.transformer.wte.weight');
   const head = r.tensors.find((t) => t.path === 'model.lm_head.weight');
   assert.ok(wte && head);

@@ -9,7 +9,8 @@ import { numel } from '../torch/tensorRef';
 import { distinctTensors, walkTensors } from '../torch/tensorWalk';
 import type { InspectReport } from './report';
 import { readSidecarFor } from './sidecar';
-import { summarize } from './summarize';
+import { readScalarMetrics } from './scalarMetrics';
+import { summarize, topEntries } from './summarize';
 
 export interface InspectOptions {
   /** Also hash every tensor's elements (reads all tensor bytes). */
@@ -41,6 +42,7 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
     const name = basename(path);
     const { step, epoch } = parseStepEpoch(name);
     const sidecar = options.sidecars === false ? undefined : await readSidecarFor(path);
+    const tensorMetrics = await readScalarMetrics(checkpoint, topEntries(checkpoint.root));
     return summarize({
       file: path,
       size: source.size,
@@ -48,6 +50,7 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
       occurrences,
       hashes,
       sidecar,
+      tensorMetrics,
       ...(step !== null ? { nameStep: step } : {}),
       ...(epoch !== undefined ? { nameEpoch: epoch } : {}),
     });

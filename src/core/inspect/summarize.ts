@@ -1,5 +1,6 @@
 // Builds the report a person reads from an opened checkpoint: what keys it has, its step and
 // metrics, its config, how big and deep the model is, and the security verdict.
+import { isMetricKey } from '../listing/sidecars';
 import { builtinReconstructions } from '../pickle/builtinReconstructions';
 import { PyDict, PyObject } from '../pickle/pyValue';
 import type { PyValue } from '../pickle/pyValue';
@@ -16,12 +17,11 @@ import type { Sidecar } from './sidecar';
 
 const STEP_KEYS = ['step', 'global_step', 'iter_num', 'iteration', 'iter', 'num_updates', 'steps'];
 const CONFIG_KEYS = ['config', 'model_args', 'hyper_parameters', 'hparams', 'args', 'model_config', 'cfg', 'opt'];
-const METRIC_NAME = /loss|acc|bpb|metric|score|ppl|perplexity|f1|bleu|auc|error|reward/i;
 
 const knownGlobals: ReadonlySet<string> = new Set([...torchGlobals, ...builtinReconstructions.keys()]);
 
 /** The root's entries with str keys: a dict's items, or an object's attributes. */
-function topEntries(root: PyValue): Array<[string, PyValue]> {
+export function topEntries(root: PyValue): Array<[string, PyValue]> {
   const dict = root instanceof PyDict ? root : root instanceof PyObject && root.state instanceof PyDict ? root.state : undefined;
   return dict ? [...dict.entries()].map(([k, v]) => [keyToString(k), v]) : [];
 }
@@ -58,7 +58,7 @@ function findMetrics(entries: Map<string, PyValue>): Record<string, number> {
     const n = typeof v === 'number' ? v : undefined; // floats only: ints here are counters
     if (n !== undefined && !Object.prototype.hasOwnProperty.call(metrics, name)) Object.defineProperty(metrics, name, { value: n, enumerable: true, writable: true, configurable: true });
   };
-  for (const [k, v] of entries) if (METRIC_NAME.test(k)) add(k, v);
+  for (const [k, v] of entries) if (isMetricKey(k)) add(k, v);
   const nested = entries.get('metrics');
   if (nested instanceof PyDict) for (const [k, v] of nested.entries()) add(keyToString(k), v);
   return metrics;
@@ -83,6 +83,8 @@ export interface SummarizeInput {
   /** Hashes by tensor identity, when asked for. */
   hashes?: ReadonlyMap<object, string>;
   sidecar?: Sidecar;
+  /** Metrics saved as one-element tensors, read by the caller (see scalarMetrics.ts). */
+  tensorMetrics?: Record<string, number>;
   /** Step or epoch read from the file name (`model_000500.pt`, `epoch_3.pt`). */
   nameStep?: number;
   nameEpoch?: number;
@@ -115,7 +117,7 @@ export function summarize(input: SummarizeInput): InspectReport {
     tensorBytes: distinct.reduce((s, t) => s + tensorNbytes(t.payload), 0),
     security: securityVerdict(checkpoint.globals, knownGlobals),
     keys: keySummaries(entries),
-    metrics: { ...sidecar?.metrics, ...findMetrics(entryMap) },
+    metrics: { ...sidecar?.metrics, ...input.tensorMetrics, ...findMetrics(entryMap) },
     layers: summarizeLayers(model),
     notes: [...checkpoint.notes, ...(sidecar ? [`Read ${sidecar.source}.`] : [])],
   };
