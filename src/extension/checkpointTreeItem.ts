@@ -17,5 +17,9 @@ export function toTreeItem(node: ViewNode): vscode.TreeItem {
   item.iconPath = new vscode.ThemeIcon(node.icon, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
   item.contextValue = node.contextValue;
   if (node.path) item.resourceUri = vscode.Uri.file(node.path);
+  // A click opens a file as the Explorer does; nodes with children keep click-to-expand.
+  if (node.openPath && node.children.length === 0) {
+    item.command = { command: 'checkpointManager.inspect', title: 'Inspect Checkpoint', arguments: [node] };
+  }
   return item;
 }

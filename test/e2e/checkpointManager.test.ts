@@ -50,14 +50,8 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
       const checkpoint = wb.sidebar().getByRole('treeitem', { name: /model_\d+/ }).first();
       await expandUntilVisible(wb.sidebar(), checkpoint);
       const label = (await checkpoint.getAttribute('aria-label')) ?? '';
+      // A click on the file row opens it in the inspector, as the Explorer opens files.
       await checkpoint.click();
-      const body = wb.webview().locator('body');
-      const opened = await body.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
-      if (!opened) {
-        // The row's own command may only select it; the inline action opens it.
-        await checkpoint.hover();
-        await checkpoint.locator('.action-label[aria-label^="Inspect Checkpoint"]').click();
-      }
       // The inspector names the file and lists the nanochat state dict's tensors.
       const fileName = /model_\d+\.pt/.exec(label)?.[0];
       assert.ok(fileName, `the tree row "${label}" should name a model_NNNNNN.pt file`);
