@@ -10,7 +10,16 @@ export type CheckpointErrorCode =
   | 'unsupported-protocol'
   | 'unsupported';
 
+import type { SecurityReport } from './inspect/report';
+
 export class CheckpointError extends Error {
+  /**
+   * The globals the file's pickles named before the failure, when any pickle was read: a broken
+   * file can still be a hostile one.
+   */
+  globals?: string[];
+  /** The verdict on those globals, set by inspectFile, so an error page can still warn. */
+  security?: SecurityReport;
   constructor(
     readonly code: CheckpointErrorCode,
     message: string,
@@ -60,6 +69,11 @@ export class UnsupportedError extends CheckpointError {
   constructor(detail: string) {
     super('unsupported', `Unsupported checkpoint: ${detail}`);
   }
+}
+
+/** Records on a CheckpointError the globals named before it was thrown (the first record wins). */
+export function attachGlobals(err: unknown, globals: readonly string[]): void {
+  if (err instanceof CheckpointError && err.globals === undefined && globals.length > 0) err.globals = [...globals];
 }
 
 /** The one line to show a user for any thrown value. */

@@ -1,8 +1,10 @@
 // Inspects one checkpoint file: opens it through a file byte source, reads only the records it
 // needs, and (when asked) hashes each distinct tensor straight from the file.
 import { basename } from 'node:path';
+import { CheckpointError } from '../errors';
 import { parseStepEpoch } from '../listing/checkpointNames';
 import { FileByteSource } from '../io/fileByteSource';
+import { checkpointVerdict } from '../security/checkpointVerdict';
 import { openCheckpoint } from '../torch/openCheckpoint';
 import { tensorSha256 } from '../torch/tensorBytes';
 import { numel } from '../torch/tensorRef';
@@ -25,7 +27,11 @@ export interface InspectOptions {
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectReport> {
   const source = await FileByteSource.open(path);
   try {
-    const checkpoint = await openCheckpoint(source);
+    const checkpoint = await openCheckpoint(source).catch((err: unknown) => {
+      // A file that fails after its pickle named globals still gets a verdict: broken can be hostile.
+      if (err instanceof CheckpointError && err.globals) err.security = checkpointVerdict(err.globals);
+      throw err;
+    });
     const occurrences = walkTensors(checkpoint.root);
     let hashes: Map<object, string> | undefined;
     if (options.sha256) {

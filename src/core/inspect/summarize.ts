@@ -1,13 +1,11 @@
 // Builds the report a person reads from an opened checkpoint: what keys it has, its step and
 // metrics, its config, how big and deep the model is, and the security verdict.
 import { isMetricKey } from '../listing/sidecars';
-import { builtinReconstructions } from '../pickle/builtinReconstructions';
 import { PyDict, PyObject } from '../pickle/pyValue';
 import type { PyValue } from '../pickle/pyValue';
-import { securityVerdict } from '../security/verdict';
+import { checkpointVerdict } from '../security/checkpointVerdict';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import { numel, tensorNbytes } from '../torch/tensorRef';
-import { torchGlobals } from '../torch/torchReconstructions';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 import { distinctTensors, distinctViews, keyToString, walkTensors } from '../torch/tensorWalk';
 import { findModelKey, inferDepth, modelOccurrences, summarizeLayers } from './modelLayout';
@@ -17,8 +15,6 @@ import type { Sidecar } from './sidecar';
 
 const STEP_KEYS = ['step', 'global_step', 'iter_num', 'iteration', 'iter', 'num_updates', 'steps'];
 const CONFIG_KEYS = ['config', 'model_args', 'hyper_parameters', 'hparams', 'args', 'model_config', 'cfg', 'opt'];
-
-const knownGlobals: ReadonlySet<string> = new Set([...torchGlobals, ...builtinReconstructions.keys()]);
 
 /** The root's entries with str keys: a dict's items, or an object's attributes. */
 export function topEntries(root: PyValue): Array<[string, PyValue]> {
@@ -115,7 +111,7 @@ export function summarize(input: SummarizeInput): InspectReport {
     parameters: distinct.reduce((s, t) => s + numel(t.payload.shape), 0),
     modelParameters: distinctViews(model).reduce((s, t) => s + numel(t.shape), 0),
     tensorBytes: distinct.reduce((s, t) => s + tensorNbytes(t.payload), 0),
-    security: securityVerdict(checkpoint.globals, knownGlobals),
+    security: checkpointVerdict(checkpoint.globals),
     keys: keySummaries(entries),
     metrics: { ...sidecar?.metrics, ...input.tensorMetrics, ...findMetrics(entryMap) },
     layers: summarizeLayers(model),

@@ -8,7 +8,7 @@
 // offset. Data that ends before STOP gives PickleTruncatedError, so a caller reading a window of a
 // file can retry with a bigger one.
 
-import { CheckpointError, CorruptError, TruncatedError, UnsupportedError, UnsupportedProtocolError } from '../errors';
+import { attachGlobals, CheckpointError, CorruptError, TruncatedError, UnsupportedError, UnsupportedProtocolError } from '../errors';
 import { builtinReconstructions } from './builtinReconstructions';
 import { HIGHEST_PROTOCOL, opcodeName } from './opcodes';
 import { PyByteArray, PyDict, PyGlobal, PyObject, PySet, PyTuple } from './pyValue';
@@ -84,7 +84,13 @@ const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
  * UnsupportedProtocolError for protocol 6+ and out-of-band buffers, UnsupportedError past a limit.
  */
 export function unpickle(data: Uint8Array, hooks: UnpickleHooks, options: UnpickleOptions = {}): UnpickleResult {
-  return new Machine(data, hooks, options).run();
+  const machine = new Machine(data, hooks, options);
+  try {
+    return machine.run();
+  } catch (err) {
+    attachGlobals(err, machine.namedGlobals);
+    throw err;
+  }
 }
 
 class Machine {
@@ -103,6 +109,10 @@ class Machine {
   private memoCount = 0;
   private readonly maxMemo: number;
   private readonly globals: string[] = [];
+  /** The globals named so far, for an error thrown part way. */
+  get namedGlobals(): readonly string[] {
+    return this.globals;
+  }
   private readonly seenGlobals = new Set<string>();
   /** Globals that resolved to a reconstruction (each GLOBAL pushes its own PyGlobal). */
   private readonly reconstructionOf = new Map<PyGlobal, Reconstruction>();

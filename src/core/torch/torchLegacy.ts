@@ -1,13 +1,14 @@
 // The format torch.save wrote before 1.6 (`_use_new_zipfile_serialization=False`): five pickles
 // in one stream — magic number, protocol version, system info, the object, the storage keys —
 // then, for each key in that order, an int64 element count and the storage's raw bytes.
-import { CorruptError, TruncatedError, UnsupportedError } from '../errors';
+import { attachGlobals, CheckpointError, CorruptError, TruncatedError, UnsupportedError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import { PickleTruncatedError, unpickle } from '../pickle/unpickler';
 import { dictGet } from '../pickle/pyValue';
 import type { PyValue, UnpickleResult } from '../pickle/pyValue';
 import type { LoadedCheckpoint } from './loadedCheckpoint';
 import { createStorageTable } from './persistentStorage';
+import type { StorageTable } from './persistentStorage';
 import { resolveTorchGlobal } from './torchReconstructions';
 import type { StorageRef } from './tensorRef';
 
@@ -47,13 +48,37 @@ export async function loadTorchLegacy(source: ByteSource): Promise<LoadedCheckpo
   const [magic, protocol, sysInfo, object, keys] = await readPickles(source, (data) => {
     const results: UnpickleResult[] = [];
     let offset = 0;
-    for (let i = 0; i < 5; i++) {
-      const r = unpickle(data, hooks, { offset });
-      results.push(r);
-      offset = r.end;
+    try {
+      for (let i = 0; i < 5; i++) {
+        const r = unpickle(data, hooks, { offset });
+        results.push(r);
+        offset = r.end;
+      }
+    } catch (err) {
+      if (err instanceof CheckpointError) err.globals = [...new Set([...results.flatMap((r) => r.globals), ...(err.globals ?? [])])];
+      throw err;
     }
     return results;
   });
+  const globals = [...new Set([magic, protocol, sysInfo, object, keys].flatMap((r) => r.globals))];
+  try {
+    return await loadStorages(source, table, { magic, protocol, sysInfo, object, keys }, globals);
+  } catch (err) {
+    attachGlobals(err, globals);
+    throw err;
+  }
+}
+
+interface LegacyPickles {
+  magic: UnpickleResult;
+  protocol: UnpickleResult;
+  sysInfo: UnpickleResult;
+  object: UnpickleResult;
+  keys: UnpickleResult;
+}
+
+async function loadStorages(source: ByteSource, table: StorageTable, pickles: LegacyPickles, globals: string[]): Promise<LoadedCheckpoint> {
+  const { magic, protocol, sysInfo, object, keys } = pickles;
   if (magic.value !== MAGIC) throw new CorruptError('the legacy magic number is wrong.');
   if (protocol.value !== PROTOCOL_VERSION) throw new UnsupportedError(`legacy protocol version ${String(protocol.value)}.`);
   if (!Array.isArray(keys.value)) throw new CorruptError('the legacy storage key list is missing.');
@@ -77,7 +102,6 @@ export async function loadTorchLegacy(source: ByteSource): Promise<LoadedCheckpo
     if (!offsets.has(key)) throw new CorruptError(`the legacy storage "${key}" has no data.`);
   }
 
-  const globals = [...new Set([magic, protocol, sysInfo, object, keys].flatMap((r) => r.globals))];
   const littleEndian = dictGet(sysInfo.value, 'little_endian') !== false;
   return {
     format: 'torch-legacy',
