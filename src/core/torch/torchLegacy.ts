@@ -15,6 +15,8 @@ import type { StorageRef } from './tensorRef';
 const MAGIC = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001n;
 const FIRST_WINDOW = 1 << 20;
+/** The header pickles of real files take kilobytes to a few megabytes; never read more than this. */
+export const MAX_PICKLE_WINDOW = 512 * 1024 * 1024;
 
 /** A legacy file starts with the pickled magic number: PROTO 2, LONG1 of 10 bytes. */
 export function looksLikeLegacy(head: Uint8Array): boolean {
@@ -22,16 +24,22 @@ export function looksLikeLegacy(head: Uint8Array): boolean {
   return head.length >= 14 && head[0] === 0x80 && head[2] === 0x8a && head[3] === 0x0a && magic.every((b, i) => head[4 + i] === b);
 }
 
-/** Unpickles the header pickles from a window that grows until they fit. */
-async function readPickles(source: ByteSource, run: (data: Uint8Array) => UnpickleResult[]): Promise<UnpickleResult[]> {
-  let window = Math.min(FIRST_WINDOW, source.size);
+/** Unpickles the header pickles from a window that grows until they fit (up to MAX_PICKLE_WINDOW). */
+async function readPickles(
+  source: ByteSource,
+  run: (data: Uint8Array) => UnpickleResult[],
+  maxWindow = MAX_PICKLE_WINDOW,
+): Promise<UnpickleResult[]> {
+  const limit = Math.min(source.size, maxWindow);
+  let window = Math.min(FIRST_WINDOW, limit);
   for (;;) {
     const data = await source.read(0, window);
     try {
       return run(data);
     } catch (err) {
       if (!(err instanceof PickleTruncatedError) || window === source.size) throw err;
-      window = Math.min(window * 4, source.size);
+      if (window === limit) throw new UnsupportedError(`its pickles do not end within the first ${limit} bytes (a broken file, or one far larger than any real checkpoint's).`);
+      window = Math.min(Math.max(window * 4, err.atLeast), limit);
     }
   }
 }
@@ -42,7 +50,7 @@ function readInt64(bytes: Uint8Array): number {
   return Number(v);
 }
 
-export async function loadTorchLegacy(source: ByteSource): Promise<LoadedCheckpoint> {
+export async function loadTorchLegacy(source: ByteSource, options: { maxPickleWindow?: number } = {}): Promise<LoadedCheckpoint> {
   const table = createStorageTable();
   const hooks = { resolveGlobal: resolveTorchGlobal, persistentLoad: (pid: PyValue) => table.persistentLoad(pid) };
   const [magic, protocol, sysInfo, object, keys] = await readPickles(source, (data) => {
@@ -59,7 +67,7 @@ export async function loadTorchLegacy(source: ByteSource): Promise<LoadedCheckpo
       throw err;
     }
     return results;
-  });
+  }, options.maxPickleWindow);
   const globals = [...new Set([magic, protocol, sysInfo, object, keys].flatMap((r) => r.globals))];
   try {
     return await loadStorages(source, table, { magic, protocol, sysInfo, object, keys }, globals);
