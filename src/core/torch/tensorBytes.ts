@@ -1,7 +1,7 @@
 // A tensor's elements as `t.contiguous()` holds them, little-endian, streamed from the file in
 // chunks: a contiguous tensor is one range of its storage; a strided one is gathered.
 import { createHash } from 'node:crypto';
-import { CorruptError } from '../errors';
+import { CorruptError, UnsupportedError } from '../errors';
 import { swapUnit } from './dtypes';
 import type { LoadedCheckpoint } from './loadedCheckpoint';
 import type { TensorRef } from './tensorRef';
@@ -62,7 +62,7 @@ export async function* tensorChunks(ckpt: LoadedCheckpoint, t: TensorRef, signal
   }
   const span = storageSpan(t);
   if ((span.end - span.start) * item > GATHER_SPAN_LIMIT) {
-    throw new CorruptError('this strided tensor spans more than 256 MiB of its storage; hashing it is not supported yet.');
+    throw new UnsupportedError('a strided (non-contiguous) tensor spans more than 256 MiB of its storage; reading it element by element is not supported yet.');
   }
   const src = await ckpt.readStorage(t.storage, base + span.start * item, (span.end - span.start) * item);
   yield* gather(t, src, unit, signal);
