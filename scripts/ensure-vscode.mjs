@@ -40,7 +40,7 @@ function ensureAptPackages() {
   const wrap = (args) => (sudo.length ? ['sudo', args] : [args[0], args.slice(1)]);
   const [c1, a1] = wrap(['apt-get', 'update']);
   run(c1, a1, { env });
-  const [c2, a2] = wrap(['apt-get', 'install', '-y', '--no-install-recommends', ...missing]);
+  const [c2, a2] = wrap(['apt-get', 'install', '-y', ...missing]);
   run(c2, a2, { env });
   say(`apt packages: done in ${seconds(t)}`);
 }
