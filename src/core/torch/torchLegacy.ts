@@ -44,8 +44,8 @@ async function readPickles(
   }
 }
 
-function readInt64(bytes: Uint8Array): number {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigInt64(0, true);
+function readInt64(bytes: Uint8Array, littleEndian: boolean): number {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigInt64(0, littleEndian);
   if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new CorruptError('a storage has an invalid element count.');
   return Number(v);
 }
@@ -90,6 +90,8 @@ async function loadStorages(source: ByteSource, table: StorageTable, pickles: Le
   if (magic.value !== MAGIC) throw new CorruptError('the legacy magic number is wrong.');
   if (protocol.value !== PROTOCOL_VERSION) throw new UnsupportedError(`legacy protocol version ${String(protocol.value)}.`);
   if (!Array.isArray(keys.value)) throw new CorruptError('the legacy storage key list is missing.');
+  // A big-endian machine wrote its element counts big-endian too, not only the tensor bytes.
+  const littleEndian = dictGet(sysInfo.value, 'little_endian') !== false;
 
   // Walk the storage section: each record is an int64 element count, then the bytes.
   const offsets = new Map<string, number>();
@@ -99,7 +101,7 @@ async function loadStorages(source: ByteSource, table: StorageTable, pickles: Le
     const storage = table.storages.get(key);
     if (!storage) throw new CorruptError(`the legacy storage "${key}" is listed but never used.`);
     if (at + 8 > source.size) throw new TruncatedError();
-    const count = readInt64(await source.read(at, 8));
+    const count = readInt64(await source.read(at, 8), littleEndian);
     const nbytes = count * storage.dtype.itemsize;
     if (nbytes < storage.nbytes) throw new CorruptError(`the legacy storage "${key}" is smaller than its tensors need.`);
     offsets.set(key, at + 8);
@@ -110,7 +112,6 @@ async function loadStorages(source: ByteSource, table: StorageTable, pickles: Le
     if (!offsets.has(key)) throw new CorruptError(`the legacy storage "${key}" has no data.`);
   }
 
-  const littleEndian = dictGet(sysInfo.value, 'little_endian') !== false;
   return {
     format: 'torch-legacy',
     root: object.value,
