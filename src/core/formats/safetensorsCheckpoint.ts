@@ -9,7 +9,7 @@ import { contiguousStride } from '../torch/tensorRef';
 import { CorruptError } from '../errors';
 import { readSafetensorsHeader } from './safetensors';
 
-export async function loadSafetensors(source: ByteSource): Promise<LoadedCheckpoint & { metadata: Record<string, string> }> {
+export async function loadSafetensors(source: ByteSource): Promise<LoadedCheckpoint> {
   const header = await readSafetensorsHeader(source);
   const root = new PyDict();
   for (const t of header.tensors) {
@@ -26,7 +26,6 @@ export async function loadSafetensors(source: ByteSource): Promise<LoadedCheckpo
     globals: [],
     littleEndian: true,
     notes,
-    metadata: header.metadata,
     // byteOffset is absolute here, and tensorChunks adds it to the offset it asks for.
     readStorage: (_storage, offset, length) => source.read(offset, length),
   };

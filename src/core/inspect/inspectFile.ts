@@ -7,7 +7,7 @@ import { FileByteSource } from '../io/fileByteSource';
 import { checkpointVerdict } from '../security/checkpointVerdict';
 import { openCheckpoint } from '../torch/openCheckpoint';
 import { tensorSha256 } from '../torch/tensorBytes';
-import { numel } from '../torch/tensorRef';
+import { tensorNbytes } from '../torch/tensorRef';
 import { distinctTensors, walkTensors } from '../torch/tensorWalk';
 import type { InspectReport } from './report';
 import { readSidecarFor } from './sidecar';
@@ -37,11 +37,11 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
     if (options.sha256) {
       hashes = new Map();
       const tensors = distinctTensors(occurrences);
-      const total = tensors.reduce((s, t) => s + numel(t.payload.shape) * t.payload.dtype.itemsize, 0);
+      const total = tensors.reduce((s, t) => s + tensorNbytes(t.payload), 0);
       let done = 0;
       for (const t of tensors) {
         hashes.set(t, await tensorSha256(checkpoint, t.payload, options.signal));
-        done += numel(t.payload.shape) * t.payload.dtype.itemsize;
+        done += tensorNbytes(t.payload);
         options.onProgress?.(done, total);
       }
     }

@@ -4,6 +4,7 @@ import { PyByteArray, PyComplex, PyDict, PyGlobal, PyObject, PyOpaque, PySet, Py
 import type { PyValue } from '../pickle/pyValue';
 import { keyToString } from '../torch/tensorWalk';
 import type { TensorRef } from '../torch/tensorRef';
+import { setOwn } from './ownRecord';
 import type { JsonValue } from './report';
 
 const MAX_DEPTH = 32;
@@ -40,7 +41,7 @@ function toJson(v: PyValue | undefined, depth: number, budget: { left: number })
   if (v instanceof PySet) return v.items.map((x) => toJson(x, depth + 1, budget));
   if (v instanceof PyDict) {
     const out: { [key: string]: JsonValue } = {};
-    for (const [k, x] of v.entries()) Object.defineProperty(out, keyToString(k), { value: toJson(x, depth + 1, budget), enumerable: true, writable: true, configurable: true });
+    for (const [k, x] of v.entries()) setOwn(out, keyToString(k), toJson(x, depth + 1, budget));
     return out;
   }
   if (v instanceof PyObject) {

@@ -7,6 +7,7 @@ import { tensorChunks } from '../torch/tensorBytes';
 import type { TensorRef } from '../torch/tensorRef';
 import { numel } from '../torch/tensorRef';
 import { isTensor } from '../torch/torchReconstructions';
+import { setOwn } from './ownRecord';
 
 function float16(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
@@ -47,7 +48,7 @@ export async function readScalarMetrics(ckpt: LoadedCheckpoint, entries: Readonl
   for (const [key, value] of entries) {
     if (!isTensor(value) || numel(value.payload.shape) !== 1 || !isMetricKey(key)) continue;
     const n = await readScalar(ckpt, value.payload);
-    if (n !== undefined) Object.defineProperty(metrics, key, { value: n, enumerable: true, writable: true, configurable: true });
+    if (n !== undefined) setOwn(metrics, key, n);
   }
   return metrics;
 }

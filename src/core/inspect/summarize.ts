@@ -9,6 +9,7 @@ import { numel, tensorNbytes } from '../torch/tensorRef';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 import { distinctTensors, distinctViews, keyToString, walkTensors } from '../torch/tensorWalk';
 import { findModelKey, inferDepth, modelOccurrences, summarizeLayers } from './modelLayout';
+import { setOwn } from './ownRecord';
 import { asNumber, pyToJson, shortValue, typeLabel } from './pyJson';
 import type { InspectReport, JsonValue, KeySummary, TensorInfo } from './report';
 import type { Sidecar } from './sidecar';
@@ -52,7 +53,7 @@ function findMetrics(entries: Map<string, PyValue>): Record<string, number> {
   const metrics: Record<string, number> = {};
   const add = (name: string, v: PyValue | undefined): void => {
     const n = typeof v === 'number' ? v : undefined; // floats only: ints here are counters
-    if (n !== undefined && !Object.prototype.hasOwnProperty.call(metrics, name)) Object.defineProperty(metrics, name, { value: n, enumerable: true, writable: true, configurable: true });
+    if (n !== undefined && !Object.prototype.hasOwnProperty.call(metrics, name)) setOwn(metrics, name, n);
   };
   for (const [k, v] of entries) if (isMetricKey(k)) add(k, v);
   const nested = entries.get('metrics');

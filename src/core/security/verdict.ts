@@ -10,7 +10,7 @@ const dangerousModules = [
   'os', 'posix', 'nt', 'subprocess', 'sys', 'runpy', 'socket', 'shutil', 'pickle', '_pickle', 'importlib',
   'webbrowser', 'ctypes', 'pty', 'commands', 'multiprocessing', 'code', 'codeop', 'pdb', 'bdb', 'asyncio',
   'marshal', 'dill', 'cloudpickle', 'httplib', 'http', 'urllib', 'requests', 'ftplib', 'telnetlib', 'smtplib',
-  'platform', 'tempfile', 'signal', 'threading', '_thread', 'builtins.__import__',
+  'platform', 'tempfile', 'signal', 'threading', '_thread',
 ];
 
 /** Single names that are dangerous in otherwise ordinary modules. */

@@ -50,7 +50,7 @@ export function createStorageTable(): StorageTable {
         let ref = views.get(viewKey);
         if (!ref) {
           const offset = count(view.items[1]) * dtype.itemsize;
-          ref = { ...root, key: root.key, byteOffset: offset, nbytes: count(view.items[2]) * dtype.itemsize };
+          ref = { ...root, byteOffset: offset, nbytes: count(view.items[2]) * dtype.itemsize };
           views.set(viewKey, ref);
         }
         return new PyOpaque('storage', ref);
