@@ -4,9 +4,8 @@
 import * as vscode from 'vscode';
 import type { ViewNode } from '../core/listing/listingTree';
 import type { CheckpointTreeProvider } from './checkpointTreeProvider';
+import { INSPECTOR_VIEW_TYPE } from './inspectorEditor';
 import { addExtraFolder } from './treeRoots';
-
-export const INSPECTOR_VIEW_TYPE = 'checkpointManager.inspector';
 
 /**
  * Internal, not in package.json: returns the tree as plain data (`NodeSnapshot[]`) once any

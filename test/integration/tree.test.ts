@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, nanochatBaseDir, workspaceDir } from './support/fixturePaths';
+import { EXTENSION_ID, nanochatBaseDir, waitFor, workspaceDir } from './support/fixturePaths';
 import type { NodeSnapshot } from '../../src/extension/checkpointTreeProvider';
 
 const SNAPSHOT = 'checkpointManager._testing.treeSnapshot';
@@ -48,14 +48,11 @@ function nanochatTagOnDisk(dir: string): { step: number; bytes: number; metrics:
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
 
-async function waitForTree(what: string, probe: (nodes: NodeSnapshot[]) => boolean, timeoutMs = 15_000): Promise<NodeSnapshot[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+function waitForTree(what: string, probe: (nodes: NodeSnapshot[]) => boolean, timeoutMs = 15_000): Promise<NodeSnapshot[]> {
+  return waitFor(what, async () => {
     const nodes = await snapshot();
-    if (probe(nodes)) return nodes;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    return probe(nodes) ? nodes : undefined;
+  }, timeoutMs, 200);
 }
 
 describe('the Checkpoints tree', function () {
