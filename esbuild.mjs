@@ -18,8 +18,28 @@ const builds = [
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' } },
 ];
 
+// In watch mode a rebuild (of one bundle or all three) is bracketed by one pair of lines that
+// .vscode/tasks.json's problem matcher reads; errors are printed as `✘ [ERROR] message` followed
+// by `    file:line:column:`.
+let building = 0;
+const watchReporter = {
+  name: 'watch-reporter',
+  setup(build) {
+    build.onStart(() => {
+      if (building++ === 0) console.log('[watch] build started');
+    });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.log(`✘ [ERROR] ${text}`);
+        if (location) console.log(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (--building === 0) console.log('[watch] build finished');
+    });
+  },
+};
+
 if (watch) {
-  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...b, logLevel: 'silent', plugins: [watchReporter] })));
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching');
 } else {

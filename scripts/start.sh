@@ -14,8 +14,8 @@ echo "== build and package"
 node esbuild.mjs --production
 mkdir -p .cache
 VSIX=.cache/checkpoint-manager.vsix
-# The manifest has no repository field and the repo no LICENSE file yet: without these flags
-# vsce would stop and ask on a terminal.
-npx vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links --out "$VSIX" </dev/null
+# Relative links stay relative: the package carries docs/screenshots, so VS Code shows the README
+# with its pictures.
+npx vsce package --no-dependencies --no-rewrite-relative-links --out "$VSIX" </dev/null
 echo "== start"
 exec node scripts/serve-sample.mjs "$VSIX"

@@ -61,7 +61,7 @@ stage "build" build node esbuild.mjs
 stage "unit tests" node node --test --test-reporter=spec out/test/unit/
 stage "integration tests" mocha node scripts/run-integration.mjs
 VSIX=$RUN_TMP/checkpoint-manager.vsix
-stage "package" build bash -c "node esbuild.mjs --production && npx vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links --out '$VSIX' </dev/null"
+stage "package" build bash -c "node esbuild.mjs --production && npx vsce package --no-dependencies --no-rewrite-relative-links --out '$VSIX' </dev/null"
 if [ -f "$VSIX" ]; then
   stage "e2e tests" node env CHECKPOINT_MANAGER_VSIX="$VSIX" node scripts/run-e2e.mjs
 else

@@ -1,5 +1,5 @@
 // Tree and palette moves in the VS Code workbench, with the selectors measured in code-server
-// 4.139.1 (see /work/shared/README.md §1).
+// 4.139.1 (listed in scripts/README.md).
 import type { Locator, Page } from 'playwright-core';
 
 /** Opens the extension's view container from the activity bar, unless it is already showing. */
