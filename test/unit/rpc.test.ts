@@ -2,8 +2,8 @@
 // endpoints wired back to back, as a webview and its host are.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { MethodMap, RpcMessage } from '../../src/shared/rpc';
-import { RpcEndpoint, RpcError } from '../../src/shared/rpc';
+import type { MethodMap, RpcMessage } from '../../src/core/rpc/rpcEndpoint';
+import { RpcEndpoint, RpcError } from '../../src/core/rpc/rpcEndpoint';
 
 type ServerMethods = {
   add: { params: { a: number; b: number }; result: number };

@@ -3,18 +3,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dtypeByName } from '../../src/core/torch/dtypes';
 import type { DType } from '../../src/core/torch/dtypes';
-import type { LoadedCheckpoint } from '../../src/core/torch/loadedCheckpoint';
+import type { StorageReader } from '../../src/core/torch/tensorBytes';
 import { tensorChunks } from '../../src/core/torch/tensorBytes';
 import type { TensorRef } from '../../src/core/torch/tensorRef';
 import { CorruptError } from '../../src/core/errors';
 
-function checkpointOver(bytes: Uint8Array, littleEndian = true): LoadedCheckpoint {
+function checkpointOver(bytes: Uint8Array, littleEndian = true): StorageReader {
   return {
-    format: 'torch-zip',
-    root: null,
-    globals: [],
     littleEndian,
-    notes: [],
     readStorage: async (_s, offset, length) => bytes.subarray(offset, offset + length),
   };
 }
@@ -23,7 +19,7 @@ function tensor(dtype: DType, shape: number[], stride: number[], storageOffset: 
   return { dtype, shape, stride, storageOffset, storage: { key: '0', dtype, nbytes, location: 'cpu' }, requiresGrad: false, parameter: false };
 }
 
-async function collect(ckpt: LoadedCheckpoint, t: TensorRef): Promise<number[]> {
+async function collect(ckpt: StorageReader, t: TensorRef): Promise<number[]> {
   const out: number[] = [];
   for await (const c of tensorChunks(ckpt, t)) out.push(...c);
   return out;

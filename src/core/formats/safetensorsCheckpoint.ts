@@ -28,5 +28,6 @@ export async function loadSafetensors(source: ByteSource): Promise<LoadedCheckpo
     notes,
     // byteOffset is absolute here, and tensorChunks adds it to the offset it asks for.
     readStorage: (_storage, offset, length) => source.read(offset, length),
+    storageStart: async () => 0,
   };
 }

@@ -14,5 +14,10 @@ export interface LoadedCheckpoint {
   littleEndian: boolean;
   /** `length` bytes from `offset` inside a storage (offsets in bytes, relative to the storage). */
   readStorage(storage: StorageRef, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Where `readStorage(storage, 0, n)` starts in the source, when a storage's bytes lie there as
+   * they are (so a worker can read them by offset); undefined for compressed records.
+   */
+  storageStart(storage: StorageRef): Promise<number | undefined>;
   notes: string[];
 }

@@ -7,6 +7,9 @@ import type { LoadedCheckpoint } from './loadedCheckpoint';
 import type { TensorRef } from './tensorRef';
 import { isContiguous, numel, storageSpan } from './tensorRef';
 
+/** What reading a tensor's bytes needs of a checkpoint: its byte order and its storages. */
+export type StorageReader = Pick<LoadedCheckpoint, 'littleEndian' | 'readStorage'>;
+
 const CHUNK = 16 * 1024 * 1024;
 /** A strided tensor whose storage span is at most this is gathered from one read. */
 const GATHER_SPAN_LIMIT = 256 * 1024 * 1024;
@@ -35,7 +38,7 @@ function abortIfNeeded(signal: AbortSignal | undefined): void {
 }
 
 /** The tensor's bytes in row-major order, little-endian, in chunks (valid until the next chunk is asked for). */
-export async function* tensorChunks(ckpt: LoadedCheckpoint, t: TensorRef, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+export async function* tensorChunks(ckpt: StorageReader, t: TensorRef, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
   checkTensorBounds(t);
   const item = t.dtype.itemsize;
   const count = numel(t.shape);
@@ -94,7 +97,7 @@ function* gather(t: TensorRef, src: Uint8Array, unit: number, signal?: AbortSign
 }
 
 /** sha256 (hex) of the tensor's elements in row-major order, little-endian. */
-export async function tensorSha256(ckpt: LoadedCheckpoint, t: TensorRef, signal?: AbortSignal): Promise<string> {
+export async function tensorSha256(ckpt: StorageReader, t: TensorRef, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of tensorChunks(ckpt, t, signal)) hash.update(chunk);
   return hash.digest('hex');

@@ -123,5 +123,8 @@ async function loadStorages(source: ByteSource, table: StorageTable, pickles: Le
       if (start === undefined) throw new CorruptError(`the legacy storage "${storage.key}" has no data.`);
       return source.read(start + offset, length);
     },
+    async storageStart(storage: StorageRef): Promise<number | undefined> {
+      return offsets.get(storage.key);
+    },
   };
 }

@@ -79,5 +79,9 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
       // A deflated record (rare: zips rewritten by other tools) must be inflated whole.
       return (await archive.readEntry(entry)).subarray(offset, offset + length);
     },
+    async storageStart(storage: StorageRef): Promise<number | undefined> {
+      const entry = records.get(storage.key);
+      return entry && entry.method === 0 ? archive.dataOffset(entry) : undefined;
+    },
   };
 }

@@ -1,7 +1,7 @@
 // One small request/response layer for every pair of peers that talk by messages: the extension
 // host and its webviews, the host and the session worker. Each request carries an id; its answer,
 // its error and its progress reports carry that id back (`replyTo`), and either side may cancel
-// it. Pure TypeScript: no `vscode`, no DOM, no Node, so both bundles use the same code.
+// it. Pure TypeScript: no `vscode`, no DOM, no Node, so every bundle uses the same code.
 
 /** What a peer answers: method name → its params, result and progress report types. */
 export type MethodMap = Record<string, { params: unknown; result: unknown; progress?: unknown }>;
@@ -152,13 +152,16 @@ export class RpcEndpoint<Local extends MethodMap, Remote extends MethodMap, Loca
     return this.pending.size;
   }
 
-  /** Rejects what this side is waiting for and aborts what it is answering. */
-  dispose(): void {
+  /**
+   * Rejects what this side is waiting for (with `reason`, by default as cancelled) and aborts what
+   * it is answering.
+   */
+  dispose(reason: RpcErrorData = { message: 'The connection is closed.', code: 'cancelled' }): void {
     if (this.disposed) return;
     this.disposed = true;
     for (const controller of this.running.values()) controller.abort();
     this.running.clear();
-    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(new RpcError({ message: 'The connection is closed.', code: 'cancelled' }));
+    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(new RpcError(reason));
   }
 
   private settle(id: number): Pending | undefined {

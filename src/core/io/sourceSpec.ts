@@ -1,0 +1,46 @@
+// Where a checkpoint's bytes come from, as plain data that can cross to a worker thread, and the
+// one factory that opens a byte source for it. The extension decides the spec from a URI
+// (`file:` → a path; other schemes → bytes it read through `workspace.fs`); the CLI from its
+// argument. Every reader, worker and sidecar lookup opens bytes through `openSource`.
+import { BufferByteSource } from './bufferByteSource';
+import type { ByteSource } from './byteSource';
+import { FileByteSource } from './fileByteSource';
+
+export type SourceSpec =
+  /** A file on this machine (or the remote machine the extension host runs on): positioned reads. */
+  | { kind: 'file'; path: string }
+  /**
+   * Bytes already in memory: a file read whole through another file system. Backed by a
+   * SharedArrayBuffer when it is to be shared with worker threads without a copy.
+   */
+  | { kind: 'memory'; name: string; bytes: Uint8Array };
+
+/** A short name for messages: the path, or the name the bytes came under. */
+export function sourceName(spec: SourceSpec): string {
+  return spec.kind === 'file' ? spec.path : spec.name;
+}
+
+/** A key that tells specs apart, for caches of open sources. */
+export function sourceKey(spec: SourceSpec): string {
+  return spec.kind === 'file' ? `file:${spec.path}` : `memory:${spec.name}:${spec.bytes.byteLength}`;
+}
+
+export async function openSource(spec: SourceSpec): Promise<ByteSource> {
+  switch (spec.kind) {
+    case 'file':
+      return FileByteSource.open(spec.path);
+    case 'memory':
+      return new BufferByteSource(spec.bytes);
+  }
+}
+
+/**
+ * `bytes` on a SharedArrayBuffer (copied once), so that workers read them without a copy each.
+ * Already shared bytes are returned as they are.
+ */
+export function shareBytes(bytes: Uint8Array): Uint8Array {
+  if (typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer) return bytes;
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  shared.set(bytes);
+  return shared;
+}

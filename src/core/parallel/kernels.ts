@@ -1,0 +1,70 @@
+// The heavy loops over tensor bytes, as functions of plans: hashing, the statistics passes and
+// the NaN/Inf scan. The kernel worker runs them on its own thread; the session runs them in
+// place when the work is too small to be worth a message.
+import { createHash } from 'node:crypto';
+import type { ByteSource } from '../io/byteSource';
+import { elementKind } from '../stats/elementValues';
+import type { MomentsPartial } from '../stats/moments';
+import { scanHistogram, scanMoments, scanPatterns } from '../stats/tensorStats';
+import { tensorChunks } from '../torch/tensorBytes';
+import type { TensorPlan } from './tensorPlan';
+import { planReader } from './tensorPlan';
+
+export interface KernelContext {
+  signal?: AbortSignal;
+  /** Bytes of tensor data read so far by this call. */
+  progress?: (bytes: number) => void;
+}
+
+/** Opens (or reuses) the byte source of a plan. */
+export type SourceOpener = (plan: TensorPlan) => Promise<ByteSource>;
+
+function counter(context: KernelContext): (bytes: number) => void {
+  let done = 0;
+  return (bytes) => {
+    done += bytes;
+    context.progress?.(done);
+  };
+}
+
+/** sha256 (hex) of each tensor's elements, row-major and little-endian, in plan order. */
+export async function sha256Kernel(plans: readonly TensorPlan[], open: SourceOpener, context: KernelContext = {}): Promise<string[]> {
+  const out: string[] = [];
+  const progress = counter(context);
+  for (const plan of plans) {
+    const hash = createHash('sha256');
+    for await (const chunk of tensorChunks(planReader(plan, await open(plan)), plan.tensor, context.signal)) {
+      hash.update(chunk);
+      progress(chunk.length);
+    }
+    out.push(hash.digest('hex'));
+  }
+  return out;
+}
+
+function streamOf(plan: TensorPlan, source: ByteSource, signal?: AbortSignal): () => AsyncIterable<Uint8Array> {
+  return () => tensorChunks(planReader(plan, source), plan.tensor, signal);
+}
+
+function wideKind(plan: TensorPlan) {
+  const kind = elementKind(plan.tensor.dtype.name);
+  if (kind.kind === 'pattern') throw new Error(`${plan.tensor.dtype.name} is counted by patterns, not scanned`);
+  return kind;
+}
+
+/** Statistics pass one (wide dtypes) over one plan. */
+export async function momentsKernel(plan: TensorPlan, open: SourceOpener, context: KernelContext = {}): Promise<MomentsPartial> {
+  return scanMoments(wideKind(plan), streamOf(plan, await open(plan), context.signal), counter(context), context.signal);
+}
+
+/** Statistics pass two (wide dtypes): bin counts against `edges`. */
+export async function histogramKernel(plan: TensorPlan, edges: Float64Array, open: SourceOpener, context: KernelContext = {}): Promise<Float64Array> {
+  return scanHistogram(wideKind(plan), streamOf(plan, await open(plan), context.signal), edges, counter(context), context.signal);
+}
+
+/** The one pass of 8- and 16-bit dtypes: counts of every bit pattern. */
+export async function patternsKernel(plan: TensorPlan, open: SourceOpener, context: KernelContext = {}): Promise<Float64Array> {
+  const kind = elementKind(plan.tensor.dtype.name);
+  if (kind.kind !== 'pattern') throw new Error(`${plan.tensor.dtype.name} is scanned, not counted by patterns`);
+  return scanPatterns(kind.bits, streamOf(plan, await open(plan), context.signal), counter(context), context.signal);
+}
