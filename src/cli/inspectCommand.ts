@@ -2,6 +2,7 @@
 import { inspectFile } from '../core/inspect/inspectFile';
 import type { InspectReport } from '../core/inspect/report';
 import { formatBytes, formatCount, formatMetric } from '../core/format';
+import { countRows } from './countRows';
 
 function parseArgs(args: string[]): { file?: string; json: boolean; sha256: boolean; unknown: string[] } {
   const out = { file: undefined as string | undefined, json: false, sha256: false, unknown: [] as string[] };
@@ -17,17 +18,14 @@ function parseArgs(args: string[]): { file?: string; json: boolean; sha256: bool
 function summaryText(r: InspectReport): string {
   const lines: string[] = [];
   const row = (label: string, value: string): void => {
-    lines.push(`${`${label}:`.padEnd(12)} ${value}`);
+    lines.push(`${(label ? `${label}:` : '').padEnd(12)} ${value}`);
   };
   row('file', r.file);
   row('format', r.format);
   row('size', formatBytes(r.size));
   if (r.step !== undefined) row('step', String(r.step));
   if (r.epoch !== undefined) row('epoch', String(r.epoch));
-  row('parameters', `${formatCount(r.parameters)} in ${r.tensors.length} tensors (${formatBytes(r.tensorBytes)})`);
-  if (r.modelKey !== undefined && r.modelParameters !== r.parameters) {
-    row('model', `${formatCount(r.modelParameters)} parameters${r.modelKey ? ` under '${r.modelKey}'` : ''}`);
-  }
+  for (const [label, value] of countRows(r)) row(label, value);
   if (r.depth !== undefined) row('depth', `${r.depth} layers`);
   const metrics = Object.entries(r.metrics);
   if (metrics.length) row('metrics', metrics.map(([k, v]) => `${k}=${formatMetric(v, 6)}`).join('  '));

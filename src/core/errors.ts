@@ -59,6 +59,49 @@ export class CorruptError extends CheckpointError {
   }
 }
 
+/** How many tensor paths a damage message names before it says "and N more". */
+const NAMED_TENSORS = 3;
+
+/**
+ * A record whose bytes fail the CRC-32 its central directory entry holds: the file was changed
+ * after it was written (a bad disk, a broken copy). Names the record and, once the reader that
+ * found it says so, the tensors whose bytes live in it.
+ */
+export class DamagedRecordError extends CorruptError {
+  constructor(
+    /** The zip entry's full name, e.g. `ckpt/data/3`. */
+    readonly record: string,
+    readonly storedCrc: number,
+    readonly computedCrc: number,
+    /** Paths of the tensors whose bytes the record holds, first-seen order. */
+    readonly tensors: readonly string[] = [],
+  ) {
+    super(`${damagedWhat(record, tensors)} (stored ${hex(storedCrc)}, computed ${hex(computedCrc)}): the file changed after it was written.`);
+  }
+
+  /** The same error, naming the tensors that view the record (no-op when it already names some). */
+  withTensors(paths: readonly string[]): DamagedRecordError {
+    if (this.tensors.length > 0 || paths.length === 0) return this;
+    const named = new DamagedRecordError(this.record, this.storedCrc, this.computedCrc, paths);
+    named.globals = this.globals;
+    named.security = this.security;
+    return named;
+  }
+}
+
+function damagedWhat(record: string, tensors: readonly string[]): string {
+  if (tensors.length === 0) return `the record "${record}" fails its CRC-32 check`;
+  if (tensors.length === 1) return `the bytes of tensor "${tensors[0]}" (record "${record}") fail their CRC-32 check`;
+  const shown = tensors.slice(0, NAMED_TENSORS).map((t) => `"${t}"`);
+  const more = tensors.length - shown.length;
+  const list = more > 0 ? `${shown.join(', ')} and ${more} more` : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+  return `the record "${record}", which holds the bytes of tensors ${list}, fails its CRC-32 check`;
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}
+
 export class UnsupportedProtocolError extends CheckpointError {
   constructor(detail: string) {
     super('unsupported-protocol', `Unsupported pickle: ${detail}`);

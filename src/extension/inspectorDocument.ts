@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { CheckpointError } from '../core/errors';
 import type { InspectOptions } from '../core/inspect/inspectFile';
 import type { InspectReport } from '../core/inspect/report';
 import type { InspectorErrorInfo } from '../shared/protocol';
@@ -110,6 +111,15 @@ export class InspectorDocument implements vscode.CustomDocument {
           } catch (err) {
             // Cancelled or superseded: keep the report without hashes that is already shown.
             if (generation !== this.generation || signal.aborted || isAbort(err)) return;
+            if (isBrokenFile(err)) {
+              // Reading the bytes found the file broken (a record failing its CRC-32): the page says
+              // where, keeping the verdict the report had.
+              const shown = this.state.kind === 'report' ? this.state.report.security : undefined;
+              const error = errorInfo(path, err, await fileSize(path));
+              if (generation !== this.generation) return;
+              this.setState({ kind: 'error', error: { ...error, ...(error.security || !shown ? {} : { security: shown }) } });
+              return;
+            }
             void vscode.window.showErrorMessage(`Could not hash ${basename(path)}: ${errorInfo(path, err, undefined).message}`);
           }
         },
@@ -149,6 +159,11 @@ export class InspectorDocument implements vscode.CustomDocument {
     this.generation++;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** Errors that mean the file itself is broken, as opposed to cancelled or not supported. */
+function isBrokenFile(err: unknown): boolean {
+  return err instanceof CheckpointError && (err.code === 'corrupt' || err.code === 'truncated' || err.code === 'missing-record');
 }
 
 async function fileSize(path: string): Promise<number | undefined> {

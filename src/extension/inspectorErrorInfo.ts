@@ -1,5 +1,5 @@
 // Turning whatever inspecting threw into what the error page shows.
-import { describeError } from '../core/errors';
+import { DamagedRecordError, describeError } from '../core/errors';
 import type { SecurityReport } from '../core/inspect/report';
 import type { InspectorErrorInfo } from '../shared/protocol';
 
@@ -10,7 +10,7 @@ function isSecurityReport(value: unknown): value is SecurityReport {
   return (s.verdict === 'safe' || s.verdict === 'suspicious' || s.verdict === 'dangerous') && strings(s.globals) && strings(s.dangerous) && strings(s.suspicious);
 }
 
-/** The error page's content: the user sentence, the code, the size, and a verdict if the error carries one. */
+/** The error page's content: the user sentence, the code, the size, a verdict if the error carries one, the damaged record if any. */
 export function errorInfo(file: string, err: unknown, size: number | undefined): InspectorErrorInfo {
   const info: InspectorErrorInfo = { file, message: describeError(err) };
   if (size !== undefined) info.size = size;
@@ -19,6 +19,7 @@ export function errorInfo(file: string, err: unknown, size: number | undefined):
     if (typeof code === 'string') info.code = code;
     if (isSecurityReport(security)) info.security = security;
   }
+  if (err instanceof DamagedRecordError) info.damage = { record: err.record, tensors: [...err.tensors] };
   return info;
 }
 

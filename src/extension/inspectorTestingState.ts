@@ -19,7 +19,7 @@ export type SentSummary =
       /** Tensors that carry a sha256. */
       hashes: number;
     }
-  | { kind: 'error'; code?: string; message: string; size?: number; verdict?: Verdict; dangerous?: string[] };
+  | { kind: 'error'; code?: string; message: string; size?: number; verdict?: Verdict; dangerous?: string[]; damage?: { record: string; tensors: string[] } };
 
 export interface InspectorTestingState {
   viewType: string;
@@ -54,7 +54,15 @@ export function summarizeSent(message: HostMessage): SentSummary | undefined {
     }
     case 'error': {
       const e = message.error;
-      return { kind: 'error', code: e.code, message: e.message, size: e.size, verdict: e.security?.verdict, dangerous: e.security?.dangerous };
+      return {
+        kind: 'error',
+        code: e.code,
+        message: e.message,
+        size: e.size,
+        verdict: e.security?.verdict,
+        dangerous: e.security?.dangerous,
+        ...(e.damage ? { damage: e.damage } : {}),
+      };
     }
     case 'loading':
     case 'hashing':

@@ -13,6 +13,8 @@ export interface InspectorErrorInfo {
   message: string;
   /** The verdict on the globals, when the reader got that far before giving up. */
   security?: SecurityReport;
+  /** A record whose bytes fail their CRC-32 check, and the tensors whose bytes it holds. */
+  damage?: { record: string; tensors: string[] };
 }
 
 export type HostMessage =

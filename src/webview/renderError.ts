@@ -1,4 +1,5 @@
-// The page for a file that cannot be described: the sentence, the size, and the verdict if known.
+// The page for a file that cannot be described: the sentence, the size, the damaged record if
+// any, and the verdict if known.
 import type { InspectorErrorInfo } from '../shared/protocol';
 import { el } from './dom';
 import { formatBytes, formatInteger } from '../core/format';
@@ -32,6 +33,17 @@ export function renderError(error: InspectorErrorInfo): HTMLElement {
       facts.length > 0 ? el('dl', { className: 'facts' }, facts) : null,
     ]),
     el('p', { className: 'error-message', attrs: { role: 'alert' } }, [error.message]),
+    error.damage ? renderDamage(error.damage) : null,
     error.security ? renderSecurity(error.security) : null,
+  ]);
+}
+
+/** Which record fails its CRC-32 check and whose bytes it holds: one tensor, or all views of a shared storage. */
+export function renderDamage(damage: NonNullable<InspectorErrorInfo['damage']>): HTMLElement {
+  const heading = damage.tensors.length === 1 ? 'Damaged tensor' : 'Tensors in the damaged record';
+  return el('section', { className: 'damage', attrs: { 'aria-label': heading } }, [
+    el('dl', { className: 'facts' }, [el('div', { className: 'fact' }, [el('dt', {}, ['Record']), el('dd', {}, [el('code', {}, [damage.record])])])]),
+    damage.tensors.length > 0 ? el('h2', {}, [heading]) : null,
+    damage.tensors.length > 0 ? el('ul', {}, damage.tensors.map((t) => el('li', {}, [el('code', {}, [t])]))) : null,
   ]);
 }

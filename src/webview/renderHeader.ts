@@ -1,7 +1,7 @@
 // The page header: what the file is at a glance.
-import type { CheckpointFormat, InspectReport } from '../core/inspect/report';
+import type { CheckpointFormat, InspectReport, TensorRole } from '../core/inspect/report';
 import { el } from './dom';
-import { formatBytes, formatCount, formatInteger } from '../core/format';
+import { formatBytes, formatCount, formatInteger, plural } from '../core/format';
 import { baseName } from './format';
 
 const FORMAT_LABELS: Record<CheckpointFormat, string> = {
@@ -23,20 +23,43 @@ export interface Fact {
   exact?: string;
 }
 
+/** Tensors that are not the model's parameters, each role its own fact, with what it holds. */
+const OTHER_ROLES: ReadonlyArray<[TensorRole, string, string]> = [
+  ['buffer', 'Buffers', "the model's registered buffers (causal masks, running statistics): not parameters"],
+  ['optimizer', 'Optimizer state', "the optimizer's moments and steps"],
+  ['rng', 'RNG state', "random generators' states"],
+  ['other', 'Other tensors', 'tensors outside the model (metrics, scheduler or callback state)'],
+];
+
+/**
+ * Parameters (the model's weights alone, when the file holds a model), then every other role,
+ * then all tensors. Elements shared by tied weights or views count once everywhere.
+ */
+function countFacts(report: InspectReport): Fact[] {
+  const facts: Fact[] = [];
+  if (report.modelKey !== undefined) {
+    const ties = report.tied.length > 0 ? '; tied weights counted once' : '';
+    facts.push({ label: 'Parameters', value: formatCount(report.modelParameters), exact: `${formatInteger(report.modelParameters)} model parameters${ties}` });
+  }
+  for (const [role, label, what] of OTHER_ROLES) {
+    const totals = report.roles[role];
+    if (!totals) continue;
+    facts.push({ label, value: formatCount(totals.elements), exact: `${formatInteger(totals.elements)} elements in ${plural(totals.tensors, 'tensor')} (${formatBytes(totals.bytes)}): ${what}` });
+  }
+  facts.push({
+    label: 'Tensors',
+    value: formatInteger(report.tensors.length),
+    exact: `${formatBytes(report.tensorBytes)} of tensor data, ${formatInteger(report.parameters)} elements in all, shared storage counted once`,
+  });
+  return facts;
+}
+
 /** The header facts in display order; absent fields are left out rather than shown empty. */
 export function headerFacts(report: InspectReport): Fact[] {
   const facts: Fact[] = [{ label: 'Size', value: formatBytes(report.size), exact: `${formatInteger(report.size)} bytes` }];
   if (report.step !== undefined) facts.push({ label: 'Step', value: formatInteger(report.step) });
   if (report.epoch !== undefined) facts.push({ label: 'Epoch', value: formatInteger(report.epoch) });
-  facts.push({ label: 'Parameters', value: formatCount(report.parameters), exact: formatInteger(report.parameters) });
-  if (report.modelParameters !== report.parameters) {
-    facts.push({
-      label: 'Model',
-      value: `${formatCount(report.modelParameters)} of ${formatCount(report.parameters)} total`,
-      exact: `${formatInteger(report.modelParameters)} model parameters; the rest is optimizer or other state`,
-    });
-  }
-  facts.push({ label: 'Tensors', value: formatInteger(report.tensors.length), exact: `${formatBytes(report.tensorBytes)} of tensor data` });
+  facts.push(...countFacts(report));
   if (report.depth !== undefined) facts.push({ label: 'Depth', value: `${report.depth} layers` });
   if (report.modelKey) facts.push({ label: 'Weights under', value: report.modelKey });
   return facts;

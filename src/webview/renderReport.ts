@@ -4,6 +4,7 @@ import { el } from './dom';
 import { renderHeader } from './renderHeader';
 import { renderSecurity } from './renderSecurity';
 import { renderConfig, renderKeys, renderLayers, renderMetrics } from './renderSections';
+import { renderTies } from './renderTies';
 import type { SortSpec } from './tensorQuery';
 import { TensorTableView } from './tensorTableView';
 
@@ -49,6 +50,7 @@ export function renderReportPage(options: ReportPageOptions): ReportPage {
     renderMetrics(report.metrics),
     renderConfig(report.config),
     renderKeys(report.keys),
+    renderTies(report.tied),
     renderLayers(report.layers),
     table.element,
   ]);

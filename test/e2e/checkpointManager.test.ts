@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openWorkbench } from './support/workbench';
+import { openWorkbench, repoRoot } from './support/workbench';
 import type { Workbench } from './support/workbench';
 import { expandUntilVisible, runFromPalette, showContainer } from './support/treeActions';
 
@@ -19,6 +19,9 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
 
   before(async () => {
     wb = await openWorkbench({ 'checkpointManager.refreshDelayMs': WATCHER_DELAY_MS });
+    // Before the first Quick Open, which indexes the workspace's files once and would miss it later.
+    mkdirSync(join(wb.workspaceDir, 'damaged'), { recursive: true });
+    copyFileSync(join(repoRoot, 'test', 'fixtures', 'broken', 'damaged_tensor.pt'), join(wb.workspaceDir, 'damaged', 'damaged_tensor.pt'));
   });
 
   after(async () => {
@@ -101,6 +104,43 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
       const errors = await wb.page.locator('.notification-list-item-message').allInnerTexts();
       assert.deepEqual(errors.filter((t) => /not found|error/i.test(t)), []);
       await wb.screenshot('04-refreshed');
+    });
+  });
+
+  /** Opens a workspace file by name with Quick Open, in its default editor (the tree is too long here to show it unscrolled). */
+  async function quickOpen(name: string): Promise<void> {
+    await runFromPalette(wb.page, 'View: Close All Editors');
+    await wb.page.keyboard.press('Control+P');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
+    await wb.webview().getByRole('heading', { name }).waitFor({ timeout: 30_000 });
+  }
+
+  it("shows nanoGPT's parameters apart from its mask buffers and optimizer state, and names the tied pair", { timeout: STEP_TIMEOUT }, async () => {
+    await step('counts', async () => {
+      await quickOpen('ckpt.pt');
+      const page = wb.webview();
+      const fact = async (label: string): Promise<string> => (await page.locator('.fact', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd').innerText()).trim();
+      assert.deepEqual([await fact('Parameters'), await fact('Buffers'), await fact('Optimizer state')], ['8.1K', '2.0K', '16.3K']);
+      const ties = page.getByRole('list', { name: 'Tied tensors' });
+      assert.equal((await ties.innerText()).trim(), 'model.lm_head.weight = model.transformer.wte.weight');
+      await wb.screenshot('06-counts');
+    });
+  });
+
+  it('shows on the inspector page which tensor a damaged record holds, once Compute sha256 reads it', { timeout: STEP_TIMEOUT }, async () => {
+    await step('damaged', async () => {
+      await quickOpen('damaged_tensor.pt');
+      // Only its bytes are damaged: the file is described until they are read.
+      const page = wb.webview();
+      await page.getByRole('button', { name: 'Compute sha256' }).click();
+      const damage = page.getByRole('region', { name: 'Damaged tensor' });
+      await damage.waitFor({ timeout: 30_000 });
+      assert.match(await damage.innerText(), /damaged_tensor\/data\/1[\s\S]*transformer\.h\.0\.attn\.c_q\.weight/);
+      assert.match(await page.getByRole('alert').first().innerText(), /"transformer\.h\.0\.attn\.c_q\.weight" \(record "damaged_tensor\/data\/1"\) fail their CRC-32 check/);
+      await wb.screenshot('07-damaged-tensor');
     });
   });
 });

@@ -114,6 +114,40 @@ describe('the inspector webview', () => {
     assert.equal(expected?.kind === 'report' && expected.hashes, expected?.kind === 'report' && expected.tensors);
   });
 
+  it('shows on the page which tensor a damaged record holds once hashing reads it', async () => {
+    const path = repoFixture('broken', 'damaged_tensor.pt');
+    // The pickle is intact, so the file is described at first; only its bytes are damaged.
+    const opened = await openAndWait(path);
+    assert.deepEqual(opened.sent, await expectedSummary(path));
+    await vscode.commands.executeCommand(STATE_COMMAND, 'computeHashes');
+    const shown = await waitForSent(vscode.Uri.file(path), (sent) => sent.kind === 'error');
+    const thrown = await inspectFile(path, { sha256: true }).then(
+      () => assert.fail('hashing a damaged file must fail'),
+      (err: unknown) => err as Error,
+    );
+    assert.deepEqual(shown.sent, {
+      kind: 'error',
+      code: 'corrupt',
+      message: thrown.message,
+      size: statSync(path).size,
+      verdict: 'safe',
+      dangerous: [],
+      damage: { record: 'damaged_tensor/data/1', tensors: ['transformer.h.0.attn.c_q.weight'] },
+    });
+    assert.match(thrown.message, /the bytes of tensor "transformer\.h\.0\.attn\.c_q\.weight" \(record "damaged_tensor\/data\/1"\) fail their CRC-32 check/);
+  });
+
+  it('names every view of a shared record that fails its check', async () => {
+    const path = repoFixture('broken', 'damaged_shared.pt');
+    await openAndWait(path);
+    await vscode.commands.executeCommand(STATE_COMMAND, 'computeHashes');
+    const shown = await waitForSent(vscode.Uri.file(path), (sent) => sent.kind === 'error');
+    assert.deepEqual(shown.sent?.kind === 'error' && shown.sent.damage, {
+      record: 'damaged_shared/data/0',
+      tensors: ['attn.q_proj.weight', 'attn.k_proj.weight', 'attn.v_proj.weight'],
+    });
+  });
+
   it('serves a second editor on the same file from the same report', async () => {
     const path = join(workspaceDir(), 'checkpoints', 'last.pt');
     const first = await openAndWait(path);

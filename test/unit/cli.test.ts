@@ -22,12 +22,36 @@ test('inspect --json --sha256 prints one JSON object with the contract fields', 
   assert.equal(report.format, 'torch-zip');
   assert.equal(typeof report.parameters, 'number');
   assert.deepEqual(Object.keys(report.security as object).slice(0, 2), ['verdict', 'globals']);
+  for (const field of ['parameters', 'tensorBytes', 'modelParameters']) assert.equal(typeof report[field], 'number', field);
+  assert.deepEqual(report.tied, [{ path: 'tied_b', sameAs: 'tied_a' }]);
+  assert.equal(typeof report.roles, 'object');
   const tensors = report.tensors as Array<Record<string, unknown>>;
   assert.ok(tensors.length > 0);
   for (const t of tensors) {
-    assert.deepEqual(Object.keys(t).sort(), ['dtype', 'nbytes', 'path', 'sha256', 'shape']);
+    const optional = t.path === 'tied_b' ? ['sameAs'] : [];
+    assert.deepEqual(Object.keys(t).sort(), ['dtype', 'nbytes', 'path', 'role', 'sha256', 'shape', ...optional].sort());
     assert.match(t.sha256 as string, /^[0-9a-f]{64}$/);
   }
+});
+
+test('the summary counts parameters, buffers and optimizer state apart and names tied pairs', () => {
+  const r = run('inspect', fixture('workspace/out/ckpt.pt'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^parameters: +8\.1K in 29 tensors \(31\.8 KiB\) under 'model'$/m);
+  assert.match(r.stdout, /^buffers: +2\.0K in 2 tensors/m);
+  assert.match(r.stdout, /^optimizer: +16\.3K in 84 tensors/m);
+  assert.match(r.stdout, /^tied: +model\.lm_head\.weight = model\.transformer\.wte\.weight$/m);
+  assert.doesNotMatch(r.stdout, /^model:/m);
+});
+
+test('--sha256 on a file with a damaged record exits 1, naming the tensor and the record', () => {
+  const r = run('inspect', fixture('broken/damaged_tensor.pt'), '--json', '--sha256');
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr.trim(), /^error: The checkpoint is corrupt: the bytes of tensor "transformer\.h\.0\.attn\.c_q\.weight" \(record "damaged_tensor\/data\/1"\) fail their CRC-32 check/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  // Without --sha256 no tensor record is read, so the file is described.
+  assert.equal(run('inspect', fixture('broken/damaged_tensor.pt'), '--json').status, 0);
 });
 
 test('without --sha256 no hashes are computed', () => {

@@ -1,22 +1,29 @@
 // The reader against what real PyTorch saw: every fixture in test/fixtures/expected.json (written
-// by test/fixtures/make_fixtures.py with torch 1.13) is inspected, with hashes, and compared.
+// by test/fixtures/make_fixtures.py with torch 1.13) is inspected, with hashes, and compared. The
+// counts (shared storage once), tied pairs and, where the fixture's builder noted them, each
+// tensor's role come from torch's own view of memory, not from this reader.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CheckpointError } from '../../src/core/errors';
+import { CheckpointError, DamagedRecordError } from '../../src/core/errors';
 import { inspectFile } from '../../src/core/inspect/inspectFile';
-import type { TensorInfo } from '../../src/core/inspect/report';
+import type { RoleTotals, TensorInfo, TensorRole, TiedPair } from '../../src/core/inspect/report';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 const MARKER = '/tmp/checkpoint-manager-pwned';
 
 interface Expected {
   format?: string;
-  tensors?: TensorInfo[];
+  tensors?: Array<Omit<TensorInfo, 'role'> & { role?: TensorRole }>;
   parameters?: number;
+  tensorBytes?: number;
+  tied?: TiedPair[];
+  modelParameters?: number;
+  roles?: Partial<Record<TensorRole, RoleTotals>>;
   security?: { verdict: string; globals: string[] };
   error?: string;
+  damage?: { record: string; tensors: string[] };
   step?: number;
 }
 
@@ -24,9 +31,15 @@ const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8'
 
 test('the fixture table covers every kind of file the issue names', () => {
   const names = Object.keys(expected.files);
-  for (const part of ['nanochat/', 'workspace/', 'formats/legacy', 'formats/torchscript', 'hostile/', 'broken/', '.safetensors']) {
+  for (const part of ['nanochat/', 'workspace/', 'formats/legacy', 'formats/torchscript', 'formats/rng_state', 'hostile/', 'broken/', 'broken/damaged_', '.safetensors']) {
     assert.ok(names.some((n) => n.includes(part)), `no fixture for ${part}`);
   }
+  const files = Object.values(expected.files);
+  const hasRole = (role: TensorRole): boolean => files.some((f) => f.roles?.[role] !== undefined);
+  assert.deepEqual((['parameter', 'buffer', 'optimizer', 'rng', 'other'] as const).filter((r) => !hasRole(r)), [], 'a role no fixture has');
+  assert.ok(files.some((f) => f.roles && !f.roles.parameter && f.roles.optimizer), 'no optimizer-only file');
+  assert.ok(files.some((f) => (f.tied ?? []).length > 0 && f.roles?.parameter), 'no file with tied weights');
+  assert.ok(files.some((f) => f.damage && f.damage.tensors.length > 1), 'no damaged record shared by several tensors');
 });
 
 for (const [name, want] of Object.entries(expected.files)) {
@@ -36,17 +49,35 @@ for (const [name, want] of Object.entries(expected.files)) {
       await assert.rejects(inspectFile(file, { sha256: true }), (err: unknown) => {
         assert.ok(err instanceof CheckpointError, `expected a CheckpointError, got ${String(err)}`);
         assert.equal(err.code, want.error);
+        if (want.damage) {
+          assert.ok(err instanceof DamagedRecordError, `expected a DamagedRecordError, got ${String(err)}`);
+          assert.deepEqual({ record: err.record, tensors: err.tensors }, want.damage);
+        }
         return true;
       });
+      if (want.damage) {
+        // The pickle is intact, and describing the file reads no tensor record, so it still works.
+        const report = await inspectFile(file);
+        assert.deepEqual(report.tensors.filter((t) => want.damage?.tensors.includes(t.path)).map((t) => t.path), want.damage.tensors);
+      }
       return;
     }
     const report = await inspectFile(file, { sha256: true });
     assert.equal(report.format, want.format);
     assert.deepEqual(
-      report.tensors.map((t) => ({ path: t.path, dtype: t.dtype, shape: t.shape, nbytes: t.nbytes, sha256: t.sha256 })),
+      report.tensors.map((t, i) => ({
+        path: t.path,
+        dtype: t.dtype,
+        shape: t.shape,
+        nbytes: t.nbytes,
+        sha256: t.sha256,
+        ...(want.tensors?.[i]?.role !== undefined ? { role: t.role } : {}),
+      })),
       want.tensors,
     );
-    assert.equal(report.parameters, want.parameters);
+    assert.deepEqual({ parameters: report.parameters, tensorBytes: report.tensorBytes, tied: report.tied }, { parameters: want.parameters, tensorBytes: want.tensorBytes, tied: want.tied });
+    assert.deepEqual(report.tensors.filter((t) => t.sameAs !== undefined).map((t) => ({ path: t.path, sameAs: t.sameAs })), report.tied);
+    if (want.roles) assert.deepEqual({ modelParameters: report.modelParameters, roles: report.roles }, { modelParameters: want.modelParameters, roles: want.roles });
     if (want.security) {
       assert.equal(report.security.verdict, want.security.verdict);
       assert.deepEqual([...report.security.globals].sort(), [...want.security.globals].sort());

@@ -31,6 +31,7 @@ test('nanochat optimizer shard: no model weights, everything counted as tensors'
   assert.equal(r.modelKey, undefined);
   assert.equal(r.modelParameters, 0);
   assert.ok(r.parameters > 0);
+  assert.deepEqual(Object.keys(r.roles), ['optimizer']);
   assert.deepEqual(r.layers, []);
 });
 
@@ -45,18 +46,42 @@ test('plain training loop: model under model_state_dict, epoch, step, metrics an
   assert.deepEqual(r.keys.map((k) => k.key), ['epoch', 'global_step', 'model_state_dict', 'optimizer_state_dict', 'scheduler_state_dict', 'config', 'metrics', 'best_metric']);
 });
 
-test('nanoGPT: tied lm_head/wte saved as two tensors on one storage count once in the model', async () => {
+test('nanoGPT: tied lm_head/wte count once, the causal masks are buffers, optimizer state stays apart', async () => {
   const r = await inspectFile(fixture('workspace/out/ckpt.pt'));
   assert.equal(r.modelKey, 'model');
   assert.equal(r.step, 750);
   // best_val_loss is a 0-d float32 tensor; torch reads it as tensor(4.3075).
   assert.deepEqual(r.metrics, { best_val_loss: Math.fround(4.3075) });
-  const wte = r.tensors.find((t) => t.path === 'model.transformer.wte.weight');
-  const head = r.tensors.find((t) => t.path === 'model.lm_head.weight');
-  assert.ok(wte && head);
-  const modelTensors = r.tensors.filter((t) => t.path.startsWith('model.'));
-  const naive = modelTensors.reduce((s, t) => s + t.shape.reduce((a, b) => a * b, 1), 0);
-  assert.equal(r.modelParameters, naive - wte.shape.reduce((a, b) => a * b, 1));
+  assert.deepEqual(r.tied, [{ path: 'model.lm_head.weight', sameAs: 'model.transformer.wte.weight' }]);
+  assert.deepEqual(
+    r.tensors.filter((t) => t.role === 'buffer').map((t) => [t.path, t.shape]),
+    [['model.transformer.h.0.attn.bias', [1, 1, 32, 32]], ['model.transformer.h.1.attn.bias', [1, 1, 32, 32]]],
+  );
+  const numel = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+  const weights = r.tensors.filter((t) => t.path.startsWith('model.') && t.role === 'parameter' && t.sameAs === undefined);
+  assert.equal(r.modelParameters, weights.reduce((s, t) => s + numel(t.shape), 0));
+  assert.equal(r.tensors.find((t) => t.path === 'model.transformer.h.0.attn.c_attn.bias')?.role, 'parameter', "a Linear's 1-D bias is a parameter");
+  assert.deepEqual(Object.keys(r.roles), ['parameter', 'buffer', 'optimizer', 'other']);
+  assert.ok(!r.layers.some((l) => l.prefix === 'transformer.h.*.attn'), 'the masks are not a layer of weights');
+  assert.ok(r.tensorBytes < r.size, 'tensor bytes never exceed what the file holds');
+});
+
+test('Hugging Face pytorch_model.bin: every tensor is a weight, and the tied lm_head adds nothing', async () => {
+  const r = await inspectFile(fixture('workspace/hf/checkpoint-100/pytorch_model.bin'));
+  const st = await inspectFile(fixture('workspace/hf/checkpoint-100/model.safetensors'));
+  assert.equal(r.modelKey, '');
+  assert.deepEqual(r.tied, [{ path: 'lm_head.weight', sameAs: 'transformer.wte.weight' }]);
+  // safetensors drops the tied copy: the same weights, the same counts
+  assert.deepEqual([r.parameters, r.modelParameters, r.tensorBytes], [st.parameters, st.parameters, st.tensorBytes]);
+  assert.ok(r.tensorBytes < r.size);
+});
+
+test("Hugging Face rng_state.pth: the generators' states are neither a model nor parameters", async () => {
+  const r = await inspectFile(fixture('formats/rng_state.pth'));
+  assert.equal(r.modelKey, undefined);
+  assert.equal(r.modelParameters, 0);
+  assert.deepEqual(r.roles, { rng: { tensors: 1, elements: 5056, bytes: 5056 } });
+  assert.deepEqual(r.layers, []);
 });
 
 test('Lightning: weights under state_dict, epoch and global_step', async () => {

@@ -50,7 +50,8 @@ test('isAbort recognises aborted runs only', () => {
 test('the testing summary reduces what was sent to the facts a test checks', () => {
   const report = {
     file: '/a.pt', size: 10, format: 'torch-zip', parameters: 20, modelParameters: 16, tensorBytes: 80, step: 7,
-    tensors: [{ path: 'w', dtype: 'float32', shape: [4, 4], nbytes: 64, sha256: 'aa' }, { path: 'o', dtype: 'float32', shape: [4], nbytes: 16 }],
+    tensors: [{ path: 'w', dtype: 'float32', shape: [4, 4], nbytes: 64, sha256: 'aa', role: 'parameter' }, { path: 'o', dtype: 'float32', shape: [4], nbytes: 16, role: 'optimizer' }],
+    roles: { parameter: { tensors: 1, elements: 16, bytes: 64 }, optimizer: { tensors: 1, elements: 4, bytes: 16 } }, tied: [],
     security: { verdict: 'safe', globals: [], dangerous: [], suspicious: [] }, keys: [], metrics: {}, layers: [], notes: [],
   } as InspectReport;
   assert.deepEqual(summarizeSent({ type: 'report', report, hashed: true }), {

@@ -9,6 +9,7 @@ import * as header from '../../src/webview/renderHeader';
 import * as security from '../../src/webview/renderSecurity';
 import * as sections from '../../src/webview/renderSections';
 import * as errorPage from '../../src/webview/renderError';
+import * as ties from '../../src/webview/renderTies';
 
 class FakeText {
   readonly nodeType = 3;
@@ -73,7 +74,7 @@ const texts = (root: unknown): string[] => {
 };
 const text = (root: unknown): string => (root as FakeElement).textContent;
 
-const r = { ...header, ...security, ...sections, ...errorPage };
+const r = { ...header, ...security, ...sections, ...errorPage, ...ties };
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const report = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'reports', 'nanogpt-suspicious.json'), 'utf8')) as InspectReport;
 
@@ -92,13 +93,14 @@ test('hostile key names and values reach the page as text, never as elements', (
   assert.equal(tags(config).includes('b'), false);
 });
 
-test('the header shows name, format, size, step, parameters (model vs total) and depth', () => {
+test('the header shows name, format, size, step, the model\'s parameters, other state apart, and depth', () => {
   assert.deepEqual(r.headerFacts(report), [
     { label: 'Size', value: '1.39 GiB', exact: '1,493,246,329 bytes' },
     { label: 'Step', value: '5,000' },
-    { label: 'Parameters', value: '489.0M', exact: '489,021,701' },
-    { label: 'Model', value: '163.0M of 489.0M total', exact: '163,007,232 model parameters; the rest is optimizer or other state' },
-    { label: 'Tensors', value: '230', exact: '1.82 GiB of tensor data' },
+    { label: 'Parameters', value: '124.4M', exact: '124,373,760 model parameters; tied weights counted once' },
+    { label: 'Optimizer state', value: '326.0M', exact: "326,014,465 elements in 153 tensors (1.21 GiB): the optimizer's moments and steps" },
+    { label: 'Other tensors', value: '4', exact: '4 elements in 1 tensor (16 B): tensors outside the model (metrics, scheduler or callback state)' },
+    { label: 'Tensors', value: '230', exact: '1.68 GiB of tensor data, 450,388,229 elements in all, shared storage counted once' },
     { label: 'Depth', value: '12 layers' },
     { label: 'Weights under', value: 'model' },
   ]);
@@ -107,12 +109,38 @@ test('the header shows name, format, size, step, parameters (model vs total) and
   assert.ok(texts(header).includes(report.notes[0]));
 });
 
-test('a plain state dict has no model line, and absent step/epoch/depth are left out', () => {
-  const flat: InspectReport = { ...report, modelParameters: report.parameters, step: undefined, depth: undefined, modelKey: '', epoch: 3 };
+test('a plain state dict shows its parameters alone, and absent step/epoch/depth are left out', () => {
+  const weights = { tensors: 4, elements: 212, bytes: 848 };
+  const flat: InspectReport = { ...report, roles: { parameter: weights }, modelParameters: 212, parameters: 212, tied: [], step: undefined, depth: undefined, modelKey: '', epoch: 3 };
   assert.deepEqual(
-    r.headerFacts(flat).map((f) => f.label),
-    ['Size', 'Epoch', 'Parameters', 'Tensors'],
+    r.headerFacts(flat).map((f) => [f.label, f.value]),
+    [['Size', '1.39 GiB'], ['Epoch', '3'], ['Parameters', '212'], ['Tensors', '230']],
   );
+  assert.equal(r.headerFacts(flat)[2].exact, '212 model parameters');
+});
+
+test('buffers, RNG state and optimizer state are shown apart; a file without a model has no parameters fact', () => {
+  const buffered: InspectReport = { ...report, roles: { ...report.roles, buffer: { tensors: 12, elements: 12_582_912, bytes: 50_331_648 } } };
+  const facts = r.headerFacts(buffered);
+  assert.deepEqual(facts.find((f) => f.label === 'Buffers'), {
+    label: 'Buffers',
+    value: '12.6M',
+    exact: "12,582,912 elements in 12 tensors (48.0 MiB): the model's registered buffers (causal masks, running statistics): not parameters",
+  });
+  assert.equal(facts.find((f) => f.label === 'Parameters')?.value, '124.4M', 'buffers do not change the parameter count');
+  const rng: InspectReport = { ...report, modelKey: undefined, modelParameters: 0, roles: { rng: { tensors: 1, elements: 5056, bytes: 5056 } }, tied: [] };
+  assert.deepEqual(r.headerFacts(rng).map((f) => f.label), ['Size', 'Step', 'RNG state', 'Tensors', 'Depth']);
+});
+
+test('tied tensors are listed as path = sameAs, as text', () => {
+  assert.equal(r.renderTies([]), null);
+  const ties = r.renderTies([{ path: 'lm_head.weight', sameAs: 'transformer.wte.weight' }, { path: HOSTILE, sameAs: 'a' }]) as unknown as FakeElement;
+  assert.match(text(ties), /^Tied tensors \(2\)/);
+  assert.match(text(ties), /lm_head\.weight = transformer\.wte\.weight/);
+  assert.ok(texts(ties).includes(HOSTILE));
+  assert.equal(tags(ties).includes('img'), false);
+  const many = r.renderTies(Array.from({ length: 40 }, (_, i) => ({ path: `b${i}`, sameAs: `a${i}` }))) as unknown as FakeElement;
+  assert.equal(many.tagName, 'details', 'a long list starts folded');
 });
 
 test('the verdict banner names the verdict and lists the globals that caused it', () => {
@@ -162,4 +190,21 @@ test('the error page gives the sentence, the size and, for a hostile file, the v
   const all = texts(page);
   for (const expected of ['evil.pt', 'Unsupported checkpoint', '2.00 KiB', 'unsupported', 'Unsupported checkpoint: something', 'posix.system']) assert.ok(all.includes(expected), expected);
   assert.deepEqual([r.errorTitle('lfs-pointer'), r.errorTitle('truncated'), r.errorTitle(undefined), r.errorTitle('toString')], ['Git LFS pointer', 'Truncated checkpoint', 'Cannot inspect this file', 'Cannot inspect this file']);
+});
+
+test('the error page of a damaged file names the record and the tensors whose bytes it holds', () => {
+  const one = r.renderError({
+    file: '/x/damaged.pt',
+    size: 4096,
+    code: 'corrupt',
+    message: 'The checkpoint is corrupt: the bytes of tensor "transformer.h.0.attn.c_q.weight" (record "damaged/data/1") fail their CRC-32 check.',
+    damage: { record: 'damaged/data/1', tensors: ['transformer.h.0.attn.c_q.weight'] },
+  });
+  const section = (one as unknown as FakeElement).childNodes.find((c) => c instanceof FakeElement && c.className === 'damage') as FakeElement;
+  assert.ok(section, 'a damage section');
+  assert.equal(section.attributes.get('aria-label'), 'Damaged tensor');
+  assert.deepEqual(texts(section), ['Record', 'damaged/data/1', 'Damaged tensor', 'transformer.h.0.attn.c_q.weight']);
+  const shared = r.renderDamage({ record: 'd/data/0', tensors: ['q', HOSTILE] });
+  assert.deepEqual(texts(shared), ['Record', 'd/data/0', 'Tensors in the damaged record', 'q', HOSTILE]);
+  assert.equal(tags(shared).includes('img'), false);
 });

@@ -6,11 +6,11 @@ import { parseViewState } from '../../src/webview/viewState';
 import { rowWindow } from '../../src/webview/virtualWindow';
 
 const TENSORS: TensorInfo[] = [
-  { path: 'transformer.h.10.attn.weight', dtype: 'bfloat16', shape: [64, 64], nbytes: 8192 },
-  { path: 'transformer.h.2.attn.weight', dtype: 'float32', shape: [64, 64], nbytes: 16384 },
-  { path: 'transformer.wte.weight', dtype: 'bfloat16', shape: [1000, 64], nbytes: 128000, sha256: 'ab12cd' },
-  { path: 'step', dtype: 'int64', shape: [], nbytes: 8 },
-  { path: 'transformer.h.2.ln.weight', dtype: 'float32', shape: [64], nbytes: 256 },
+  { path: 'transformer.h.10.attn.weight', dtype: 'bfloat16', shape: [64, 64], nbytes: 8192, role: 'parameter' },
+  { path: 'transformer.h.2.attn.weight', dtype: 'float32', shape: [64, 64], nbytes: 16384, role: 'parameter' },
+  { path: 'transformer.wte.weight', dtype: 'bfloat16', shape: [1000, 64], nbytes: 128000, role: 'parameter', sha256: 'ab12cd' },
+  { path: 'step', dtype: 'int64', shape: [], nbytes: 8, role: 'parameter' },
+  { path: 'transformer.h.2.ln.weight', dtype: 'float32', shape: [64], nbytes: 256, role: 'parameter' },
 ];
 const rows = toRows(TENSORS);
 const paths = (rs: { path: string }[]): string[] => rs.map((r) => r.path);
@@ -38,7 +38,7 @@ test('the filter matches every term, case-insensitively, in path, dtype, shape o
 });
 
 test('the filter treats markup and regex characters as plain text', () => {
-  const hostile = toRows([{ path: '<img src=x onerror=alert(1)>', dtype: 'float32', shape: [1], nbytes: 4 }, { path: 'a.b', dtype: 'float32', shape: [1], nbytes: 4 }]);
+  const hostile = toRows([{ path: '<img src=x onerror=alert(1)>', dtype: 'float32', shape: [1], nbytes: 4, role: 'parameter' }, { path: 'a.b', dtype: 'float32', shape: [1], nbytes: 4, role: 'parameter' }]);
   assert.deepEqual(paths(filterRows(hostile, '<img')), ['<img src=x onerror=alert(1)>']);
   assert.deepEqual(paths(filterRows(hostile, '.*')), []);
 });

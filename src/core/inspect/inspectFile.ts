@@ -6,16 +6,15 @@ import { parseStepEpoch } from '../listing/checkpointNames';
 import { FileByteSource } from '../io/fileByteSource';
 import { checkpointVerdict } from '../security/checkpointVerdict';
 import { openCheckpoint } from '../torch/openCheckpoint';
-import { tensorSha256 } from '../torch/tensorBytes';
-import { tensorNbytes } from '../torch/tensorRef';
-import { distinctTensors, walkTensors } from '../torch/tensorWalk';
+import { walkTensors } from '../torch/tensorWalk';
+import { hashTensors } from './hashTensors';
 import type { InspectReport } from './report';
 import { readSidecarFor } from './sidecar';
 import { readScalarMetrics } from './scalarMetrics';
 import { summarize, topEntries } from './summarize';
 
 export interface InspectOptions {
-  /** Also hash every tensor's elements (reads all tensor bytes). */
+  /** Also hash every tensor's elements (reads all tensor bytes, checking each record's CRC-32). */
   sha256?: boolean;
   signal?: AbortSignal;
   /** Progress of the hashing, in bytes. */
@@ -33,18 +32,7 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
       throw err;
     });
     const occurrences = walkTensors(checkpoint.root);
-    let hashes: Map<object, string> | undefined;
-    if (options.sha256) {
-      hashes = new Map();
-      const tensors = distinctTensors(occurrences);
-      const total = tensors.reduce((s, t) => s + tensorNbytes(t.payload), 0);
-      let done = 0;
-      for (const t of tensors) {
-        hashes.set(t, await tensorSha256(checkpoint, t.payload, options.signal));
-        done += tensorNbytes(t.payload);
-        options.onProgress?.(done, total);
-      }
-    }
+    const hashes = options.sha256 ? await hashTensors(checkpoint, occurrences, options) : undefined;
     const name = basename(path);
     const { step, epoch } = parseStepEpoch(name);
     const sidecar = options.sidecars === false ? undefined : await readSidecarFor(path);

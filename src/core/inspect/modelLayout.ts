@@ -1,9 +1,8 @@
 // Where the model weights sit in a checkpoint, how deep the model is, and its layers grouped by
 // module — inferred from tensor names, the way a person reads a state dict.
 import type { JsonValue, LayerSummary } from './report';
+import { storageCoverage } from '../torch/storageCoverage';
 import type { TensorOccurrence } from '../torch/tensorWalk';
-import { distinctTensors } from '../torch/tensorWalk';
-import { numel, tensorNbytes } from '../torch/tensorRef';
 
 /** Top-level keys that hold the model's weights in common layouts, most specific first. */
 const MODEL_KEYS = ['model_state_dict', 'state_dict', 'model', 'module', 'net', 'network', 'model_ema', 'ema', 'weights', 'params', 'generator'];
@@ -70,7 +69,7 @@ export function inferDepth(model: readonly TensorOccurrence[], config?: { [key: 
   return max >= 0 ? max + 1 : configDepth(config);
 }
 
-/** Tensors grouped by module with layer indices folded: `transformer.h.*.attn.c_q`. */
+/** Tensors grouped by module with layer indices folded: `transformer.h.*.attn.c_q`; shared storage counted once. */
 export function summarizeLayers(model: readonly TensorOccurrence[]): LayerSummary[] {
   const groups = new Map<string, { occ: TensorOccurrence[] }>();
   for (const o of model) {
@@ -81,13 +80,8 @@ export function summarizeLayers(model: readonly TensorOccurrence[]): LayerSummar
     g.occ.push(o);
   }
   return [...groups].map(([prefix, g]) => {
-    const distinct = distinctTensors(g.occ).map((t) => t.payload);
-    return {
-      prefix,
-      tensors: g.occ.length,
-      parameters: distinct.reduce((s, t) => s + numel(t.shape), 0),
-      bytes: distinct.reduce((s, t) => s + tensorNbytes(t), 0),
-      dtypes: [...new Set(distinct.map((t) => t.dtype.name))],
-    };
+    const tensors = g.occ.map((o) => o.tensor.payload);
+    const { elements, bytes } = storageCoverage(tensors);
+    return { prefix, tensors: g.occ.length, parameters: elements, bytes, dtypes: [...new Set(tensors.map((t) => t.dtype.name))] };
   });
 }

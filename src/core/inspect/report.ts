@@ -15,6 +15,26 @@ export interface SecurityReport {
   suspicious: string[];
 }
 
+/**
+ * What a tensor is: a model weight (`parameter`), a registered buffer of the model (a causal
+ * mask, BatchNorm statistics), optimizer state, a random generator's state, or anything else.
+ */
+export type TensorRole = 'parameter' | 'buffer' | 'optimizer' | 'rng' | 'other';
+
+/** Tensors of one role: how many paths, and their elements and bytes with shared storage counted once. */
+export interface RoleTotals {
+  tensors: number;
+  elements: number;
+  bytes: number;
+}
+
+/** Two paths that reach the same bytes (tied weights): `path` = `sameAs`. */
+export interface TiedPair {
+  path: string;
+  /** The first path, in walk order, that reaches them. */
+  sameAs: string;
+}
+
 export interface TensorInfo {
   /** Keys from the root joined with `.`; list and tuple indices as numbers. */
   path: string;
@@ -25,6 +45,9 @@ export interface TensorInfo {
   nbytes: number;
   /** sha256 of the elements in row-major order, little-endian, as `t.contiguous()` holds them. */
   sha256?: string;
+  role: TensorRole;
+  /** Set when an earlier path reaches the same bytes (a tied weight): that path. */
+  sameAs?: string;
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -58,15 +81,19 @@ export interface InspectReport {
   format: CheckpointFormat;
   /** One entry per tensor occurrence (tied weights appear once per path). */
   tensors: TensorInfo[];
-  /** Total elements of the distinct tensors. */
-  parameters: number;
   /**
-   * Elements of the model weights alone (no optimizer state), each storage view once: tied weights
-   * saved as two tensor objects on one storage (nanoGPT, Hugging Face) count once here.
+   * Elements of all tensors, whatever their role, each element of each storage counted once:
+   * tied weights, slices and other views of one storage do not add to it.
    */
+  parameters: number;
+  /** Elements of the model's weights alone: role `parameter` (no buffers, optimizer or RNG state), shared storage once. */
   modelParameters: number;
-  /** Total bytes of the distinct tensors. */
+  /** Bytes of all tensors' elements, shared storage once: never more than the storages hold. */
   tensorBytes: number;
+  /** Totals per role, for the roles present. */
+  roles: Partial<Record<TensorRole, RoleTotals>>;
+  /** Every path that reaches the same bytes as an earlier one. */
+  tied: TiedPair[];
   security: SecurityReport;
   keys: KeySummary[];
   step?: number;

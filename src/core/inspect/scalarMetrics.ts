@@ -1,5 +1,6 @@
 // Metrics saved as one-element tensors (nanoGPT's `best_val_loss`, Lightning's scores): each
 // costs one read of a few bytes, so they are read, unlike every other tensor.
+import { DamagedRecordError } from '../errors';
 import { isMetricKey } from '../listing/sidecars';
 import type { PyValue } from '../pickle/pyValue';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
@@ -37,7 +38,9 @@ export function decodeScalar(dtype: string, bytes: Uint8Array): number | undefin
 
 async function readScalar(ckpt: LoadedCheckpoint, t: TensorRef): Promise<number | undefined> {
   const parts: Uint8Array[] = [];
-  for await (const chunk of tensorChunks(ckpt, t)) parts.push(chunk.slice());
+  // A scalar that is its own record is CRC-checked for free; one inside a big record is not, so
+  // that inspecting stays as cheap as reading the pickle.
+  for await (const chunk of tensorChunks(ckpt, t, undefined, 'when-free')) parts.push(chunk.slice());
   const bytes = parts.length === 1 ? parts[0] : Uint8Array.from(parts.flatMap((p) => [...p]));
   return bytes.length === t.dtype.itemsize ? decodeScalar(t.dtype.name, bytes) : undefined;
 }
@@ -47,7 +50,9 @@ export async function readScalarMetrics(ckpt: LoadedCheckpoint, entries: Readonl
   const metrics: Record<string, number> = {};
   for (const [key, value] of entries) {
     if (!isTensor(value) || numel(value.payload.shape) !== 1 || !isMetricKey(key)) continue;
-    const n = await readScalar(ckpt, value.payload);
+    const n = await readScalar(ckpt, value.payload).catch((err: unknown) => {
+      throw err instanceof DamagedRecordError ? err.withTensors([key]) : err;
+    });
     if (n !== undefined) setOwn(metrics, key, n);
   }
   return metrics;

@@ -5,14 +5,16 @@ import { PyDict, PyObject } from '../pickle/pyValue';
 import type { PyValue } from '../pickle/pyValue';
 import { checkpointVerdict } from '../security/checkpointVerdict';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
-import { numel, tensorNbytes } from '../torch/tensorRef';
+import { storageCoverage } from '../torch/storageCoverage';
+import { tensorNbytes } from '../torch/tensorRef';
 import type { TensorOccurrence } from '../torch/tensorWalk';
-import { distinctTensors, distinctViews, keyToString, walkTensors } from '../torch/tensorWalk';
-import { findModelKey, inferDepth, modelOccurrences, summarizeLayers } from './modelLayout';
+import { keyToString, walkTensors } from '../torch/tensorWalk';
+import { inferDepth, modelOccurrences, summarizeLayers } from './modelLayout';
 import { setOwn } from './ownRecord';
 import { asNumber, pyToJson, shortValue, typeLabel } from './pyJson';
 import type { InspectReport, JsonValue, KeySummary, TensorInfo } from './report';
 import type { Sidecar } from './sidecar';
+import { countTensors } from './tensorCounts';
 
 const STEP_KEYS = ['step', 'global_step', 'iter_num', 'iteration', 'iter', 'num_updates', 'steps'];
 const CONFIG_KEYS = ['config', 'model_args', 'hyper_parameters', 'hparams', 'args', 'model_config', 'cfg', 'opt'];
@@ -27,14 +29,8 @@ function keySummaries(entries: Array<[string, PyValue]>): KeySummary[] {
   // Walked per key: keys of a flat state dict hold dots themselves (`transformer.wte.weight`).
   return entries.map(([key, value]) => {
     const occ = walkTensors(value, key);
-    const distinct = distinctTensors(occ).map((t) => t.payload);
-    const summary: KeySummary = {
-      key,
-      type: typeLabel(value),
-      tensors: occ.length,
-      elements: distinct.reduce((s, t) => s + numel(t.shape), 0),
-      bytes: distinct.reduce((s, t) => s + tensorNbytes(t), 0),
-    };
+    const { elements, bytes } = storageCoverage(occ.map((o) => o.tensor.payload));
+    const summary: KeySummary = { key, type: typeLabel(value), tensors: occ.length, elements, bytes };
     const v = shortValue(value);
     if (v !== undefined) summary.value = v;
     return summary;
@@ -89,18 +85,22 @@ export interface SummarizeInput {
 
 export function summarize(input: SummarizeInput): InspectReport {
   const { checkpoint, sidecar, occurrences } = input;
-  const distinct = distinctTensors(occurrences);
   const entries = topEntries(checkpoint.root);
   const entryMap = new Map(entries);
-  const modelKey = findModelKey(occurrences, entries.map(([k]) => k));
+  const counts = countTensors(checkpoint.root, occurrences, entries.map(([k]) => k));
+  const { modelKey } = counts;
   const model = modelOccurrences(occurrences, modelKey);
+  const weights = modelOccurrences(occurrences.filter((_, i) => counts.roles[i] === 'parameter'), modelKey);
   const config = findConfig(entryMap) ?? sidecar?.config;
+  const sameAs = new Map(counts.tied.map((t) => [t.path, t.sameAs]));
 
-  const tensors: TensorInfo[] = occurrences.map((o) => {
+  const tensors: TensorInfo[] = occurrences.map((o, i) => {
     const t = o.tensor.payload;
-    const info: TensorInfo = { path: o.path, dtype: t.dtype.name, shape: [...t.shape], nbytes: tensorNbytes(t) };
+    const info: TensorInfo = { path: o.path, dtype: t.dtype.name, shape: [...t.shape], nbytes: tensorNbytes(t), role: counts.roles[i] };
     const hash = input.hashes?.get(o.tensor);
     if (hash) info.sha256 = hash;
+    const first = sameAs.get(o.path);
+    if (first !== undefined) info.sameAs = first;
     return info;
   });
 
@@ -109,13 +109,15 @@ export function summarize(input: SummarizeInput): InspectReport {
     size: input.size,
     format: checkpoint.format,
     tensors,
-    parameters: distinct.reduce((s, t) => s + numel(t.payload.shape), 0),
-    modelParameters: distinctViews(model).reduce((s, t) => s + numel(t.shape), 0),
-    tensorBytes: distinct.reduce((s, t) => s + tensorNbytes(t.payload), 0),
+    parameters: counts.parameters,
+    modelParameters: counts.modelParameters,
+    tensorBytes: counts.tensorBytes,
+    roles: counts.roleTotals,
+    tied: counts.tied,
     security: checkpointVerdict(checkpoint.globals),
     keys: keySummaries(entries),
     metrics: { ...sidecar?.metrics, ...input.tensorMetrics, ...findMetrics(entryMap) },
-    layers: summarizeLayers(model),
+    layers: summarizeLayers(weights),
     notes: [...checkpoint.notes, ...(sidecar ? [`Read ${sidecar.source}.`] : [])],
   };
   const step = findStep(entryMap) ?? sidecar?.step ?? input.nameStep;

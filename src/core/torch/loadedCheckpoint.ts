@@ -2,7 +2,19 @@
 // descriptions) and a way to read any storage's bytes on demand.
 import type { CheckpointFormat } from '../inspect/report';
 import type { PyValue } from '../pickle/pyValue';
+import type { RunningCrc } from '../zip/recordCrc';
 import type { StorageRef } from './tensorRef';
+
+/** Checks that a storage's bytes are those the file's writer wrote (zip archives: CRC-32 per record). */
+export interface StorageIntegrity {
+  /** Reads the storage's record whole, once, and throws DamagedRecordError if it fails its check. */
+  verify(storage: StorageRef, signal?: AbortSignal): Promise<void>;
+  /**
+   * For a reader about to read bytes [offset, offset + length) of the storage in order: a running
+   * check to feed them to, when they are its whole record and it is not checked yet.
+   */
+  running(storage: StorageRef, offset: number, length: number): RunningCrc | undefined;
+}
 
 export interface LoadedCheckpoint {
   format: CheckpointFormat;
@@ -19,5 +31,7 @@ export interface LoadedCheckpoint {
    * they are (so a worker can read them by offset); undefined for compressed records.
    */
   storageStart(storage: StorageRef): Promise<number | undefined>;
+  /** Absent where the format has no checksums: legacy files and safetensors. */
+  integrity?: StorageIntegrity;
   notes: string[];
 }

@@ -2,13 +2,14 @@
 // chunks: a contiguous tensor is one range of its storage; a strided one is gathered.
 import { createHash } from 'node:crypto';
 import { CorruptError, UnsupportedError } from '../errors';
+import type { RunningCrc } from '../zip/recordCrc';
 import { swapUnit } from './dtypes';
 import type { LoadedCheckpoint } from './loadedCheckpoint';
 import type { TensorRef } from './tensorRef';
 import { isContiguous, numel, storageSpan } from './tensorRef';
 
 /** What reading a tensor's bytes needs of a checkpoint: its byte order and its storages. */
-export type StorageReader = Pick<LoadedCheckpoint, 'littleEndian' | 'readStorage'>;
+export type StorageReader = Pick<LoadedCheckpoint, 'littleEndian' | 'readStorage' | 'integrity'>;
 
 const CHUNK = 16 * 1024 * 1024;
 /** A strided tensor whose storage span is at most this is gathered from one read. */
@@ -37,8 +38,26 @@ function abortIfNeeded(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled.');
 }
 
-/** The tensor's bytes in row-major order, little-endian, in chunks (valid until the next chunk is asked for). */
-export async function* tensorChunks(ckpt: StorageReader, t: TensorRef, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+/**
+ * How a read checks the storage's record (where the format has checksums): `always` reads the
+ * record whole once if the tensor does not cover it; `when-free` checks only a tensor that is its
+ * whole record, on the bytes it reads anyway.
+ */
+export type CrcCheck = 'always' | 'when-free';
+
+/** A check on the bytes about to be read, when they are the whole record; else the record is checked first if asked. */
+async function startCheck(ckpt: StorageReader, t: TensorRef, offset: number, length: number, crc: CrcCheck, signal?: AbortSignal): Promise<RunningCrc | undefined> {
+  const running = ckpt.integrity?.running(t.storage, offset, length);
+  if (!running && crc === 'always') await ckpt.integrity?.verify(t.storage, signal);
+  return running;
+}
+
+/**
+ * The tensor's bytes in row-major order, little-endian, in chunks (valid until the next chunk is
+ * asked for). The storage's record is CRC-checked on the way (see CrcCheck): a damaged one throws
+ * DamagedRecordError, at the latest instead of the last chunk.
+ */
+export async function* tensorChunks(ckpt: StorageReader, t: TensorRef, signal?: AbortSignal, crc: CrcCheck = 'always'): AsyncGenerator<Uint8Array> {
   checkTensorBounds(t);
   const item = t.dtype.itemsize;
   const count = numel(t.shape);
@@ -49,9 +68,12 @@ export async function* tensorChunks(ckpt: StorageReader, t: TensorRef, signal?: 
     const start = base + t.storageOffset * item;
     const total = count * item;
     const step = Math.floor(CHUNK / item) * item;
+    const check = await startCheck(ckpt, t, start, total, crc, signal);
     for (let done = 0; done < total; done += step) {
       abortIfNeeded(signal);
       const chunk = await ckpt.readStorage(t.storage, start + done, Math.min(step, total - done));
+      check?.update(chunk);
+      if (done + step >= total) check?.finish(); // before the last chunk is handed out
       if (unit > 1) {
         // Swap a copy: the source may hand out a view on bytes it still owns.
         const swapped = chunk.slice();
@@ -67,7 +89,12 @@ export async function* tensorChunks(ckpt: StorageReader, t: TensorRef, signal?: 
   if ((span.end - span.start) * item > GATHER_SPAN_LIMIT) {
     throw new UnsupportedError('a strided (non-contiguous) tensor spans more than 256 MiB of its storage; reading it element by element is not supported yet.');
   }
-  const src = await ckpt.readStorage(t.storage, base + span.start * item, (span.end - span.start) * item);
+  const spanStart = base + span.start * item;
+  const spanLength = (span.end - span.start) * item;
+  const check = await startCheck(ckpt, t, spanStart, spanLength, crc, signal);
+  const src = await ckpt.readStorage(t.storage, spanStart, spanLength);
+  check?.update(src);
+  check?.finish();
   yield* gather(t, src, unit, signal);
 }
 

@@ -1,7 +1,7 @@
 // Finds every tensor in a checkpoint's object, depth first in container order, with the path
 // torch users know: keys joined by `.`, list and tuple indices as numbers.
 import { PyDict, PyObject, PyTuple } from '../pickle/pyValue';
-import type { PyValue , PyOpaque} from '../pickle/pyValue';
+import type { PyOpaque, PyValue } from '../pickle/pyValue';
 import { CorruptError } from '../errors';
 import { isTensor } from './torchReconstructions';
 import type { TensorRef } from './tensorRef';
@@ -49,44 +49,43 @@ export const MAX_WALK_VISITS = 5_000_000;
 /** Tensor occurrences at the most (the largest real checkpoints hold a few hundred thousand). */
 export const MAX_OCCURRENCES = 1_000_000;
 
-/** Every tensor occurrence under `root`; `prefix` is prepended to paths. Cycles are cut. */
-export function walkTensors(root: PyValue, prefix = ''): TensorOccurrence[] {
-  const out: TensorOccurrence[] = [];
+/** Visits every value under `root` depth first, in container order, with its path. Cycles are cut. */
+function walkValues(root: PyValue, prefix: string, visit: (v: PyValue, path: string) => void): void {
   const onPath = new Set<object>();
   let visits = 0;
-  const visit = (v: PyValue, path: string): void => {
+  const step = (v: PyValue, path: string): void => {
     if (++visits > MAX_WALK_VISITS) throw new CorruptError('its object graph shares containers so often that walking it would never end (a hostile or broken pickle).');
-    if (isTensor(v)) {
-      if (out.length >= MAX_OCCURRENCES) throw new CorruptError(`it names more than ${MAX_OCCURRENCES} tensors (a hostile or broken pickle).`);
-      out.push({ path, tensor: v });
-      return;
-    }
+    visit(v, path);
     const kids = children(v);
     if (!kids || onPath.has(v as object)) return;
     onPath.add(v as object);
-    for (const [k, x] of kids) visit(x, path === '' ? k : `${path}.${k}`);
+    for (const [k, x] of kids) step(x, path === '' ? k : `${path}.${k}`);
     onPath.delete(v as object);
   };
-  visit(root, prefix);
+  step(root, prefix);
+}
+
+/** Every tensor occurrence under `root`; `prefix` is prepended to paths. Cycles are cut. */
+export function walkTensors(root: PyValue, prefix = ''): TensorOccurrence[] {
+  const out: TensorOccurrence[] = [];
+  walkValues(root, prefix, (v, path) => {
+    if (!isTensor(v)) return;
+    if (out.length >= MAX_OCCURRENCES) throw new CorruptError(`it names more than ${MAX_OCCURRENCES} tensors (a hostile or broken pickle).`);
+    out.push({ path, tensor: v });
+  });
+  return out;
+}
+
+/** Paths of the dicts under `root` that `accept` takes, in walk order. */
+export function findDicts(root: PyValue, accept: (dict: PyDict) => boolean): string[] {
+  const out: string[] = [];
+  walkValues(root, '', (v, path) => {
+    if (v instanceof PyDict && accept(v)) out.push(path);
+  });
   return out;
 }
 
 /** The distinct tensors (by identity) among the occurrences, in first-seen order. */
 export function distinctTensors(occurrences: readonly TensorOccurrence[]): Array<PyOpaque<TensorRef>> {
   return [...new Set(occurrences.map((o) => o.tensor))];
-}
-
-/** One key per distinct view of a storage: tied weights saved as two tensor objects share it. */
-function viewKey(t: TensorRef): string {
-  return `${t.storage.key}@${t.storage.byteOffset ?? 0}:${t.storageOffset}:${t.dtype.name}:${t.shape.join(',')}:${t.stride.join(',')}`;
-}
-
-/** The distinct views among the occurrences: like distinctTensors, but equal views of one storage count once. */
-export function distinctViews(occurrences: readonly TensorOccurrence[]): TensorRef[] {
-  const seen = new Map<string, TensorRef>();
-  for (const o of occurrences) {
-    const key = viewKey(o.tensor.payload);
-    if (!seen.has(key)) seen.set(key, o.tensor.payload);
-  }
-  return [...seen.values()];
 }

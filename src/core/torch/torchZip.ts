@@ -4,6 +4,7 @@
 import { attachGlobals, CorruptError, MissingRecordError, NotCheckpointError, TruncatedError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import { unpickle } from '../pickle/unpickler';
+import { RecordCrc } from '../zip/recordCrc';
 import type { ZipArchive, ZipEntry } from '../zip/zipArchive';
 import type { LoadedCheckpoint } from './loadedCheckpoint';
 import { createStorageTable } from './persistentStorage';
@@ -61,6 +62,13 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
     records.set(storage.key, entry);
   }
 
+  const crc = new RecordCrc(archive);
+  const recordOf = (storage: StorageRef): ZipEntry => {
+    const entry = records.get(storage.key);
+    if (!entry) throw new MissingRecordError(`data/${storage.key}`);
+    return entry;
+  };
+
   const notes: string[] = [];
   if (torchScript) notes.push('TorchScript archive: its code/ is listed, never run. Loading it with torch.jit.load would run that code.');
   if (byteOrder === 'big') notes.push('Big-endian archive: tensor bytes are swapped to little-endian when read.');
@@ -71,9 +79,12 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
     globals: result.globals,
     littleEndian: byteOrder === 'little',
     notes,
+    integrity: {
+      verify: async (storage, signal) => crc.verify(recordOf(storage), signal),
+      running: (storage, offset, length) => crc.running(recordOf(storage), offset, length),
+    },
     async readStorage(storage: StorageRef, offset: number, length: number): Promise<Uint8Array> {
-      const entry = records.get(storage.key);
-      if (!entry) throw new MissingRecordError(`data/${storage.key}`);
+      const entry = recordOf(storage);
       if (offset + length > entry.uncompressedSize) throw new TruncatedError(`The record data/${storage.key}`);
       if (entry.method === 0) return archive.readStored(entry, offset, length);
       // A deflated record (rare: zips rewritten by other tools) must be inflated whole.

@@ -5,7 +5,7 @@
 
 import { promisify } from 'node:util';
 import { crc32, inflateRaw } from 'node:zlib';
-import { CorruptError, TruncatedError, UnsupportedError } from '../errors';
+import { CorruptError, DamagedRecordError, TruncatedError, UnsupportedError } from '../errors';
 import { checkRange, hasSignature, u16 } from '../io/binary';
 import type { ByteSource } from '../io/byteSource';
 import { parseCentralDirectory } from './centralDirectory';
@@ -102,15 +102,11 @@ export class ZipArchive {
     const raw = await this.source.read(await this.dataOffset(entry), entry.compressedSize);
     const data = entry.method === METHOD_DEFLATE ? await inflate(entry, raw) : raw;
     const actual = crc32(data) >>> 0;
-    if (actual !== entry.crc32) {
-      throw new CorruptError(
-        `the record "${entry.name}" fails its CRC-32 check (stored ${hex(entry.crc32)}, computed ${hex(actual)}).`,
-      );
-    }
+    if (actual !== entry.crc32) throw new DamagedRecordError(entry.name, entry.crc32, actual);
     return data;
   }
 
-  /** `length` bytes from `offset` within a stored (uncompressed) entry; no CRC check (it covers the whole entry). */
+  /** `length` bytes from `offset` within a stored (uncompressed) entry; no CRC check (see recordCrc.ts). */
   async readStored(entry: ZipEntry, offset: number, length: number): Promise<Uint8Array> {
     checkRange(offset, length);
     checkReadable(entry);
@@ -208,10 +204,6 @@ async function inflate(entry: ZipEntry, raw: Uint8Array): Promise<Uint8Array> {
     );
   }
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16).padStart(8, '0')}`;
 }
 
 function formatMiB(bytes: number): string {

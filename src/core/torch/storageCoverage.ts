@@ -1,0 +1,114 @@
+// How many elements and bytes a set of tensors holds when views share storage: each byte of a
+// storage counts once, however many tensors read it (tied weights saved as two tensors, slices,
+// transposes, q/k/v views of one fused matrix). The totals never exceed what the storages hold.
+import type { TensorRef } from './tensorRef';
+import { numel, storageSpan } from './tensorRef';
+
+export interface Coverage {
+  elements: number;
+  bytes: number;
+}
+
+/**
+ * Byte runs counted exactly, over all tensors of one call; past it a strided tensor counts as its
+ * span (first to last byte it touches), which may overcount but stays within its storage. Real
+ * checkpoints need one run per tensor; only odd views (a column of a matrix) need more.
+ */
+const RUN_BUDGET = 1 << 22;
+
+type Run = [start: number, end: number];
+
+interface Dim {
+  size: number;
+  stride: number;
+}
+
+/**
+ * The tensor's dimensions that move through memory, outermost first, with dimensions that are
+ * contiguous inside each other merged: a transposed full matrix becomes one contiguous run.
+ */
+function memoryDims(t: TensorRef): Dim[] {
+  // (torch writes no negative strides; a hostile file's are taken as positive, and the runs are
+  // clipped to the storage anyway)
+  const dims = t.shape.map((size, i) => ({ size, stride: Math.abs(t.stride[i] ?? 0) })).filter((d) => d.size > 1 && d.stride !== 0);
+  dims.sort((a, b) => b.stride - a.stride);
+  const merged: Dim[] = [];
+  for (let i = dims.length - 1; i >= 0; i--) {
+    const inner = merged[0];
+    if (inner && dims[i].stride === inner.size * inner.stride) inner.size *= dims[i].size;
+    else merged.unshift({ ...dims[i] });
+  }
+  return merged;
+}
+
+/** The tensor's byte runs in its record, or its span when they would cost more than `budget`. */
+function byteRuns(t: TensorRef, budget: number): Run[] {
+  if (numel(t.shape) === 0) return [];
+  const item = t.dtype.itemsize;
+  const base = (t.storage.byteOffset ?? 0) + t.storageOffset * item;
+  const dims = memoryDims(t);
+  const inner = dims.length > 0 && dims[dims.length - 1].stride === 1 ? dims.pop() : undefined;
+  const runLength = (inner?.size ?? 1) * item;
+  const count = dims.reduce((n, d) => n * d.size, 1);
+  if (count > budget) {
+    const span = storageSpan(t);
+    return [[(t.storage.byteOffset ?? 0) + span.start * item, (t.storage.byteOffset ?? 0) + span.end * item]];
+  }
+  const runs: Run[] = [];
+  const index = new Array<number>(dims.length).fill(0);
+  for (let r = 0; r < count; r++) {
+    let at = base;
+    for (let d = 0; d < dims.length; d++) at += index[d] * dims[d].stride * item;
+    runs.push([at, at + runLength]);
+    for (let d = dims.length - 1; d >= 0; d--) {
+      if (++index[d] < dims[d].size) break;
+      index[d] = 0;
+    }
+  }
+  return runs;
+}
+
+/** Total length of the union of the runs (sorts them in place). */
+function unionLength(runs: Run[]): number {
+  runs.sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [start, stop] of runs) {
+    if (stop <= end) continue;
+    total += stop - Math.max(start, end);
+    end = stop;
+  }
+  return total;
+}
+
+/** Elements and bytes of the tensors, shared storage counted once. */
+export function storageCoverage(tensors: Iterable<TensorRef>): Coverage {
+  // Runs per storage (for bytes) and per storage and element size (for elements: a storage
+  // viewed as two dtypes, possible since torch 2.x's untyped storages, counts each dtype's elements).
+  const byStorage = new Map<string, Run[]>();
+  const byStorageAndItem = new Map<string, { item: number; runs: Run[] }>();
+  let budget = RUN_BUDGET;
+  for (const t of tensors) {
+    const low = t.storage.byteOffset ?? 0;
+    const high = low + t.storage.nbytes;
+    const runs = byteRuns(t, Math.max(1, budget))
+      .map(([a, b]): Run => [Math.max(a, low), Math.min(b, high)])
+      .filter(([a, b]) => b > a);
+    budget -= runs.length;
+    const key = t.storage.key;
+    let all = byStorage.get(key);
+    if (!all) byStorage.set(key, (all = []));
+    const itemKey = `${t.dtype.itemsize}:${key}`;
+    let sized = byStorageAndItem.get(itemKey);
+    if (!sized) byStorageAndItem.set(itemKey, (sized = { item: t.dtype.itemsize, runs: [] }));
+    for (const run of runs) {
+      all.push(run);
+      sized.runs.push([run[0], run[1]]);
+    }
+  }
+  let bytes = 0;
+  for (const runs of byStorage.values()) bytes += unionLength(runs);
+  let elements = 0;
+  for (const { item, runs } of byStorageAndItem.values()) elements += Math.floor(unionLength(runs) / item);
+  return { elements, bytes };
+}
