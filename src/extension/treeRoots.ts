@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { resolveNanochatHome } from '../core/listing/nanochatHome';
-import { DEFAULT_SCAN_DEPTH } from '../core/listing/listRoot';
+import { DEFAULT_SCAN_DEPTH } from '../core/listing/runLocation';
 
 export interface RootSpec {
   path: string;

@@ -43,6 +43,11 @@ export function isCheckpointFileName(name: string): boolean {
   return lower.endsWith('.bin') && BIN_WEIGHT_HINT.test(lower);
 }
 
+/** A file a listing reads: a checkpoint file, or one of nanochat's parts (its meta sidecars too). */
+export function isListedFileName(name: string): boolean {
+  return isCheckpointFileName(name) || parseNanochatName(name) !== undefined;
+}
+
 /** Step and epoch as a name tells them: `epoch=1-step=20.ckpt`, `ckpt_1000.pt`, `epoch_2.pt`. */
 export function parseStepEpoch(name: string): { step: number | null; epoch?: number } {
   const stem = name.replace(/\.[^.]+$/, '');
