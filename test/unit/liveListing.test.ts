@@ -147,7 +147,7 @@ test('the plan: paths to runs, folders to walks, kind folders and the root itsel
   const folder: ListedRoot = { root, layout: 'folder', exists: true, depth: 2, runDirs: ['/r/hf', '/r/runs/a'] };
   assert.deepEqual(plan(folder, '/r/hf/checkpoint-300', '/r/hf/checkpoint-200/trainer_state.json'), { full: false, runs: ['/r/hf'], subtrees: [] });
   assert.deepEqual(plan(folder, '/r/runs', '/r/runs/a/x.pt'), { full: false, runs: [], subtrees: ['/r/runs'] });
-  assert.deepEqual(plan(folder, '/r/x/y/z/deep.pt'), { full: false, runs: [], subtrees: [] });
+  assert.deepEqual(plan(folder, '/r/x/y/z/deep.pt', '/r/data/train.bin', '/r/runs/config.json'), { full: false, runs: [], subtrees: [] });
   assert.deepEqual(plan(folder, '/r/base_checkpoints').full, true);
   assert.deepEqual(plan({ ...folder, exists: false }, '/r/hf/x.pt').full, true);
 });

@@ -3,7 +3,7 @@
 
 import type { FileRole } from './listingTypes';
 
-const CHECKPOINT_EXTENSIONS = ['.pt', '.pth', '.ckpt', '.safetensors'];
+export const CHECKPOINT_EXTENSIONS = ['.pt', '.pth', '.ckpt', '.safetensors'];
 
 // `.bin` is also nanoGPT's token data (`train.bin`, `val.bin`) and many other things, so only
 // names that say "weights" count.

@@ -46,6 +46,8 @@ function targetOf(listed: ListedRoot, path: string): { full: true } | { run: str
   if (parseHfCheckpointDir(name) !== undefined) return { run: parent };
   if (parseHfCheckpointDir(basename(parent)) !== undefined) return { run: dirname(parent) };
   if (isListedFileName(name)) return { run: parent };
+  // Other files with these endings (nanoGPT's `train.bin`, a `config.json`) are not listed.
+  if (/\.(pt|pth|ckpt|safetensors|bin|json)$/i.test(name)) return { none: true };
   // Any other name is a folder (files are watched by checkpoint names only): it may hold runs.
   return { subtree: path };
 }
