@@ -4,16 +4,11 @@
 // Usage: node bench/listing.mjs [--tags 50] [--steps 100] [--runs 5]
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { loadCore } from './coreBundle.mjs';
+import { loadCore, numberArg, timed as time } from './benchKit.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const TAGS = arg('tags', 50);
-const STEPS = arg('steps', 100);
-const RUNS = arg('runs', 5);
+const TAGS = numberArg('tags', 50);
+const STEPS = numberArg('steps', 100);
+const RUNS = numberArg('runs', 5);
 
 const here = new URL('.', import.meta.url).pathname;
 const tmp = join(here, '.tmp');
@@ -39,15 +34,6 @@ for (let t = 0; t < TAGS; t++) {
   }
   await Promise.all(writes);
 }
-
-// Wall time, and CPU time (user + system) which a busy shared machine distorts less.
-const time = async (fn) => {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await fn();
-  const c = process.cpuUsage(c0);
-  return { ms: performance.now() - t0, cpu: (c.user + c.system) / 1000, result };
-};
 
 const cold = await time(() => listRoot(home));
 const checkpoints = cold.result.runs.reduce((n, r) => n + r.checkpoints.length, 0);

@@ -8,26 +8,22 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
-import { loadCore } from './coreBundle.mjs';
+import { loadCore, numberArg, timed as time } from './benchKit.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const TAGS = arg('tags', 50);
-const STEPS = arg('steps', 1000);
-const RUNS = arg('runs', 5);
+const TAGS = numberArg('tags', 50);
+const STEPS = numberArg('steps', 1000);
+const RUNS = numberArg('runs', 5);
 const keep = process.argv.includes('--keep');
 
 const here = new URL('.', import.meta.url).pathname;
 const home = join(here, '.tmp', `nanochat-home-${TAGS}x${STEPS}`);
 
-const { listRoot, LiveListing, createSidecarCache } = await loadCore('listingScale', {
+const { listRoot, LiveListing, createSidecarCache, buildTree } = await loadCore('listingScale', {
   'listing/listRoot': ['listRoot'],
   'listing/liveListing': ['LiveListing'],
   'listing/sidecars': ['createSidecarCache'],
+  'listing/listingTree': ['buildTree'],
 });
 
 const kinds = ['base_checkpoints', 'mid_checkpoints', 'chatsft_checkpoints', 'chatrl_checkpoints'];
@@ -52,14 +48,6 @@ if (!keep || !existsSync(home)) {
 }
 const fileCount = TAGS * STEPS * 3;
 
-// Wall time, and CPU time (user + system) which a busy shared machine distorts less.
-const time = async (fn) => {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await fn();
-  const c = process.cpuUsage(c0);
-  return { ms: performance.now() - t0, cpu: (c.user + c.system) / 1000, result };
-};
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const medianOf = async (n, fn) => {
   const ts = [];
@@ -81,19 +69,29 @@ if (cold.result.runs.length !== TAGS || checkpoints !== TAGS * STEPS) {
 const full = await medianOf(RUNS, () => listRoot(home, { cache }));
 
 // One saved step at a time, each into another tag, as the watcher reports it: three paths.
+// The tree's nodes are rebuilt after each, keeping those of the runs that did not change.
 const live = await LiveListing.create(home, { cache });
+const runNodes = new WeakMap();
+const tree = () => buildTree([{ listing: live.listing, label: 'nanochat home' }], runNodes);
+const firstTree = await time(tree);
 const relists = [];
+const rebuilds = [];
+const added = [];
 for (let i = 0; i < RUNS; i++) {
   const t = i % TAGS;
   const files = stepFiles(tagDir(t), (STEPS + 1 + i) * 10, t);
   for (const [path, data] of files) await writeFile(path, data);
+  added.push(...files.map(([path]) => path));
   relists.push(await time(() => live.apply(files.map(([path]) => path))));
   const plan = relists[relists.length - 1].result;
   if (plan.full || plan.runs.length !== 1) throw new Error(`one saved step should relist one run: ${JSON.stringify(plan)}`);
+  rebuilds.push(await time(tree));
 }
 // The relisted listing must equal a fresh one, or the speed means nothing.
 if (!isDeepStrictEqual(live.listing, await listRoot(home, { cache }))) throw new Error('the relisted listing differs from a full listing');
-const relist = { ms: median(relists.map((t) => t.ms)), cpu: median(relists.map((t) => t.cpu)) };
+const medianOfTimes = (ts) => ({ ms: median(ts.map((t) => t.ms)), cpu: median(ts.map((t) => t.cpu)) });
+const relist = medianOfTimes(relists);
+const rebuild = medianOfTimes(rebuilds);
 
 const fmt = (t) => `${t.ms.toFixed(1)} ms wall, ${t.cpu.toFixed(1)} ms CPU`;
 const ratio = (a, b) => `${(a.ms / b.ms).toFixed(1)}×`;
@@ -104,4 +102,8 @@ console.log(`du -s (median of ${RUNS}):                          ${du.ms.toFixed
 console.log(`first listing (sidecars read and parsed):       ${fmt(cold)}`);
 console.log(`full listing, Refresh (median of ${RUNS}):          ${fmt(full)} = ${ratio(full, find)} find, ${ratio(full, du)} du`);
 console.log(`relist after one saved step (median of ${RUNS}):    ${fmt(relist)} = ${((relist.ms / full.ms) * 100).toFixed(1)}% of a full listing`);
-if (!keep) await rm(home, { recursive: true, force: true });
+console.log(`tree nodes, first build:                        ${fmt(firstTree)}`);
+console.log(`tree nodes after one saved step (median of ${RUNS}): ${fmt(rebuild)}`);
+// --keep leaves the tree as it was built, for the next run.
+if (keep) await Promise.all(added.map((path) => rm(path)));
+else await rm(home, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import type { RunNodeCache, ViewNode } from '../core/listing/listingTree';
 import type { RootListing } from '../core/listing/listingTypes';
 import { LiveListing } from '../core/listing/liveListing';
 import { createSidecarCache } from '../core/listing/sidecars';
-import { toTreeItem } from './checkpointTreeItem';
+import { resolveTooltip, toTreeItem } from './checkpointTreeItem';
 import type { RootSpec, TreeSettings } from './treeRoots';
 
 /** A node as plain JSON, for the internal snapshot command used by integration tests. */
@@ -106,9 +106,10 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
       for (const { live } of this.lives) {
         const plan = await live.apply(paths);
         if (plan.full || plan.runs.length > 0 || plan.subtrees.length > 0) {
-          touched = true;
           this.record(plan.full ? { full: true } : { full: false, runs: plan.runs, subtrees: plan.subtrees });
         }
+        // A new folder that holds no checkpoint changes nothing: the tree is not redrawn.
+        touched ||= plan.changed;
       }
       if (touched) this.rebuild();
     });
@@ -145,6 +146,10 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
 
   getTreeItem(node: ViewNode): vscode.TreeItem {
     return toTreeItem(node);
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: ViewNode): vscode.TreeItem {
+    return resolveTooltip(item, node);
   }
 
   async getChildren(node?: ViewNode): Promise<ViewNode[]> {

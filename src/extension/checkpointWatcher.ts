@@ -41,9 +41,11 @@ export class DebouncedTrigger implements vscode.Disposable {
 
 /**
  * Watches each root (roots outside the workspace included) for the names a listing reads, and
- * for deleted folders: a folder deleted with its files comes as one event for the folder, whose
- * name matches no checkpoint pattern, so deletions are watched by any name and `onDeleted`
- * decides whether the path mattered.
+ * for folders created or deleted under any name, which `onFolderEvent` sorts out:
+ * - a folder deleted with its files comes as one event for the folder, whose name matches no
+ *   checkpoint pattern;
+ * - files written at once into a new folder can come before the watcher watches it (inotify),
+ *   so only the folder's creation is reported.
  */
 export class RootWatchers implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
@@ -51,7 +53,7 @@ export class RootWatchers implements vscode.Disposable {
 
   constructor(
     private readonly onChange: (path: string) => void,
-    private readonly onDeleted: (path: string) => void,
+    private readonly onFolderEvent: (path: string, kind: 'created' | 'deleted') => void,
   ) {}
 
   /** The roots watched now. */
@@ -66,14 +68,15 @@ export class RootWatchers implements vscode.Disposable {
     for (const root of roots) {
       const base = vscode.Uri.file(root);
       const names = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, LISTED_NAMES_GLOB));
-      const deletions = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, '**/*'), true, true, false);
+      const folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, '**/*'), false, true, false);
       this.watchers.push(
         names,
         names.onDidCreate(changed),
         names.onDidChange(changed),
         names.onDidDelete(changed),
-        deletions,
-        deletions.onDidDelete((uri) => this.onDeleted(uri.fsPath)),
+        folders,
+        folders.onDidCreate((uri) => this.onFolderEvent(uri.fsPath, 'created')),
+        folders.onDidDelete((uri) => this.onFolderEvent(uri.fsPath, 'deleted')),
       );
     }
   }

@@ -46,9 +46,14 @@ export class TreeUpdates implements vscode.Disposable {
       provider.noteChange(path);
       this.trigger.poke();
     };
-    // Deleted folders come by any name: only those that held something listed matter.
-    this.watchers = new RootWatchers(changed, (path) => {
-      if (provider.holds(path)) changed(path);
+    // Folders come by any name. A deleted one matters when it held something listed; a new one
+    // is walked (a folder is cheap to read, and a stat tells it from a file).
+    this.watchers = new RootWatchers(changed, (path, kind) => {
+      if (kind === 'deleted') {
+        if (provider.holds(path)) changed(path);
+      } else {
+        void isFolder(path).then((folder) => folder && changed(path));
+      }
     });
   }
 

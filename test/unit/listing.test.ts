@@ -374,3 +374,16 @@ test('the table shows tag, location, count, size, latest, steps and best', async
     await cleanup();
   }
 });
+
+test('the table names single-file checkpoints plainly, not "full"', async () => {
+  const { root, cleanup } = await makeTree(WORKSPACE);
+  try {
+    const lines = renderListingTable(await listRoot(root)).split('\n');
+    const storage = lines.slice(lines.indexOf('Storage:') + 1);
+    assert.match(storage[0] ?? '', /^ +MODEL +OPTIMIZER +SINGLE-FILE +OTHER +TOTAL$/);
+    assert.ok(storage.includes('  SINGLE-FILE: checkpoints saved as one file, model and optimizer together (not told apart without opening them)'));
+    assert.doesNotMatch(lines.join('\n'), /FULL/);
+  } finally {
+    await cleanup();
+  }
+});

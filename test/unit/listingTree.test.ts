@@ -198,6 +198,13 @@ test('a rebuilt tree reuses the nodes of runs that did not change', () => {
   );
 });
 
+test('nodes built lazily say truly whether they have children', () => {
+  const nodes = flattenTree(buildTree([{ listing: home, label: 'nanochat home' }, { listing: workspace, label: 'w' }])).map((f) => f.node);
+  const lazy = nodes.filter((n) => n.leaf !== undefined);
+  assert.deepEqual(new Set(lazy.map((n) => n.type)), new Set(['run', 'checkpoint']));
+  assert.deepEqual(lazy.filter((n) => n.leaf !== (n.children.length === 0)).map((n) => n.id), []);
+});
+
 test('checkpoint nodes carry what inspect, reveal and the tests need', () => {
   const [root] = buildTree([{ listing: home, label: 'nanochat home' }]);
   const bestNode = flattenTree([root!]).find(({ node }) => node.contextValue === 'checkpoint.nanochat.best')?.node;

@@ -31,9 +31,10 @@ const WORKSPACE: TreeSpec = {
 };
 
 /** After `change` on disk and `apply(paths)`, the live listing equals a fresh one; returns the plan. */
-async function applyAndCompare(live: LiveListing, root: string, paths: string[]): Promise<ReturnType<LiveListing['apply']>> {
-  const plan = await live.apply(paths.map((p) => join(root, p)));
+async function applyAndCompare(live: LiveListing, root: string, paths: string[]): Promise<RelistPlan> {
+  const { changed, ...plan } = await live.apply(paths.map((p) => join(root, p)));
   assert.deepEqual(live.listing, await listRoot(root), 'the relisted listing equals a fresh full listing');
+  assert.equal(changed, true);
   return plan;
 }
 
@@ -121,9 +122,11 @@ test('changes the listing never reads relist nothing', async () => {
   try {
     const live = await LiveListing.create(root, { scanDepth: 2 });
     const before = live.listing;
-    await writeTree(root, { '.git/objects/x.pt': 10, 'node_modules/pkg/model.pt': 10, 'a/b/c/deep.pt': 10, 'hf/checkpoint-100/global_step100/mp_rank_00.pt': 10 }, 1_800_000_000);
+    await writeTree(root, { '.git/objects/x.pt': 10, 'node_modules/pkg/model.pt': 10, 'a/b/c/deep.pt': 10, 'hf/checkpoint-100/global_step100/mp_rank_00.pt': 10, 'logs/': 0 }, 1_800_000_000);
     const plan = await live.apply(['.git/objects/x.pt', 'node_modules/pkg/model.pt', 'a/b/c/deep.pt', 'hf/checkpoint-100/global_step100/mp_rank_00.pt'].map((p) => join(root, p)));
-    assert.deepEqual(plan, { full: false, runs: [], subtrees: [] });
+    assert.deepEqual(plan, { full: false, runs: [], subtrees: [], changed: false });
+    // A new folder is walked, and found to hold nothing: nothing changed.
+    assert.deepEqual(await live.apply([join(root, 'logs')]), { full: false, runs: [], subtrees: [join(root, 'logs')], changed: false });
     assert.equal(live.listing, before, 'the same listing object: nothing was rebuilt');
     assert.equal(live.holds(join(root, 'src')), false);
   } finally {

@@ -1,7 +1,6 @@
 // The entries of the "Checkpoint to inspect" picker. nanochat names every step `step 000100`
 // in every tag, so each entry says where it is (`Base · d4`) before what it measured.
 
-import { flattenTree } from './listingTree';
 import type { ViewNode } from './listingTree';
 
 export interface CheckpointPick {
@@ -16,10 +15,16 @@ export interface CheckpointPick {
 /** One entry per checkpoint node below `nodes` that has a file to open, in tree order. */
 export function checkpointPicks(nodes: readonly ViewNode[]): CheckpointPick[] {
   const picks: CheckpointPick[] = [];
-  for (const { node } of flattenTree(nodes)) {
-    if (node.type !== 'checkpoint' || !node.openPath) continue;
-    const description = [node.data?.location, node.description].filter(Boolean).join(' · ');
-    picks.push({ label: node.label, description, detail: node.openPath, path: node.openPath });
-  }
+  const visit = (list: readonly ViewNode[]): void => {
+    for (const node of list) {
+      // A checkpoint's files are not picked, and are not even built for it.
+      if (node.type !== 'checkpoint') visit(node.children);
+      else if (node.openPath) {
+        const description = [node.data?.location, node.description].filter(Boolean).join(' · ');
+        picks.push({ label: node.label, description, detail: node.openPath, path: node.openPath });
+      }
+    }
+  };
+  visit(nodes);
   return picks;
 }

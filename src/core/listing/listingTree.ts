@@ -18,8 +18,11 @@ export interface ViewNode {
   type: ViewNodeType;
   label: string;
   description?: string;
-  /** Markdown. */
-  tooltip?: string;
+  /**
+   * Markdown. Built when read (a getter on checkpoint, file and run nodes): a big tree has
+   * hundreds of thousands of nodes, and only hovered ones need their tooltip.
+   */
+  readonly tooltip?: string;
   /** What a screen reader says for the row, when label and description do not say it all. */
   ariaLabel?: string;
   /** A codicon id (`package`, `star-full`...). */
@@ -33,7 +36,10 @@ export interface ViewNode {
   /** The file that inspect opens. */
   openPath?: string;
   expanded?: boolean;
-  children: ViewNode[];
+  /** A getter on run and checkpoint nodes, like `tooltip`. */
+  readonly children: ViewNode[];
+  /** Whether `children` is empty, where reading it would build it (run and checkpoint nodes). */
+  leaf?: boolean;
   /** Facts for tests and for commands that need more than the label. */
   data?: {
     kind?: RunKind;
@@ -78,7 +84,9 @@ function fileNode(parentId: string, f: CheckpointFile): ViewNode {
     type: 'file',
     label: f.name,
     description: formatBytes(f.bytes),
-    tooltip: fileTooltip(f),
+    get tooltip() {
+      return fileTooltip(f);
+    },
     icon: isJson ? 'json' : 'file-binary',
     contextValue: isJson ? 'checkpointFile.json' : 'checkpointFile',
     path: f.path,
@@ -91,17 +99,25 @@ function fileNode(parentId: string, f: CheckpointFile): ViewNode {
 function checkpointNode(runId: string, depth: number, run: RunListing, location: string, c: CheckpointEntry): ViewNode {
   const id = `${runId}/${c.name}`;
   const tags = [c.layout, c.best ? 'best' : '', c.incomplete ? 'incomplete' : ''].filter(Boolean);
+  let files: ViewNode[] | undefined;
   const node: ViewNode = {
     id,
     type: 'checkpoint',
     label: c.name,
     description: fitDescription(c.name, depth, checkpointDescriptionParts(c, run.primaryMetric?.name)),
-    tooltip: checkpointTooltip(c),
+    get tooltip() {
+      return checkpointTooltip(c);
+    },
     ariaLabel: checkpointAriaLabel(c, run.primaryMetric?.name),
     icon: c.incomplete ? 'warning' : c.best ? 'star-full' : c.layout === 'huggingface' ? 'folder' : 'package',
     contextValue: ['checkpoint', ...tags].join('.'),
     path: c.path,
-    children: c.layout === 'file' ? [] : c.files.map((f) => fileNode(id, f)),
+    leaf: c.layout === 'file' || c.files.length === 0,
+    // Built when first read: only an expanded checkpoint shows its files.
+    get children() {
+      files ??= c.layout === 'file' ? [] : c.files.map((f) => fileNode(id, f));
+      return files;
+    },
     data: { kind: run.kind, tag: run.tag, step: c.step, bytes: c.bytes, metrics: c.metrics, best: c.best, location },
   };
   if (c.best) node.iconColor = 'charts.yellow';
@@ -122,16 +138,24 @@ function runNode(parentId: string, depth: number, root: TreeRoot, run: RunListin
   if (cached?.id === id) return cached;
   const label = run.tag === '.' ? basename(root.listing.root) : run.tag;
   const location = run.kind === 'folder' ? `${root.label} · ${label}` : `${KIND_LABELS[run.kind]} · ${run.tag}`;
+  let steps: ViewNode[] | undefined;
   const node: ViewNode = {
     id,
     type: 'run',
     label,
     description: fitDescription(label, depth, runDescriptionParts(run)),
-    tooltip: runTooltip(run),
+    get tooltip() {
+      return runTooltip(run);
+    },
     icon: 'folder-library',
     contextValue: `run.${run.kind === 'folder' ? 'folder' : 'nanochat'}`,
     path: run.dir,
-    children: run.checkpoints.map((c) => checkpointNode(id, depth + 1, run, location, c)),
+    leaf: run.checkpoints.length === 0,
+    // Built when first read: a collapsed tag of thousands of steps costs nothing.
+    get children() {
+      steps ??= run.checkpoints.map((c) => checkpointNode(id, depth + 1, run, location, c));
+      return steps;
+    },
     data: { kind: run.kind, tag: run.tag, bytes: run.bytes, checkpoints: run.checkpoints.length },
   };
   cache?.set(run, node);

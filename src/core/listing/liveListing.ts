@@ -38,17 +38,28 @@ export class LiveListing {
     this.listingCache = undefined;
   }
 
-  /** Brings the listing up to date after `changed` paths were created, changed or deleted. */
-  async apply(changed: Iterable<string>): Promise<RelistPlan> {
-    const plan = planRelist(this.listedRoot(), changed);
+  /**
+   * Brings the listing up to date after `changed` paths were created, changed or deleted.
+   * `changed` in the result is false when the re-reading found the listing as it was.
+   */
+  async apply(paths: Iterable<string>): Promise<RelistPlan & { changed: boolean }> {
+    const plan = planRelist(this.listedRoot(), paths);
     if (plan.full) {
       await this.relistAll();
-      return plan;
+      return { ...plan, changed: true };
     }
+    const before = this.state();
     for (const dir of plan.subtrees) await rescanSubtree(this.scan, dir);
     for (const dir of plan.runs) await rescanRun(this.scan, dir);
-    if (plan.subtrees.length > 0 || plan.runs.length > 0) this.listingCache = undefined;
-    return plan;
+    const after = this.state();
+    const changed = before.length !== after.length || before.some((x, i) => x !== after[i]);
+    if (changed) this.listingCache = undefined;
+    return { ...plan, changed };
+  }
+
+  /** The runs (as objects) and warnings now, to tell whether a relist changed anything. */
+  private state(): unknown[] {
+    return [...this.scan.runs.entries()].flat().concat([...this.scan.walkWarnings.entries()].flat());
   }
 
   /** True when `path` is a listed run's folder or holds one: its deletion matters. */
