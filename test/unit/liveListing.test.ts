@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listRoot } from '../../src/core/listing/listRoot';
 import { LiveListing } from '../../src/core/listing/liveListing';
@@ -112,6 +112,21 @@ test('a folder root that gains a kind folder becomes a nanochat home', async () 
     const plan = await applyAndCompare(live, root, ['base_checkpoints/d2/model_000001.pt']);
     assert.equal(plan.full, true);
     assert.equal(live.listing.layout, 'nanochat');
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a change seen through the real path of a folder listed through a symlink updates that one run', async () => {
+  const { root, cleanup } = await makeTree({ 'runs/a/best.pt': 10 });
+  try {
+    await symlink(join(root, 'runs/a'), join(root, 'alias'));
+    const live = await LiveListing.create(root);
+    const tags = live.listing.runs.map((r) => r.tag);
+    assert.equal(tags.length, 1);
+    await writeTree(root, { 'runs/a/last.pt': 20 }, 1_800_000_000);
+    await applyAndCompare(live, root, ['runs/a/last.pt', 'alias/last.pt']);
+    assert.deepEqual(live.listing.runs.map((r) => [r.tag, r.checkpoints.map((c) => c.name)]), [[tags[0], ['best.pt', 'last.pt']]]);
   } finally {
     await cleanup();
   }

@@ -150,7 +150,7 @@ export async function scanRoot(rootPath: string, options: ListOptions = {}): Pro
  * Re-reads the one folder `dir` (not the folders below it): adds, replaces or removes its run.
  * A folder the listing never reads (too deep, hidden, inside a `checkpoint-N`) is left alone.
  */
-export async function rescanRun(scan: RootScan, dir: string): Promise<void> {
+export async function rescanRun(scan: RootScan, dir: string, followAlias = true): Promise<void> {
   const location = runLocation(scan.root, scan.layout, scan.depth, dir);
   if (!location) return;
   if (location.kind !== 'folder') {
@@ -161,19 +161,18 @@ export async function rescanRun(scan: RootScan, dir: string): Promise<void> {
     return;
   }
   const read = await readDirEntries(dir, isListedFileName);
+  const real = read.missing || read.problem ? undefined : await realOf(dir);
+  // The same folder listed under another path (a symlink): that run is the one to update, and
+  // this path keeps its "already listed" warning.
+  const alias = real === undefined || !followAlias ? undefined : [...scan.runs].find(([other, slot]) => other !== dir && slot.real === real)?.[0];
+  if (alias !== undefined) return rescanRun(scan, alias, false);
   scan.walkWarnings.delete(dir);
   if (read.problem) scan.walkWarnings.set(dir, read.problem);
-  const real = read.missing || read.problem ? undefined : await realOf(dir);
   if (real === undefined || !holdsCheckpoints(read.entries) || !ancestorsWalked(scan, dir)) {
     scan.runs.delete(dir);
     return;
   }
-  // The same folder already listed under another path (a symlink): that run is the one to update.
-  let key = dir;
-  for (const [other, slot] of scan.runs) if (other !== dir && slot.real === real) key = other;
-  const keyLocation = key === dir ? location : runLocation(scan.root, scan.layout, scan.depth, key);
-  if (!keyLocation) return;
-  scan.runs.set(key, await buildSlot(keyLocation.kind, keyLocation.tag, key, real, read.entries, scan.cache));
+  scan.runs.set(dir, await buildSlot(location.kind, location.tag, dir, real, read.entries, scan.cache));
 }
 
 /** False when a folder between the root and `dir` is gone: the walk would not reach `dir`. */
