@@ -3,39 +3,19 @@
 // no sidecar cache), again without the cache, and warm (cache filled, as the tree refreshes).
 // Usage: node bench/listing.mjs [--tags 50] [--steps 100] [--runs 5]
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import * as esbuild from 'esbuild';
+import { loadCore, numberArg, timed as time } from './benchKit.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const TAGS = arg('tags', 50);
-const STEPS = arg('steps', 100);
-const RUNS = arg('runs', 5);
+const TAGS = numberArg('tags', 50);
+const STEPS = numberArg('steps', 100);
+const RUNS = numberArg('runs', 5);
 
 const here = new URL('.', import.meta.url).pathname;
 const tmp = join(here, '.tmp');
 const home = join(tmp, 'nanochat-home');
-const bundle = join(tmp, 'listing.cjs');
 
 await mkdir(tmp, { recursive: true });
-// Bundle the core so the bench needs neither tsc output nor the extension build.
-await esbuild.build({
-  stdin: {
-    contents: "export { listRoot } from './src/core/listing/listRoot'; export { createSidecarCache } from './src/core/listing/sidecars';",
-    resolveDir: join(here, '..'),
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: bundle,
-  logLevel: 'warning',
-});
-const { listRoot, createSidecarCache } = createRequire(import.meta.url)(bundle);
+const { listRoot, createSidecarCache } = await loadCore('listing', { 'listing/listRoot': ['listRoot'], 'listing/sidecars': ['createSidecarCache'] });
 
 if (!process.argv.includes("--keep")) await rm(home, { recursive: true, force: true });
 const kinds = ['base_checkpoints', 'mid_checkpoints', 'chatsft_checkpoints', 'chatrl_checkpoints'];
@@ -54,15 +34,6 @@ for (let t = 0; t < TAGS; t++) {
   }
   await Promise.all(writes);
 }
-
-// Wall time, and CPU time (user + system) which a busy shared machine distorts less.
-const time = async (fn) => {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await fn();
-  const c = process.cpuUsage(c0);
-  return { ms: performance.now() - t0, cpu: (c.user + c.system) / 1000, result };
-};
 
 const cold = await time(() => listRoot(home));
 const checkpoints = cold.result.runs.reduce((n, r) => n + r.checkpoints.length, 0);

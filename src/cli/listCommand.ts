@@ -2,7 +2,8 @@
 // home holds, as a table or as JSON. Reads names, sizes and small sidecars only.
 
 import { renderListingTable } from '../core/listing/listingTable';
-import { DEFAULT_SCAN_DEPTH, listRoot } from '../core/listing/listRoot';
+import { listRoot } from '../core/listing/listRoot';
+import { DEFAULT_SCAN_DEPTH } from '../core/listing/runLocation';
 import { resolveNanochatHome } from '../core/listing/nanochatHome';
 
 const USAGE = 'usage: checkpoint-manager list [<root>] [--json] [--depth N]\n  (no root: $NANOCHAT_BASE_DIR, else ~/.cache/nanochat)\n';

@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import type { ViewNode } from '../core/listing/listingTree';
 import type { CheckpointTreeProvider } from './checkpointTreeProvider';
-import { INSPECTOR_VIEW_TYPE } from './inspectorEditor';
+import { inspectorViewTypeFor } from './inspectorEditor';
+import { revealPath } from './revealPath';
+import type { RevealOutcome } from './revealPath';
 import { addExtraFolder } from './treeRoots';
 
 /**
@@ -25,16 +27,12 @@ function targetPath(arg: unknown, open: boolean): string | undefined {
 }
 
 async function pickCheckpoint(provider: CheckpointTreeProvider): Promise<string | undefined> {
-  await provider.settled();
-  const items = provider
-    .checkpointNodes()
-    .filter((n) => n.openPath)
-    .map((n) => ({ label: n.label, description: n.description, detail: n.openPath, path: n.openPath! }));
+  const items = await provider.checkpointPicks();
   if (items.length === 0) {
     void vscode.window.showInformationMessage('No checkpoints found to inspect.');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Checkpoint to inspect', matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Checkpoint to inspect', matchOnDescription: true, matchOnDetail: true });
   return picked?.path;
 }
 
@@ -42,20 +40,18 @@ export async function openCheckpoint(path: string): Promise<void> {
   const uri = vscode.Uri.file(path);
   // Sidecars are JSON: the text editor shows them; the inspector is for weights.
   if (path.toLowerCase().endsWith('.json')) await vscode.commands.executeCommand('vscode.open', uri);
-  else await vscode.commands.executeCommand('vscode.openWith', uri, INSPECTOR_VIEW_TYPE);
+  else await vscode.commands.executeCommand('vscode.openWith', uri, inspectorViewTypeFor(path));
 }
 
 export function registerTreeCommands(provider: CheckpointTreeProvider): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('checkpointManager.refresh', () => provider.refresh()),
-    vscode.commands.registerCommand('checkpointManager.addFolder', async () => {
-      const picked = await vscode.window.showOpenDialog({
-        canSelectFolders: true,
-        canSelectFiles: false,
-        canSelectMany: false,
-        openLabel: 'Add Checkpoint Folder',
-      });
-      const folder = picked?.[0];
+    vscode.commands.registerCommand('checkpointManager.addFolder', async (arg?: unknown) => {
+      // A folder URI comes from an Explorer menu (or a test); otherwise ask.
+      const folder =
+        arg instanceof vscode.Uri
+          ? arg
+          : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Add Checkpoint Folder' }))?.[0];
       // The configuration listener relists and rewatches.
       if (folder) await addExtraFolder(folder.fsPath);
     }),
@@ -64,9 +60,10 @@ export function registerTreeCommands(provider: CheckpointTreeProvider): vscode.D
       if (path) await openCheckpoint(path);
       else if (arg !== undefined) void vscode.window.showWarningMessage('This checkpoint has no model file to inspect yet.');
     }),
-    vscode.commands.registerCommand('checkpointManager.revealInOS', async (arg?: unknown) => {
+    // Returns how it revealed the path, for the integration tests.
+    vscode.commands.registerCommand('checkpointManager.revealInOS', async (arg?: unknown): Promise<RevealOutcome | undefined> => {
       const path = targetPath(arg, false);
-      if (path) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path));
+      return path ? revealPath(path) : undefined;
     }),
     vscode.commands.registerCommand('checkpointManager.copyPath', async (arg?: unknown) => {
       const path = targetPath(arg, false);

@@ -1,15 +1,17 @@
-// The Checkpoints tree's data: lists every root through the core, keeps the result as plain
-// nodes, and relists on demand (refresh, file changes). Listing reuses a sidecar cache, so a
-// relist after one new checkpoint reads one new meta file, not all of them.
+// The Checkpoints tree's data: one live listing per root (see core/listing/liveListing), kept as
+// plain nodes. Refresh relists every root; a file change relists only the run it touched, and the
+// nodes of the other runs are kept. Every relist runs one at a time, in order.
 
 import * as vscode from 'vscode';
-import { listRoot } from '../core/listing/listRoot';
+import { checkpointPicks } from '../core/listing/checkpointPicks';
+import type { CheckpointPick } from '../core/listing/checkpointPicks';
 import { buildTree, flattenTree } from '../core/listing/listingTree';
-import type { ViewNode } from '../core/listing/listingTree';
+import type { RunNodeCache, ViewNode } from '../core/listing/listingTree';
 import type { RootListing } from '../core/listing/listingTypes';
+import { LiveListing } from '../core/listing/liveListing';
 import { createSidecarCache } from '../core/listing/sidecars';
-import { toTreeItem } from './checkpointTreeItem';
-import type { TreeSettings } from './treeRoots';
+import { resolveTooltip, toTreeItem } from './checkpointTreeItem';
+import type { RootSpec, TreeSettings } from './treeRoots';
 
 /** A node as plain JSON, for the internal snapshot command used by integration tests. */
 export interface NodeSnapshot {
@@ -25,17 +27,29 @@ export interface NodeSnapshot {
   data?: ViewNode['data'];
 }
 
+/** One relist, for the internal testing state: every root, or the runs and folders one touched. */
+export type RelistRecord = { full: true } | { full: false; runs: string[]; subtrees: string[] };
+
+const RELIST_LOG_SIZE = 100;
+
 export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ViewNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
   private readonly cache = createSidecarCache();
+  private readonly runNodes: RunNodeCache = new WeakMap();
+  private lives: { spec: RootSpec; live: LiveListing }[] = [];
   private nodes: ViewNode[] = [];
-  private listings: RootListing[] = [];
-  private parents = new Map<string, ViewNode>();
-  private loading: Promise<void> | undefined;
-  private again = false;
+  private parents: Map<string, ViewNode> | undefined;
   private loaded = false;
+  /** The chain every relist runs on, so two never interleave. */
+  private tail: Promise<void> = Promise.resolve();
+  private busy = 0;
+  /** A full relist that is queued and has not started: later Refresh calls share it. */
+  private queuedFull: Promise<void> | undefined;
+  /** Changed paths waiting for the debounce to end. */
+  private readonly pending = new Set<string>();
+  private readonly log: RelistRecord[] = [];
 
   constructor(private settings: TreeSettings) {}
 
@@ -45,44 +59,97 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
 
   /** The latest listings, one per root (including roots with nothing found). */
   get rootListings(): readonly RootListing[] {
-    return this.listings;
+    return this.lives.map((l) => l.live.listing);
   }
 
-  /** Relists every root. Calls during a relist coalesce into one more relist after it. */
+  /** True once the roots were listed or are being listed (the tree was shown, or a picker asked). */
+  get hasListed(): boolean {
+    return this.loaded || this.busy > 0;
+  }
+
+  /** The latest relists, oldest first (internal testing state). */
+  get relists(): readonly RelistRecord[] {
+    return this.log;
+  }
+
+  /** Relists every root. Calls before a queued relist starts share it. */
   refresh(): Promise<void> {
-    if (this.loading) {
-      this.again = true;
-      return this.loading;
-    }
-    this.loading = this.load().finally(() => {
-      this.loading = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.refresh();
-      }
+    this.queuedFull ??= this.enqueue(async () => {
+      this.queuedFull = undefined;
+      // A full relist reads everything that changed before it started.
+      this.pending.clear();
+      const { roots, scanDepth } = this.settings;
+      this.lives = await Promise.all(roots.map(async (spec) => ({ spec, live: await LiveListing.create(spec.path, { scanDepth, cache: this.cache }) })));
+      this.record({ full: true });
+      this.rebuild();
     });
-    return this.loading;
+    return this.queuedFull;
   }
 
-  /** Waits for the first listing and any relist in flight. */
+  /** Remembers a changed path; `applyChanges` relists what the remembered paths touched. */
+  noteChange(path: string): void {
+    this.pending.add(path);
+  }
+
+  /** True when deleting `path` would drop something listed (a run folder or a folder above one). */
+  holds(path: string): boolean {
+    return this.lives.some((l) => l.live.holds(path));
+  }
+
+  /** Relists the runs that the changes noted so far touched, and nothing else. */
+  applyChanges(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.pending.size === 0 || !this.loaded) return;
+      const paths = [...this.pending];
+      this.pending.clear();
+      let touched = false;
+      for (const { live } of this.lives) {
+        const plan = await live.apply(paths);
+        if (plan.full || plan.runs.length > 0 || plan.subtrees.length > 0) {
+          this.record(plan.full ? { full: true } : { full: false, runs: plan.runs, subtrees: plan.subtrees });
+        }
+        // A new folder that holds no checkpoint changes nothing: the tree is not redrawn.
+        touched ||= plan.changed;
+      }
+      if (touched) this.rebuild();
+    });
+  }
+
+  /** Waits for the first listing and for every relist queued so far. */
   async settled(): Promise<void> {
-    if (!this.loaded && !this.loading) await this.refresh();
-    while (this.loading) await this.loading;
+    if (!this.loaded && this.busy === 0) await this.refresh();
+    while (this.busy > 0) await this.tail;
   }
 
-  private async load(): Promise<void> {
-    const { roots, scanDepth } = this.settings;
-    const listings = await Promise.all(roots.map((r) => listRoot(r.path, { scanDepth, cache: this.cache })));
-    this.listings = listings;
-    this.nodes = buildTree(roots.map((r, i) => ({ listing: listings[i]!, label: r.label, showWhenEmpty: r.source === 'extra' })));
-    this.parents = new Map();
-    for (const { node } of flattenTree(this.nodes)) for (const child of node.children) this.parents.set(child.id, node);
+  private enqueue(op: () => Promise<void>): Promise<void> {
+    this.busy++;
+    const run = this.tail.then(op).finally(() => this.busy--);
+    // One failed relist must not stop the ones after it; the caller still sees the failure.
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private record(r: RelistRecord): void {
+    this.log.push(r);
+    if (this.log.length > RELIST_LOG_SIZE) this.log.shift();
+  }
+
+  private rebuild(): void {
+    this.nodes = buildTree(
+      this.lives.map(({ spec, live }) => ({ listing: live.listing, label: spec.label, showWhenEmpty: spec.source === 'extra' })),
+      this.runNodes,
+    );
+    this.parents = undefined;
     this.loaded = true;
     this.changed.fire(undefined);
   }
 
   getTreeItem(node: ViewNode): vscode.TreeItem {
     return toTreeItem(node);
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: ViewNode): vscode.TreeItem {
+    return resolveTooltip(item, node);
   }
 
   async getChildren(node?: ViewNode): Promise<ViewNode[]> {
@@ -92,6 +159,11 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
   }
 
   getParent(node: ViewNode): ViewNode | undefined {
+    // Built when first asked for: only revealing a node needs it, and a big tree has many nodes.
+    if (!this.parents) {
+      this.parents = new Map();
+      for (const { node: parent } of flattenTree(this.nodes)) for (const child of parent.children) this.parents.set(child.id, parent);
+    }
     return this.parents.get(node.id);
   }
 
@@ -108,11 +180,10 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
     });
   }
 
-  /** All checkpoint nodes, for pickers when a command runs from the palette. */
-  checkpointNodes(): ViewNode[] {
-    return flattenTree(this.nodes)
-      .map((f) => f.node)
-      .filter((n) => n.type === 'checkpoint');
+  /** Picker entries for every checkpoint, for commands run from the palette. */
+  async checkpointPicks(): Promise<CheckpointPick[]> {
+    await this.settled();
+    return checkpointPicks(this.nodes);
   }
 
   dispose(): void {

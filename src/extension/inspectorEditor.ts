@@ -10,11 +10,22 @@ import type { InspectorTestingState, SentSummary } from './inspectorTestingState
 import { summarizeSent } from './inspectorTestingState';
 
 export const INSPECTOR_VIEW_TYPE = 'checkpointManager.inspector';
+/**
+ * The same inspector for `.bin` files, offered in Open With… only: a `.bin` is as often token
+ * data or anything else as Hugging Face weights (`pytorch_model.bin`, `training_args.bin`).
+ */
+export const INSPECTOR_BIN_VIEW_TYPE = 'checkpointManager.inspector.bin';
+
+/** The inspector view type whose selector matches `path`, so Reopen With… lists it as current. */
+export function inspectorViewTypeFor(path: string): string {
+  return path.toLowerCase().endsWith('.bin') ? INSPECTOR_BIN_VIEW_TYPE : INSPECTOR_VIEW_TYPE;
+}
 /** Internal: used by test/integration/inspector.test.ts, not contributed to the palette. */
 export const INSPECTOR_TESTING_COMMAND = 'checkpointManager._testing.inspectorState';
 
 interface PanelRecord {
   id: number;
+  viewType: string;
   document: InspectorDocument;
   ready: boolean;
   sent?: SentSummary;
@@ -59,7 +70,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       nonce: createNonce(),
     });
 
-    const record: PanelRecord = { id: this.nextPanelId++, document, ready: false };
+    const record: PanelRecord = { id: this.nextPanelId++, viewType: panel.viewType, document, ready: false };
     this.panels.set(panel, record);
     if (panel.active) this.activePanel = panel;
 
@@ -107,19 +118,21 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     if (!record) return undefined;
     if (action === 'computeHashes') void record.document.computeHashes();
     const editors = [...this.panels.values()].filter((r) => r.document === record.document).length;
-    return { viewType: INSPECTOR_VIEW_TYPE, uri: record.document.uri.toString(), editorId: record.id, editors, ready: record.ready, sent: record.sent };
+    return { viewType: record.viewType, uri: record.document.uri.toString(), editorId: record.id, editors, ready: record.ready, sent: record.sent };
   }
 }
 
 /** Registers the readonly custom editor that inspects checkpoint files. */
 export function registerInspector(context: vscode.ExtensionContext, inspect: InspectFn = inspectFile): void {
   const provider = new InspectorEditorProvider(context.extensionUri, inspect);
+  const options = {
+    supportsMultipleEditorsPerDocument: true,
+    // The webview keeps filter and sort with setState instead of staying alive when hidden.
+    webviewOptions: { retainContextWhenHidden: false },
+  };
   context.subscriptions.push(
-    vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, provider, {
-      supportsMultipleEditorsPerDocument: true,
-      // The webview keeps filter and sort with setState instead of staying alive when hidden.
-      webviewOptions: { retainContextWhenHidden: false },
-    }),
+    vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, provider, options),
+    vscode.window.registerCustomEditorProvider(INSPECTOR_BIN_VIEW_TYPE, provider, options),
     vscode.commands.registerCommand(INSPECTOR_TESTING_COMMAND, (action?: 'computeHashes') => provider.testingState(action)),
   );
 }

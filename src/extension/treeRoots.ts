@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { resolveNanochatHome } from '../core/listing/nanochatHome';
-import { DEFAULT_SCAN_DEPTH } from '../core/listing/listRoot';
+import { DEFAULT_SCAN_DEPTH } from '../core/listing/runLocation';
 
 export interface RootSpec {
   path: string;
@@ -47,10 +47,18 @@ export function readTreeSettings(): TreeSettings {
   };
 }
 
-/** Appends a folder to `checkpointManager.extraFolders` in the user settings. */
+/**
+ * Appends a folder to `checkpointManager.extraFolders` in the settings the list comes from: the
+ * workspace's when the workspace sets it, else the user's. Only that scope's own entries are
+ * written back (`get` would return the merged value and copy entries between scopes).
+ */
 export async function addExtraFolder(path: string): Promise<void> {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const current = config.get<string[]>('extraFolders') ?? [];
-  if (current.includes(path)) return;
-  await config.update('extraFolders', [...current, path], vscode.ConfigurationTarget.Global);
+  const inspected = config.inspect<string[]>('extraFolders');
+  // What the tree lists now: already there, nothing to add.
+  if ((config.get<string[]>('extraFolders') ?? []).includes(path)) return;
+  const inWorkspace = vscode.workspace.workspaceFolders !== undefined && inspected?.workspaceValue !== undefined;
+  const own = (inWorkspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
+  const target = inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update('extraFolders', [...own.filter((e) => typeof e === 'string'), path], target);
 }

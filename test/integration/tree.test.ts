@@ -2,16 +2,23 @@
 // and workspace. Reads the tree through the internal `checkpointManager._testing.treeSnapshot`
 // command (plain data), and checks it against what is on disk, read here independently.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, nanochatBaseDir, waitFor, workspaceDir } from './support/fixturePaths';
 import type { NodeSnapshot } from '../../src/extension/checkpointTreeProvider';
+import type { TreeUpdatesState } from '../../src/extension/treeUpdates';
 
 const SNAPSHOT = 'checkpointManager._testing.treeSnapshot';
 
 async function snapshot(): Promise<NodeSnapshot[]> {
   return (await vscode.commands.executeCommand<NodeSnapshot[]>(SNAPSHOT)) ?? [];
+}
+
+async function treeState(): Promise<TreeUpdatesState> {
+  const state = await vscode.commands.executeCommand<TreeUpdatesState>('checkpointManager._testing.treeState');
+  assert.ok(state, 'the tree state command answers');
+  return state;
 }
 
 /** The nodes directly below `parent` in a depth-first snapshot. */
@@ -60,6 +67,9 @@ describe('the Checkpoints tree', function () {
 
   before(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    // Watching starts when the tree is first shown.
+    await vscode.commands.executeCommand('checkpointManager.checkpoints.focus');
+    await waitFor('the tree to watch its roots', async () => ((await treeState()).watched.length > 0 ? true : undefined));
   });
 
   it('lists the nanochat home as kind → tag, with the kinds and tags on disk', async () => {
@@ -105,7 +115,7 @@ describe('the Checkpoints tree', function () {
       }));
       assert.deepEqual(got, want, run.path);
       assert.equal(run.data?.bytes, disk.reduce((n, d) => n + d.bytes, 0));
-      assert.match(run.description ?? '', new RegExp(`^${disk.length} checkpoints? · .* · latest ${disk[disk.length - 1]!.step}`));
+      assert.match(run.description ?? '', new RegExp(`^${disk.length} checkpoints?( · [0-9.]+ [KMG]?i?B)?$`));
     }
   });
 
@@ -191,6 +201,87 @@ describe('the Checkpoints tree', function () {
       rmSync(model, { force: true });
       rmSync(meta, { force: true });
     }
+  });
+
+  it('a change relists only the run it touched, and saving other files relists nothing', async () => {
+    const ws = workspaceDir();
+    const run = join(ws, 'checkpoints');
+    const added = join(run, 'epoch_9.pt');
+    const others = [join(ws, 'train.py'), join(ws, 'notes.md'), join(ws, 'hf', 'README.md')];
+    try {
+      const seen = (await treeState()).relists.length;
+      // Saves that are no checkpoint come first; the checkpoint ends the test.
+      for (const f of others) writeFileSync(f, 'x\n');
+      writeFileSync(added, Buffer.alloc(512));
+      await waitForTree('epoch_9.pt to appear', (n) => n.some((x) => x.path === added));
+      const relists = (await treeState()).relists.slice(seen);
+      assert.deepEqual(relists.filter((r) => r.full), [], 'no full relist');
+      const touched = [...new Set(relists.flatMap((r) => (r.full ? [] : [...r.runs, ...r.subtrees])).filter((p) => p.startsWith(ws)))];
+      assert.deepEqual(touched, [run]);
+    } finally {
+      for (const f of [added, ...others]) rmSync(f, { force: true });
+    }
+  });
+
+  it('drops a run folder deleted with its files, and lists a new folder in the nanochat home', async () => {
+    const scratch = join(workspaceDir(), 'scratch-run');
+    const homeRun = join(nanochatBaseDir(), 'checkpoints');
+    const inHome = join(homeRun, 'best.pt');
+    try {
+      mkdirSync(scratch, { recursive: true });
+      mkdirSync(homeRun, { recursive: true });
+      writeFileSync(join(scratch, 'last.pt'), Buffer.alloc(256));
+      writeFileSync(inHome, Buffer.alloc(256));
+      const nodes = await waitForTree('scratch-run and the home\'s checkpoints/ to appear', (n) => n.some((x) => x.path === scratch) && n.some((x) => x.path === inHome));
+      const home = rootNode(nodes, nanochatBaseDir());
+      assert.deepEqual(
+        childrenOf(nodes, home).map((n) => [n.type, n.label]),
+        [['kind', 'Base'], ['kind', 'Mid-training'], ['kind', 'SFT'], ['kind', 'RL'], ['run', 'checkpoints'], ['storage', 'Storage usage']],
+      );
+      // One delete event comes for the folder, none for the file in it.
+      rmSync(scratch, { recursive: true });
+      await waitForTree('scratch-run to disappear', (n) => !n.some((x) => x.path === scratch));
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+      rmSync(homeRun, { recursive: true, force: true });
+    }
+    await waitForTree("the home's checkpoints/ to disappear", (n) => !n.some((x) => x.path === inHome));
+  });
+
+  it('Refresh relists at once, without waiting for the watcher', async () => {
+    const config = vscode.workspace.getConfiguration('checkpointManager');
+    const d99 = join(nanochatBaseDir(), 'base_checkpoints', 'd99');
+    const hasD99 = (nodes: NodeSnapshot[]): boolean => nodes.some((n) => n.type === 'run' && n.path === d99);
+    try {
+      // The watcher waits 10 s after a change; the snapshot never relists by itself.
+      await config.update('refreshDelayMs', 10_000, vscode.ConfigurationTarget.Global);
+      await snapshot();
+      mkdirSync(d99, { recursive: true });
+      writeFileSync(join(d99, 'model_000100.pt'), Buffer.alloc(1024));
+      writeFileSync(join(d99, 'meta_000100.json'), JSON.stringify({ step: 100, val_bpb: 1.5 }));
+      await vscode.commands.executeCommand('checkpointManager.refresh');
+      const nodes = await snapshot();
+      assert.equal(hasD99(nodes), true, 'd99 is listed as soon as Refresh returns');
+      const relists = (await treeState()).relists;
+      assert.deepEqual(relists[relists.length - 1], { full: true });
+    } finally {
+      rmSync(d99, { recursive: true, force: true });
+      await config.update('refreshDelayMs', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await vscode.commands.executeCommand('checkpointManager.refresh');
+    assert.equal(hasD99(await snapshot()), false);
+  });
+
+  it('reveals a checkpoint where VS Code has no system file manager: in the Explorer, or with a message outside the workspace', async () => {
+    const hasOs = !vscode.env.remoteName && (await vscode.commands.getCommands(true)).includes('revealFileInOS');
+    const nodes = await snapshot();
+    const inWorkspace = nodes.find((n) => n.type === 'checkpoint' && n.label === 'best.pt' && n.path?.startsWith(workspaceDir()));
+    const inHome = nodes.find((n) => n.type === 'run' && n.path?.startsWith(nanochatBaseDir()));
+    assert.ok(inWorkspace && inHome);
+    // code-server is where `revealFileInOS` does not exist and the command used to fail.
+    assert.equal(await vscode.commands.executeCommand('checkpointManager.revealInOS', inWorkspace), hasOs ? 'os' : 'explorer');
+    assert.equal(await vscode.commands.executeCommand('checkpointManager.revealInOS', inHome), hasOs ? 'os' : 'message');
+    await vscode.commands.executeCommand('notifications.clearAll');
   });
 
   it('refresh and the tree commands are registered', async () => {

@@ -1,35 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { chmod, symlink, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { listRoot } from '../../src/core/listing/listRoot';
 import type { RootListing } from '../../src/core/listing/listingTypes';
 import { createSidecarCache } from '../../src/core/listing/sidecars';
 import { resolveNanochatHome } from '../../src/core/listing/nanochatHome';
 import { renderListingTable } from '../../src/core/listing/listingTable';
+import { makeTree } from './support/tempTree';
+import type { TreeSpec } from './support/tempTree';
 
-// --- helpers: small trees in a temp folder, with exact sizes and known mtimes ---
-
-/** path → size in bytes (zeros) or text content; a trailing `/` makes an empty folder. */
-type TreeSpec = Record<string, number | string>;
-
-async function makeTree(spec: TreeSpec): Promise<{ root: string; cleanup: () => Promise<void> }> {
-  const root = await mkdtemp(join(tmpdir(), 'listing-'));
-  let t = 1_700_000_000;
-  for (const [rel, content] of Object.entries(spec)) {
-    const path = join(root, rel);
-    if (rel.endsWith('/')) {
-      await mkdir(path, { recursive: true });
-      continue;
-    }
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, typeof content === 'number' ? Buffer.alloc(content) : content);
-    await utimes(path, t, t);
-    t += 60;
-  }
-  return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
-}
+// --- helpers ---
 
 /** A listing without absolute paths and mtimes, for whole-value assertions. */
 function shape(listing: RootListing): unknown {
@@ -151,6 +132,33 @@ test('a nanochat home lists kind → tag → step, with grouped files, metrics a
     assert.deepEqual(listing.warnings, [
       `${join(root, 'chatrl_checkpoints/d2/meta_000005.json')}: not valid JSON (truncated or still being written); its metrics are skipped`,
     ]);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a nanochat home also lists the other checkpoint folders in it, after its kinds, but not its tokenizer', async () => {
+  const { root, cleanup } = await makeTree({
+    'base_checkpoints/d2/model_000100.pt': 1000,
+    'checkpoints/best.pt': 300,
+    'experiments/a/ckpt_200.pt': 400,
+    'tokenizer/token_bytes.pt': 50,
+    'tokenizer/tokenizer.pkl': 50,
+    'base_data/shard_00000.parquet': 10,
+    'loose.pt': 20,
+  });
+  try {
+    const listing = await listRoot(root);
+    assert.equal(listing.layout, 'nanochat');
+    assert.deepEqual(
+      listing.runs.map((r) => [r.kind, r.tag, r.checkpoints.map((c) => c.name)]),
+      [
+        ['base', 'd2', ['step 000100']],
+        ['folder', '.', ['loose.pt']],
+        ['folder', 'checkpoints', ['best.pt']],
+        ['folder', 'experiments/a', ['ckpt_200.pt']],
+      ],
+    );
   } finally {
     await cleanup();
   }
@@ -362,6 +370,19 @@ test('the table shows tag, location, count, size, latest, steps and best', async
     assert.equal(lines[2], 'KIND  TAG  LOCATION               COUNT  SIZE      LATEST  STEPS          BEST');
     assert.match(lines[3] ?? '', /^base {2}d2 {3}base_checkpoints\/d2 {4}3 {6}\d+\.\d+ KiB +300 {5}100, 200, 300 {2}step 200 \(val_bpb 0\.95\)$/);
     assert.ok(table.includes('Skipped:\n'));
+  } finally {
+    await cleanup();
+  }
+});
+
+test('the table names single-file checkpoints plainly, not "full"', async () => {
+  const { root, cleanup } = await makeTree(WORKSPACE);
+  try {
+    const lines = renderListingTable(await listRoot(root)).split('\n');
+    const storage = lines.slice(lines.indexOf('Storage:') + 1);
+    assert.match(storage[0] ?? '', /^ +MODEL +OPTIMIZER +SINGLE-FILE +OTHER +TOTAL$/);
+    assert.ok(storage.includes('  SINGLE-FILE: checkpoints saved as one file, model and optimizer together (not told apart without opening them)'));
+    assert.doesNotMatch(lines.join('\n'), /FULL/);
   } finally {
     await cleanup();
   }

@@ -45,21 +45,21 @@ test('broken sidecars give a problem and no metrics; the cache keys on size and 
   try {
     const truncated = join(dir, 'meta_000001.json');
     await writeFile(truncated, '{"step": 1, "val_b');
-    assert.deepEqual(await readSidecar(truncated, 18, 1, nanochatMetaInfo), {
+    assert.deepEqual(readSidecar(truncated, 18, 1, nanochatMetaInfo), {
       metrics: {},
       problem: 'not valid JSON (truncated or still being written)',
     });
-    assert.deepEqual(await readSidecar(truncated, 0, 1, nanochatMetaInfo), { metrics: {}, problem: 'empty file' });
-    assert.match((await readSidecar(join(dir, 'gone.json'), 5, 1, nanochatMetaInfo)).problem ?? '', /unreadable \(ENOENT\)/);
+    assert.deepEqual(readSidecar(truncated, 0, 1, nanochatMetaInfo), { metrics: {}, problem: 'empty file' });
+    assert.match(readSidecar(join(dir, 'gone.json'), 5, 1, nanochatMetaInfo).problem ?? '', /unreadable \(ENOENT\)/);
 
     const cache = createSidecarCache();
     const good = join(dir, 'meta_000002.json');
     await writeFile(good, '{"step": 2, "val_bpb": 0.9}');
-    assert.deepEqual(await readSidecar(good, 27, 7, nanochatMetaInfo, cache), { step: 2, metrics: { val_bpb: 0.9 } });
+    assert.deepEqual(readSidecar(good, 27, 7, nanochatMetaInfo, cache), { step: 2, metrics: { val_bpb: 0.9 } });
     // Same size and mtime: served from the cache even though the file changed on disk.
     await writeFile(good, '{"step": 2, "val_bpb": 0.1}');
-    assert.deepEqual(await readSidecar(good, 27, 7, nanochatMetaInfo, cache), { step: 2, metrics: { val_bpb: 0.9 } });
-    assert.deepEqual(await readSidecar(good, 27, 8, nanochatMetaInfo, cache), { step: 2, metrics: { val_bpb: 0.1 } });
+    assert.deepEqual(readSidecar(good, 27, 7, nanochatMetaInfo, cache), { step: 2, metrics: { val_bpb: 0.9 } });
+    assert.deepEqual(readSidecar(good, 27, 8, nanochatMetaInfo, cache), { step: 2, metrics: { val_bpb: 0.1 } });
     assert.equal(cache.size, 1);
   } finally {
     await rm(dir, { recursive: true, force: true });

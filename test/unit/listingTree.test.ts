@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { checkpointPicks } from '../../src/core/listing/checkpointPicks';
+import { ROW_CHARS } from '../../src/core/listing/listingFormat';
 import { buildTree, flattenTree } from '../../src/core/listing/listingTree';
+import type { RunNodeCache } from '../../src/core/listing/listingTree';
 import type { CheckpointEntry, RootListing, RunListing } from '../../src/core/listing/listingTypes';
 import { storageUsage } from '../../src/core/listing/storageUsage';
 
@@ -17,7 +20,7 @@ function nanochatStep(dir: string, step: number, valBpb: number | undefined, bes
     files: [
       { path: `${dir}/model_${s}.pt`, name: `model_${s}.pt`, role: 'model', bytes: 10 * MiB, mtimeMs: 0 },
       { path: `${dir}/meta_${s}.json`, name: `meta_${s}.json`, role: 'meta', bytes: 1024, mtimeMs: 0 },
-      { path: `${dir}/optim_${s}_rank0.pt`, name: `optim_${s}_rank0.pt`, role: 'optimizer', bytes: 20 * MiB, mtimeMs: 0, rank: 0 },
+      { path: `${dir}/optim_${s}_rank0.pt`, name: `optim_${s}_rank0.pt`, role: 'optimizer', bytes: 20 * MiB, mtimeMs: 1_700_000_000_000, rank: 0 },
     ],
     bytes: 30 * MiB + 1024,
     modelBytes: 10 * MiB,
@@ -79,34 +82,127 @@ test('the tree: root → kind → tag → step → files for nanochat, root → 
   ]);
   const rows = flattenTree(nodes).map(({ depth, node }) => `${'  '.repeat(depth)}${node.label} | ${node.description ?? ''} | ${node.contextValue} | ${node.icon}`);
   assert.deepEqual(rows, [
-    'nanochat home | 3 checkpoints · 90.0 MiB | root.nanochat | home',
-    '  Base | 1 tag · 2 checkpoints · 60.0 MiB | kind | layers',
-    '    d4 | 2 checkpoints · 60.0 MiB · latest 200 · best val_bpb 0.8 @ 200 | run.nanochat | folder-library',
-    '      step 000100 | 30.0 MiB · val_bpb 0.9 | checkpoint.nanochat | package',
-    '        model_000100.pt | 10.0 MiB · model | checkpointFile | file-binary',
-    '        meta_000100.json | 1.00 KiB · meta | checkpointFile.json | json',
-    '        optim_000100_rank0.pt | 20.0 MiB · optimizer rank 0 | checkpointFile | file-binary',
-    '      step 000200 | 30.0 MiB · val_bpb 0.8 · ★ best | checkpoint.nanochat.best | star-full',
-    '        model_000200.pt | 10.0 MiB · model | checkpointFile | file-binary',
-    '        meta_000200.json | 1.00 KiB · meta | checkpointFile.json | json',
-    '        optim_000200_rank0.pt | 20.0 MiB · optimizer rank 0 | checkpointFile | file-binary',
-    '  SFT | 1 tag · 1 checkpoint · 30.0 MiB | kind | layers',
-    '    d4 | 1 checkpoint · 30.0 MiB · latest 5 | run.nanochat | folder-library',
+    'nanochat home | 3 checkpoints | root.nanochat | home',
+    '  Base | 1 tag · 60.0 MiB | kind | layers',
+    '    d4 | 2 checkpoints · 60.0 MiB | run.nanochat | folder-library',
+    '      step 000100 | val_bpb 0.9 | checkpoint.nanochat | package',
+    '        model_000100.pt | 10.0 MiB | checkpointFile | file-binary',
+    '        meta_000100.json | 1.00 KiB | checkpointFile.json | json',
+    '        optim_000100_rank0.pt | 20.0 MiB | checkpointFile | file-binary',
+    '      step 000200 | val_bpb 0.8 | checkpoint.nanochat.best | star-full',
+    '        model_000200.pt | 10.0 MiB | checkpointFile | file-binary',
+    '        meta_000200.json | 1.00 KiB | checkpointFile.json | json',
+    '        optim_000200_rank0.pt | 20.0 MiB | checkpointFile | file-binary',
+    '  SFT | 1 tag · 30.0 MiB | kind | layers',
+    '    d4 | 1 checkpoint · 30.0 MiB | run.nanochat | folder-library',
     '      step 000005 | 30.0 MiB | checkpoint.nanochat | package',
-    '        model_000005.pt | 10.0 MiB · model | checkpointFile | file-binary',
-    '        meta_000005.json | 1.00 KiB · meta | checkpointFile.json | json',
-    '        optim_000005_rank0.pt | 20.0 MiB · optimizer rank 0 | checkpointFile | file-binary',
-    '  Storage usage | 90.0 MiB (model 30.0 MiB, optimizer 60.0 MiB, other 3.00 KiB) | storage | database',
-    '    Base | 60.0 MiB (model 20.0 MiB, optimizer 40.0 MiB, other 2.00 KiB) | storageRow | layers',
-    '      d4 | 60.0 MiB (model 20.0 MiB, optimizer 40.0 MiB, other 2.00 KiB) | storageRow | circle-small-filled',
-    '    SFT | 30.0 MiB (model 10.0 MiB, optimizer 20.0 MiB, other 1.00 KiB) | storageRow | layers',
-    '      d4 | 30.0 MiB (model 10.0 MiB, optimizer 20.0 MiB, other 1.00 KiB) | storageRow | circle-small-filled',
+    '        model_000005.pt | 10.0 MiB | checkpointFile | file-binary',
+    '        meta_000005.json | 1.00 KiB | checkpointFile.json | json',
+    '        optim_000005_rank0.pt | 20.0 MiB | checkpointFile | file-binary',
+    '  Storage usage | 90.0 MiB | storage | database',
+    '    Base | 60.0 MiB | storageRow | layers',
+    '      d4 | 60.0 MiB | storageRow | circle-small-filled',
+    '    SFT | 30.0 MiB | storageRow | layers',
+    '      d4 | 30.0 MiB | storageRow | circle-small-filled',
     'w | 1 checkpoint · 2.00 KiB | root.folder | root-folder',
-    '  checkpoints | 1 checkpoint · 2.00 KiB · best best.pt | run.folder | folder-library',
-    '    best.pt | 2.00 KiB · ★ best | checkpoint.file.best | star-full',
-    '  Storage usage | 2.00 KiB (full 2.00 KiB) | storage | database',
-    '    checkpoints | 2.00 KiB (full 2.00 KiB) | storageRow | circle-small-filled',
+    '  checkpoints | 1 checkpoint | run.folder | folder-library',
+    '    best.pt | 2.00 KiB | checkpoint.file.best | star-full',
+    '  Storage usage | 2.00 KiB | storage | database',
+    '    checkpoints | 2.00 KiB | storageRow | circle-small-filled',
   ]);
+});
+
+// The sidebar is about 300 px wide by default (the e2e test measures the real rows); long
+// folder names may still be cut, but nothing in these fixtures.
+test('every row of the fixture trees fits the default sidebar width', () => {
+  const nodes = buildTree([
+    { listing: home, label: 'nanochat home' },
+    { listing: workspace, label: 'workspace' },
+  ]);
+  const tooWide = flattenTree(nodes)
+    .filter(({ node }) => node.type !== 'file')
+    .map(({ depth, node }) => ({ depth, text: `${node.label}  ${node.description ?? ''}` }))
+    .filter(({ depth, text }) => text.length > ROW_CHARS - depth);
+  assert.deepEqual(tooWide, []);
+});
+
+test('tooltips hold what the rows leave out', () => {
+  const [root] = buildTree([{ listing: home, label: 'nanochat home' }]);
+  const all = flattenTree([root!]).map((f) => f.node);
+  const byLabel = (label: string): string => all.find((n) => n.label === label)?.tooltip ?? '';
+  const run = all.find((n) => n.type === 'run')?.tooltip ?? '';
+  assert.match(run, /- latest step: 200\n/);
+  assert.match(run, /- best: val\\_bpb 0\\\.8 @ 200\n/);
+  assert.match(byLabel('step 000200'), /- size: 30\.0 MiB in 3 files\n/);
+  assert.match(root!.tooltip ?? '', /3 checkpoints · 90\.0 MiB/);
+  assert.equal(
+    byLabel('optim_000100_rank0.pt'),
+    [
+      '**optim\\_000100\\_rank0\\.pt**',
+      '',
+      '- role: optimizer state, rank 0',
+      '- size: 20.0 MiB (20,971,520 bytes)',
+      '- modified: 2023-11-14 22:13:20 UTC',
+      '',
+      `\`${D4}/optim_000100_rank0.pt\``,
+    ].join('\n'),
+  );
+  const storage = all.find((n) => n.type === 'storage')?.children[0]?.tooltip ?? '';
+  assert.match(storage, /- single-file checkpoints \(model and optimizer in one file, not told apart\): 0 B\n/);
+  assert.doesNotMatch(storage, /full/);
+});
+
+test('the inspect picker tells two step 000100 apart by kind and tag', () => {
+  const sftD4 = `${HOME}/chatsft_checkpoints/d4`;
+  const listing: RootListing = {
+    ...home,
+    runs: [
+      run('base', 'd4', D4, [nanochatStep(D4, 100, 0.9, false)]),
+      run('sft', 'd4', sftD4, [nanochatStep(sftD4, 100, undefined, false)]),
+      run('folder', 'checkpoints', `${HOME}/checkpoints`, [best]),
+    ],
+  };
+  const picks = checkpointPicks(buildTree([{ listing, label: 'nanochat home' }]));
+  assert.deepEqual(
+    picks.map((p) => [p.label, p.description, p.detail]),
+    [
+      ['step 000100', 'Base · d4 · val_bpb 0.9', `${D4}/model_000100.pt`],
+      ['step 000100', 'SFT · d4 · 30.0 MiB', `${sftD4}/model_000100.pt`],
+      ['best.pt', 'nanochat home · checkpoints · 2.00 KiB', '/w/checkpoints/best.pt'],
+    ],
+  );
+});
+
+test('a nanochat home shows its other checkpoint folders after the kinds, and in storage', () => {
+  const listing: RootListing = { ...home, runs: [...home.runs, run('folder', 'checkpoints', `${HOME}/checkpoints`, [best])] };
+  const [root] = buildTree([{ listing, label: 'nanochat home' }]);
+  assert.deepEqual(
+    root?.children.map((c) => [c.type, c.label, c.children.map((g) => g.label)]),
+    [
+      ['kind', 'Base', ['d4']],
+      ['kind', 'SFT', ['d4']],
+      ['run', 'checkpoints', ['best.pt']],
+      ['storage', 'Storage usage', ['Base', 'SFT', 'checkpoints']],
+    ],
+  );
+});
+
+test('a rebuilt tree reuses the nodes of runs that did not change', () => {
+  const cache: RunNodeCache = new WeakMap();
+  const first = flattenTree(buildTree([{ listing: home, label: 'nanochat home' }], cache)).filter((f) => f.node.type === 'run');
+  const changed = run('base', 'd4', D4, [nanochatStep(D4, 100, 0.9, false)]);
+  const second = flattenTree(buildTree([{ listing: { ...home, runs: [changed, home.runs[1]!] }, label: 'nanochat home' }], cache)).filter((f) => f.node.type === 'run');
+  assert.deepEqual(
+    second.map((f, i) => f.node === first[i]?.node),
+    [false, true],
+  );
+});
+
+test('nodes built lazily say truly whether they have children', () => {
+  const nodes = flattenTree(buildTree([{ listing: home, label: 'nanochat home' }, { listing: workspace, label: 'w' }])).map((f) => f.node);
+  const lazy = nodes.filter((n) => n.leaf !== undefined);
+  assert.deepEqual(new Set(lazy.map((n) => n.type)), new Set(['run', 'checkpoint']));
+  assert.deepEqual(lazy.filter((n) => n.leaf !== (n.children.length === 0)).map((n) => n.id), []);
 });
 
 test('checkpoint nodes carry what inspect, reveal and the tests need', () => {
@@ -118,7 +214,7 @@ test('checkpoint nodes carry what inspect, reveal and the tests need', () => {
       id: `root:${HOME}/kind:base/run:d4/step 000200`,
       path: `${D4}/model_000200.pt`,
       openPath: `${D4}/model_000200.pt`,
-      data: { kind: 'base', tag: 'd4', step: 200, bytes: 30 * MiB + 1024, metrics: { val_bpb: 0.8 }, best: true },
+      data: { kind: 'base', tag: 'd4', step: 200, bytes: 30 * MiB + 1024, metrics: { val_bpb: 0.8 }, best: true, location: 'Base · d4' },
       iconColor: 'charts.yellow',
     },
   );

@@ -27,7 +27,7 @@ async function read(path: string, interpret: (value: unknown) => Sidecar): Promi
     return undefined;
   }
   let result: Sidecar | undefined;
-  const parsed = await readSidecar(path, Number(info.size), Number(info.mtimeMs), (value) => {
+  const parsed = readSidecar(path, Number(info.size), Number(info.mtimeMs), (value) => {
     result = interpret(value);
     return result;
   });

@@ -3,7 +3,7 @@
 
 import type { FileRole } from './listingTypes';
 
-const CHECKPOINT_EXTENSIONS = ['.pt', '.pth', '.ckpt', '.safetensors'];
+export const CHECKPOINT_EXTENSIONS = ['.pt', '.pth', '.ckpt', '.safetensors'];
 
 // `.bin` is also nanoGPT's token data (`train.bin`, `val.bin`) and many other things, so only
 // names that say "weights" count.
@@ -41,6 +41,11 @@ export function isCheckpointFileName(name: string): boolean {
   const lower = name.toLowerCase();
   if (CHECKPOINT_EXTENSIONS.some((ext) => lower.endsWith(ext))) return true;
   return lower.endsWith('.bin') && BIN_WEIGHT_HINT.test(lower);
+}
+
+/** A file a listing reads: a checkpoint file, or one of nanochat's parts (its meta sidecars too). */
+export function isListedFileName(name: string): boolean {
+  return isCheckpointFileName(name) || parseNanochatName(name) !== undefined;
 }
 
 /** Step and epoch as a name tells them: `epoch=1-step=20.ckpt`, `ckpt_1000.pt`, `epoch_2.pt`. */

@@ -3,13 +3,15 @@
 
 import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 
 export interface DirEntry {
   name: string;
   path: string;
   isDir: boolean;
+  /** 0 for folders. */
   bytes: number;
+  /** 0 for folders: nothing reads a folder's own mtime. */
   mtimeMs: number;
 }
 
@@ -18,6 +20,8 @@ export interface DirRead {
   entries: DirEntry[];
   /** Set when the folder itself could not be read. */
   problem?: string;
+  /** The folder is not there (deleted, or a file): no problem worth a warning. */
+  missing?: boolean;
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; keeps the order of `items`. */
@@ -34,23 +38,37 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
-// Plenty for the disk, few enough not to exhaust file descriptors on a 5,000-file home.
-export const FS_CONCURRENCY = 32;
+/** `dir` + `name` without `path.join`'s normalising, which costs more than a stat on big folders. */
+export function childPath(dir: string, name: string): string {
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
 
-export async function readDirEntries(dir: string): Promise<DirRead> {
+/**
+ * Reads `dir`. Files for which `keepFile(name)` is false are left out unread: a listing needs
+ * sizes of checkpoint files only, and a stat per source file of a big workspace adds up.
+ */
+export async function readDirEntries(dir: string, keepFile?: (name: string) => boolean): Promise<DirRead> {
   let names;
   try {
     names = await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    return { entries: [], problem: `${dir}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { entries: [], missing: true };
+    return { entries: [], problem: `${dir}: cannot read (${code ?? 'error'})` };
   }
   // Synchronous stats, one folder at a time: a promise and a thread-pool hop per file cost more
   // than the stat itself (measured: 15,000 files list about 3x faster), and a folder of a few
   // hundred entries blocks for about a millisecond. Yield between folders.
   const entries: DirEntry[] = [];
   for (const d of names) {
-    if (!d.isFile() && !d.isDirectory() && !d.isSymbolicLink()) continue;
-    const path = join(dir, d.name);
+    const path = childPath(dir, d.name);
+    if (d.isDirectory()) {
+      entries.push({ name: d.name, path, isDir: true, bytes: 0, mtimeMs: 0 });
+      continue;
+    }
+    const link = d.isSymbolicLink();
+    if (!link && !d.isFile()) continue;
+    if (!link && keepFile && !keepFile(d.name)) continue;
     // statSync follows symlinks; a file deleted between readdir and stat is simply gone.
     let s;
     try {
@@ -58,8 +76,9 @@ export async function readDirEntries(dir: string): Promise<DirRead> {
     } catch {
       continue;
     }
-    if (!s || (!s.isFile() && !s.isDirectory())) continue;
-    entries.push({ name: d.name, path, isDir: s.isDirectory(), bytes: s.isFile() ? s.size : 0, mtimeMs: s.mtimeMs });
+    if (!s) continue;
+    if (s.isDirectory()) entries.push({ name: d.name, path, isDir: true, bytes: 0, mtimeMs: 0 });
+    else if (s.isFile() && (!keepFile || keepFile(d.name))) entries.push({ name: d.name, path, isDir: false, bytes: s.size, mtimeMs: s.mtimeMs });
   }
   await new Promise<void>((resolve) => setImmediate(resolve));
   return { entries };

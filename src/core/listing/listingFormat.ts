@@ -1,8 +1,8 @@
 // Words and numbers for listings: sizes, step lists, metrics, one-line summaries. Shared by the
 // CLI table and the tree's labels so both say the same thing.
 
-import { formatBytes, formatMetric, plural } from '../format';
-import type { CheckpointEntry, RunListing } from './listingTypes';
+import { formatBytes, formatInteger, formatMetric, plural } from '../format';
+import type { CheckpointEntry, CheckpointFile, FileRole, RunListing } from './listingTypes';
 
 /** Steps as a short list: `100, 200, 300`, or `100, 200, …, 5000` past `max` of them. */
 export function formatSteps(steps: readonly number[], max = 5): string {
@@ -24,33 +24,76 @@ export function bestCheckpoint(run: RunListing): CheckpointEntry | undefined {
   return run.checkpoints.find((c) => c.best);
 }
 
-/** `5 checkpoints · 1.21 GiB · latest 5000 · best val_bpb 0.8123 @ 4000` */
-export function runDescription(run: RunListing): string {
-  const parts = [plural(run.checkpoints.length, 'checkpoint'), formatBytes(run.bytes)];
-  const latest = latestStep(run);
-  if (latest !== undefined) parts.push(`latest ${latest}`);
+// The tree's rows must fit the default sidebar, about 300 px: some 30 characters of label and
+// description at the top level, one fewer per level of indent. A row says the most important
+// thing first and adds the rest while it fits; the tooltips say everything.
+export const ROW_CHARS = 30;
+
+/** `parts` joined with ` · `, as many as fit after `label` at `depth`; the first one always. */
+export function fitDescription(label: string, depth: number, parts: readonly string[]): string {
+  let text = parts[0] ?? '';
+  for (const part of parts.slice(1)) {
+    const next = `${text} · ${part}`;
+    if (label.length + 2 + next.length > ROW_CHARS - depth) break;
+    text = next;
+  }
+  return text;
+}
+
+/** `5 checkpoints`, `1.21 GiB` */
+export function runDescriptionParts(run: RunListing): string[] {
+  return [plural(run.checkpoints.length, 'checkpoint'), formatBytes(run.bytes)];
+}
+
+/** The best checkpoint by the run's metric: `val_bpb 0.8123 @ 4000`, or its name. */
+function bestText(run: RunListing): string | undefined {
   const best = bestCheckpoint(run);
   const metric = run.primaryMetric?.name;
   if (best && metric && best.metrics[metric] !== undefined) {
-    parts.push(`best ${metric} ${formatMetric(best.metrics[metric])}${best.step !== null ? ` @ ${best.step}` : ''}`);
-  } else if (best) {
-    parts.push(`best ${best.name}`);
+    return `${metric} ${formatMetric(best.metrics[metric])}${best.step !== null ? ` @ ${best.step}` : ''}`;
   }
-  return parts.join(' · ');
+  return best?.name;
 }
 
-/** `1.21 GiB · val_bpb 0.8123 · ★ best` (the primary metric first, then up to two more). */
-export function checkpointDescription(c: CheckpointEntry, primaryMetric?: string): string {
-  const parts = [formatBytes(c.bytes)];
-  const names = Object.keys(c.metrics).sort((a, b) => (a === primaryMetric ? -1 : b === primaryMetric ? 1 : a.localeCompare(b)));
-  for (const name of names.slice(0, 3)) parts.push(`${name} ${formatMetric(c.metrics[name] as number)}`);
-  if (c.epoch !== undefined && c.layout === 'file') parts.push(`epoch ${c.epoch}`);
-  if (c.best) parts.push('★ best');
-  if (c.incomplete) parts.push('⚠ incomplete');
-  return parts.join(' · ');
+/** The metric that matters for `c`: the run's primary one when it has it, else its first by name. */
+function leadingMetric(c: CheckpointEntry, primaryMetric?: string): string | undefined {
+  if (primaryMetric && c.metrics[primaryMetric] !== undefined) return primaryMetric;
+  return Object.keys(c.metrics).sort((a, b) => a.localeCompare(b))[0];
+}
+
+/** `val_bpb 0.8123` (the metric that matters) then the size; the size alone without a metric. */
+export function checkpointDescriptionParts(c: CheckpointEntry, primaryMetric?: string): string[] {
+  const metric = leadingMetric(c, primaryMetric);
+  const size = formatBytes(c.bytes);
+  return metric ? [`${metric} ${formatMetric(c.metrics[metric] as number)}`, size] : [size];
+}
+
+/** What a screen reader says for a checkpoint row: the star and the warning icon in words too. */
+export function checkpointAriaLabel(c: CheckpointEntry, primaryMetric?: string): string {
+  const metric = leadingMetric(c, primaryMetric);
+  const parts = [c.name];
+  if (metric) parts.push(`${metric} ${formatMetric(c.metrics[metric] as number)}`);
+  if (c.best) parts.push('best');
+  if (c.incomplete) parts.push('incomplete');
+  parts.push(formatBytes(c.bytes));
+  return parts.join(', ');
 }
 
 const escapeMd = (s: string): string => s.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
+
+/** `2024-05-01 12:00:00 UTC`: the same for everyone, and what `ls --full-time -u` would say. */
+export function formatMtime(mtimeMs: number): string {
+  return `${new Date(mtimeMs).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+}
+
+/** What each kind of file is for, in words. */
+export const ROLE_LABELS: Record<FileRole, string> = {
+  model: 'model weights',
+  optimizer: 'optimizer state',
+  meta: 'metadata (sidecar)',
+  full: 'single-file checkpoint (model and optimizer not told apart)',
+  other: 'other (scheduler, RNG state, tokenizer)',
+};
 
 /** Markdown details for a checkpoint's tooltip. */
 export function checkpointTooltip(c: CheckpointEntry): string {
@@ -61,9 +104,18 @@ export function checkpointTooltip(c: CheckpointEntry): string {
   if (c.modelBytes > 0) lines.push(`- model: ${formatBytes(c.modelBytes)}`);
   if (c.optimizerBytes > 0) lines.push(`- optimizer: ${formatBytes(c.optimizerBytes)}`);
   for (const [k, v] of Object.entries(c.metrics)) lines.push(`- ${escapeMd(k)}: ${formatMetric(v)}`);
-  if (c.mtimeMs > 0) lines.push(`- modified: ${new Date(c.mtimeMs).toISOString().replace('T', ' ').slice(0, 19)} UTC`);
+  if (c.mtimeMs > 0) lines.push(`- modified: ${formatMtime(c.mtimeMs)}`);
   if (c.incomplete) lines.push(`- ⚠ ${escapeMd(c.incomplete)}`);
   lines.push('', `\`${c.path}\``);
+  return lines.join('\n');
+}
+
+/** Markdown details for a file's tooltip: role, size, modified time, path. */
+export function fileTooltip(f: CheckpointFile): string {
+  const role = `${ROLE_LABELS[f.role]}${f.rank !== undefined ? `, rank ${f.rank}` : ''}`;
+  const lines = [`**${escapeMd(f.name)}**`, '', `- role: ${role}`, `- size: ${formatBytes(f.bytes)} (${formatInteger(f.bytes)} bytes)`];
+  if (f.mtimeMs > 0) lines.push(`- modified: ${formatMtime(f.mtimeMs)}`);
+  lines.push('', `\`${f.path}\``);
   return lines.join('\n');
 }
 
@@ -73,10 +125,12 @@ export function runTooltip(run: RunListing): string {
   lines.push(`- checkpoints: ${run.checkpoints.length}`);
   lines.push(`- total: ${formatBytes(run.bytes)} (model ${formatBytes(run.modelBytes)}, optimizer ${formatBytes(run.optimizerBytes)})`);
   const steps = runSteps(run);
+  const latest = latestStep(run);
+  if (latest !== undefined) lines.push(`- latest step: ${latest}`);
   if (steps.length > 0) lines.push(`- steps: ${formatSteps(steps, 12)}`);
   if (run.primaryMetric) lines.push(`- metric: ${escapeMd(run.primaryMetric.name)} (${run.primaryMetric.lowerIsBetter ? 'lower' : 'higher'} is better)`);
-  const best = bestCheckpoint(run);
-  if (best) lines.push(`- best: ${escapeMd(best.name)}`);
+  const best = bestText(run);
+  if (best) lines.push(`- best: ${escapeMd(best)}`);
   lines.push('', `\`${run.dir}\``);
   return lines.join('\n');
 }

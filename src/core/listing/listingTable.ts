@@ -43,12 +43,13 @@ export function renderListingTable(listing: RootListing): string {
     out.push(...pad(rows));
     const usage = storageUsage([listing]);
     out.push('', 'Storage:');
-    const storageRows = [['', 'MODEL', 'OPTIMIZER', 'FULL', 'OTHER', 'TOTAL']];
+    const storageRows = [['', 'MODEL', 'OPTIMIZER', 'SINGLE-FILE', 'OTHER', 'TOTAL']];
     for (const g of usage.kinds) {
       storageRows.push([KIND_LABELS[g.kind], formatBytes(g.model), formatBytes(g.optimizer), formatBytes(g.full), formatBytes(g.other), formatBytes(g.total)]);
     }
     storageRows.push(['Total', formatBytes(usage.model), formatBytes(usage.optimizer), formatBytes(usage.full), formatBytes(usage.other), formatBytes(usage.total)]);
     out.push(...pad(storageRows).map((l) => `  ${l}`));
+    if (usage.full > 0) out.push('  SINGLE-FILE: checkpoints saved as one file, model and optimizer together (not told apart without opening them)');
   }
   if (listing.warnings.length > 0) {
     out.push('', 'Skipped:');

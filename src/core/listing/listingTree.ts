@@ -4,7 +4,7 @@
 
 import { basename, join } from 'node:path';
 import { formatBytes, plural } from '../format';
-import { checkpointDescription, checkpointTooltip, runDescription, runTooltip } from './listingFormat';
+import { checkpointAriaLabel, checkpointDescriptionParts, checkpointTooltip, fileTooltip, fitDescription, runDescriptionParts, runTooltip } from './listingFormat';
 import type { CheckpointEntry, CheckpointFile, RootListing, RunKind, RunListing } from './listingTypes';
 import { KIND_LABELS, NANOCHAT_KIND_DIRS } from './nanochatHome';
 import { runStorage, storageUsage } from './storageUsage';
@@ -18,8 +18,13 @@ export interface ViewNode {
   type: ViewNodeType;
   label: string;
   description?: string;
-  /** Markdown. */
-  tooltip?: string;
+  /**
+   * Markdown. Built when read (a getter on checkpoint, file and run nodes): a big tree has
+   * hundreds of thousands of nodes, and only hovered ones need their tooltip.
+   */
+  readonly tooltip?: string;
+  /** What a screen reader says for the row, when label and description do not say it all. */
+  ariaLabel?: string;
   /** A codicon id (`package`, `star-full`...). */
   icon: string;
   /** A theme color id for the icon, when it should stand out. */
@@ -31,7 +36,10 @@ export interface ViewNode {
   /** The file that inspect opens. */
   openPath?: string;
   expanded?: boolean;
-  children: ViewNode[];
+  /** A getter on run and checkpoint nodes, like `tooltip`. */
+  readonly children: ViewNode[];
+  /** Whether `children` is empty, where reading it would build it (run and checkpoint nodes). */
+  leaf?: boolean;
   /** Facts for tests and for commands that need more than the label. */
   data?: {
     kind?: RunKind;
@@ -42,6 +50,8 @@ export interface ViewNode {
     best?: boolean;
     incomplete?: string;
     checkpoints?: number;
+    /** Where a checkpoint is, for pickers: `Base · d4`, `workspace · checkpoints`. */
+    location?: string;
   };
 }
 
@@ -53,14 +63,19 @@ export interface TreeRoot {
   showWhenEmpty?: boolean;
 }
 
-function storageText(s: StorageBytes): string {
-  const parts = [];
-  if (s.model > 0) parts.push(`model ${formatBytes(s.model)}`);
-  if (s.optimizer > 0) parts.push(`optimizer ${formatBytes(s.optimizer)}`);
-  if (s.full > 0) parts.push(`full ${formatBytes(s.full)}`);
-  if (s.other > 0) parts.push(`other ${formatBytes(s.other)}`);
-  return `${formatBytes(s.total)}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+/** `90.0 MiB`, `67% optimizer`: the total, and the share that pruning optimizer state would free. */
+function storageParts(s: StorageBytes): string[] {
+  if (s.optimizer === 0 || s.total === 0) return [formatBytes(s.total)];
+  return [formatBytes(s.total), `${Math.round((s.optimizer / s.total) * 100)}% optimizer`];
 }
+
+/** The storage split in words, for tooltips. */
+export const STORAGE_PARTS: readonly { key: 'model' | 'optimizer' | 'full' | 'other'; label: string }[] = [
+  { key: 'model', label: 'model weights' },
+  { key: 'optimizer', label: 'optimizer state' },
+  { key: 'full', label: 'single-file checkpoints (model and optimizer in one file, not told apart)' },
+  { key: 'other', label: 'other (sidecars, schedulers, RNG states)' },
+];
 
 function fileNode(parentId: string, f: CheckpointFile): ViewNode {
   const isJson = f.name.toLowerCase().endsWith('.json');
@@ -68,8 +83,10 @@ function fileNode(parentId: string, f: CheckpointFile): ViewNode {
     id: `${parentId}/${f.name}`,
     type: 'file',
     label: f.name,
-    description: `${formatBytes(f.bytes)} · ${f.role}${f.rank !== undefined ? ` rank ${f.rank}` : ''}`,
-    tooltip: `\`${f.path}\`\n\n${f.bytes} bytes`,
+    description: formatBytes(f.bytes),
+    get tooltip() {
+      return fileTooltip(f);
+    },
     icon: isJson ? 'json' : 'file-binary',
     contextValue: isJson ? 'checkpointFile.json' : 'checkpointFile',
     path: f.path,
@@ -79,20 +96,29 @@ function fileNode(parentId: string, f: CheckpointFile): ViewNode {
   };
 }
 
-function checkpointNode(runId: string, run: RunListing, c: CheckpointEntry): ViewNode {
+function checkpointNode(runId: string, depth: number, run: RunListing, location: string, c: CheckpointEntry): ViewNode {
   const id = `${runId}/${c.name}`;
   const tags = [c.layout, c.best ? 'best' : '', c.incomplete ? 'incomplete' : ''].filter(Boolean);
+  let files: ViewNode[] | undefined;
   const node: ViewNode = {
     id,
     type: 'checkpoint',
     label: c.name,
-    description: checkpointDescription(c, run.primaryMetric?.name),
-    tooltip: checkpointTooltip(c),
+    description: fitDescription(c.name, depth, checkpointDescriptionParts(c, run.primaryMetric?.name)),
+    get tooltip() {
+      return checkpointTooltip(c);
+    },
+    ariaLabel: checkpointAriaLabel(c, run.primaryMetric?.name),
     icon: c.incomplete ? 'warning' : c.best ? 'star-full' : c.layout === 'huggingface' ? 'folder' : 'package',
     contextValue: ['checkpoint', ...tags].join('.'),
     path: c.path,
-    children: c.layout === 'file' ? [] : c.files.map((f) => fileNode(id, f)),
-    data: { kind: run.kind, tag: run.tag, step: c.step, bytes: c.bytes, metrics: c.metrics, best: c.best },
+    leaf: c.layout === 'file' || c.files.length === 0,
+    // Built when first read: only an expanded checkpoint shows its files.
+    get children() {
+      files ??= c.layout === 'file' ? [] : c.files.map((f) => fileNode(id, f));
+      return files;
+    },
+    data: { kind: run.kind, tag: run.tag, step: c.step, bytes: c.bytes, metrics: c.metrics, best: c.best, location },
   };
   if (c.best) node.iconColor = 'charts.yellow';
   if (c.incomplete) {
@@ -103,38 +129,51 @@ function checkpointNode(runId: string, run: RunListing, c: CheckpointEntry): Vie
   return node;
 }
 
-function runNode(parentId: string, root: RootListing, run: RunListing): ViewNode {
+/** Run nodes keyed by the run they show: a relist keeps unchanged runs as the same objects. */
+export type RunNodeCache = WeakMap<RunListing, ViewNode>;
+
+function runNode(parentId: string, depth: number, root: TreeRoot, run: RunListing, cache?: RunNodeCache): ViewNode {
   const id = `${parentId}/run:${run.tag}`;
-  const label = run.tag === '.' ? basename(root.root) : run.tag;
-  return {
+  const cached = cache?.get(run);
+  if (cached?.id === id) return cached;
+  const label = run.tag === '.' ? basename(root.listing.root) : run.tag;
+  const location = run.kind === 'folder' ? `${root.label} · ${label}` : `${KIND_LABELS[run.kind]} · ${run.tag}`;
+  let steps: ViewNode[] | undefined;
+  const node: ViewNode = {
     id,
     type: 'run',
     label,
-    description: runDescription(run),
-    tooltip: runTooltip(run),
+    description: fitDescription(label, depth, runDescriptionParts(run)),
+    get tooltip() {
+      return runTooltip(run);
+    },
     icon: 'folder-library',
     contextValue: `run.${run.kind === 'folder' ? 'folder' : 'nanochat'}`,
     path: run.dir,
-    children: run.checkpoints.map((c) => checkpointNode(id, run, c)),
+    leaf: run.checkpoints.length === 0,
+    // Built when first read: a collapsed tag of thousands of steps costs nothing.
+    get children() {
+      steps ??= run.checkpoints.map((c) => checkpointNode(id, depth + 1, run, location, c));
+      return steps;
+    },
     data: { kind: run.kind, tag: run.tag, bytes: run.bytes, checkpoints: run.checkpoints.length },
   };
+  cache?.set(run, node);
+  return node;
 }
 
 function storageNode(rootId: string, listing: RootListing): ViewNode {
   const usage = storageUsage([listing]);
   const id = `${rootId}/storage`;
-  const rowNode = (parent: string, label: string, s: StorageBytes, children: ViewNode[], data: ViewNode['data']): ViewNode => ({
+  const rowNode = (parent: string, depth: number, label: string, s: StorageBytes, children: ViewNode[], data: ViewNode['data']): ViewNode => ({
     id: `${parent}/${label}`,
     type: 'storageRow',
     label,
-    description: storageText(s),
+    description: fitDescription(label, depth, storageParts(s)),
     tooltip: [
       `**${label}**: ${plural(s.checkpoints, 'checkpoint')}`,
       '',
-      `- model: ${formatBytes(s.model)}`,
-      `- optimizer: ${formatBytes(s.optimizer)}`,
-      `- full checkpoints (model and optimizer in one file): ${formatBytes(s.full)}`,
-      `- other (sidecars, schedulers, RNG states): ${formatBytes(s.other)}`,
+      ...STORAGE_PARTS.map((p) => `- ${p.label}: ${formatBytes(s[p.key])}`),
       `- total: ${formatBytes(s.total)}`,
     ].join('\n'),
     icon: children.length > 0 ? 'layers' : 'circle-small-filled',
@@ -142,21 +181,20 @@ function storageNode(rootId: string, listing: RootListing): ViewNode {
     children,
     data: { ...data, bytes: s.total },
   });
-  const nanochat = listing.layout === 'nanochat';
-  const children = nanochat
-    ? usage.kinds.map((g) =>
-        rowNode(id, KIND_LABELS[g.kind], g, g.runs.map((r) => rowNode(`${id}/${g.kind}`, r.tag, r, [], { kind: r.kind, tag: r.tag })), { kind: g.kind }),
-      )
-    : listing.runs.map((r) => {
-        const s = runStorage(r);
-        return rowNode(id, r.tag === '.' ? basename(listing.root) : r.tag, s, [], { kind: r.kind, tag: r.tag });
-      });
+  const runRow = (parent: string, depth: number, r: RunListing): ViewNode =>
+    rowNode(parent, depth, r.tag === '.' ? basename(listing.root) : r.tag, runStorage(r), [], { kind: r.kind, tag: r.tag });
+  // nanochat kinds as groups of tags; folders one row each, as the tree lists them.
+  const children = usage.kinds.flatMap((g) =>
+    g.kind === 'folder'
+      ? listing.runs.filter((r) => r.kind === 'folder').map((r) => runRow(id, 2, r))
+      : [rowNode(id, 2, KIND_LABELS[g.kind], g, listing.runs.filter((r) => r.kind === g.kind).map((r) => runRow(`${id}/${g.kind}`, 3, r)), { kind: g.kind })],
+  );
   return {
     id,
     type: 'storage',
     label: 'Storage usage',
-    description: storageText(usage),
-    tooltip: `Disk used by the checkpoints under \`${listing.root}\`: model weights, optimizer state, whole single-file checkpoints, and the rest.`,
+    description: fitDescription('Storage usage', 1, storageParts(usage)),
+    tooltip: `Disk used by the checkpoints under \`${listing.root}\`: model weights, optimizer state, single-file checkpoints (both in one file), and the rest.`,
     icon: 'database',
     contextValue: 'storage',
     children,
@@ -165,7 +203,7 @@ function storageNode(rootId: string, listing: RootListing): ViewNode {
 }
 
 /** One root and everything under it; undefined when it has nothing to show. */
-export function buildRootNode(root: TreeRoot): ViewNode | undefined {
+export function buildRootNode(root: TreeRoot, cache?: RunNodeCache): ViewNode | undefined {
   const { listing } = root;
   if (listing.runs.length === 0 && !root.showWhenEmpty) return undefined;
   const id = `root:${listing.root}`;
@@ -176,10 +214,11 @@ export function buildRootNode(root: TreeRoot): ViewNode | undefined {
     id,
     type: 'root',
     label: root.label,
-    description: listing.exists ? `${plural(count, 'checkpoint')} · ${formatBytes(total)}` : 'not found',
+    description: listing.exists ? fitDescription(root.label, 0, [plural(count, 'checkpoint'), formatBytes(total)]) : 'not found',
     tooltip: [
       `**${root.label}**${nanochat ? ' (nanochat home)' : ''}`,
       '',
+      ...(listing.exists ? [`${plural(count, 'checkpoint')} · ${formatBytes(total)}`, ''] : []),
       `\`${listing.root}\``,
       ...(listing.warnings.length > 0 ? ['', `Skipped ${plural(listing.warnings.length, 'item')}:`, ...listing.warnings.slice(0, 10).map((w) => `- ${w}`)] : []),
     ].join('\n'),
@@ -201,40 +240,46 @@ export function buildRootNode(root: TreeRoot): ViewNode | undefined {
     });
     return node;
   }
-  if (nanochat) {
-    for (const { kind, dir } of NANOCHAT_KIND_DIRS) {
-      const runs = listing.runs.filter((r) => r.kind === kind);
-      if (runs.length === 0) continue;
-      const kindId = `${id}/kind:${kind}`;
-      const bytes = runs.reduce((n, r) => n + r.bytes, 0);
-      const checkpoints = runs.reduce((n, r) => n + r.checkpoints.length, 0);
-      node.children.push({
-        id: kindId,
-        type: 'kind',
-        label: KIND_LABELS[kind],
-        description: `${plural(runs.length, 'tag')} · ${plural(checkpoints, 'checkpoint')} · ${formatBytes(bytes)}`,
-        tooltip: `\`${dir}\` under \`${listing.root}\``,
-        icon: 'layers',
-        contextValue: 'kind',
-        path: join(listing.root, dir),
-        expanded: true,
-        children: runs.map((r) => runNode(kindId, listing, r)),
-        data: { kind, bytes, checkpoints },
-      });
-    }
-  } else {
-    node.children.push(...listing.runs.map((r) => runNode(id, listing, r)));
+  for (const { kind, dir } of nanochat ? NANOCHAT_KIND_DIRS : []) {
+    const runs = listing.runs.filter((r) => r.kind === kind);
+    if (runs.length === 0) continue;
+    const kindId = `${id}/kind:${kind}`;
+    const bytes = runs.reduce((n, r) => n + r.bytes, 0);
+    const checkpoints = runs.reduce((n, r) => n + r.checkpoints.length, 0);
+    node.children.push({
+      id: kindId,
+      type: 'kind',
+      label: KIND_LABELS[kind],
+      description: fitDescription(KIND_LABELS[kind], 1, [plural(runs.length, 'tag'), formatBytes(bytes)]),
+      tooltip: `**${KIND_LABELS[kind]}**: ${plural(runs.length, 'tag')}, ${plural(checkpoints, 'checkpoint')}, ${formatBytes(bytes)}\n\n\`${dir}\` under \`${listing.root}\``,
+      icon: 'layers',
+      contextValue: 'kind',
+      path: join(listing.root, dir),
+      expanded: true,
+      children: runs.map((r) => runNode(kindId, 2, root, r, cache)),
+      data: { kind, bytes, checkpoints },
+    });
   }
+  // Folders: every run of a plain folder, and the other checkpoint folders of a nanochat home.
+  node.children.push(...listing.runs.filter((r) => r.kind === 'folder').map((r) => runNode(id, 1, root, r, cache)));
   node.children.push(storageNode(id, listing));
   return node;
 }
 
 /** The whole tree: one node per root that has something to show. Empty: show the welcome view. */
-export function buildTree(roots: readonly TreeRoot[]): ViewNode[] {
-  return roots.map(buildRootNode).filter((n): n is ViewNode => n !== undefined);
+export function buildTree(roots: readonly TreeRoot[], cache?: RunNodeCache): ViewNode[] {
+  return roots.map((r) => buildRootNode(r, cache)).filter((n): n is ViewNode => n !== undefined);
 }
 
 /** Every node, depth first, with its depth: for tests and for the internal snapshot command. */
 export function flattenTree(nodes: readonly ViewNode[], depth = 0): { depth: number; node: ViewNode }[] {
-  return nodes.flatMap((node) => [{ depth, node }, ...flattenTree(node.children, depth + 1)]);
+  const out: { depth: number; node: ViewNode }[] = [];
+  const visit = (list: readonly ViewNode[], d: number): void => {
+    for (const node of list) {
+      out.push({ depth: d, node });
+      visit(node.children, d + 1);
+    }
+  };
+  visit(nodes, depth);
+  return out;
 }

@@ -19,7 +19,7 @@ export function isMetricKey(key: string): boolean {
 
 type Parsed = { ok: true; value: unknown } | { ok: false; problem: string };
 
-async function readJson(path: string, bytes: number): Promise<Parsed> {
+function readJson(path: string, bytes: number): Parsed {
   if (bytes === 0) return { ok: false, problem: 'empty file' };
   if (bytes > MAX_SIDECAR_BYTES) return { ok: false, problem: `larger than ${MAX_SIDECAR_BYTES} bytes, not read` };
   let text: string;
@@ -105,17 +105,20 @@ export function trainerStateInfo(value: unknown): SidecarInfo {
   return info;
 }
 
-/** Reads and interprets one sidecar, through the cache when size and mtime are unchanged. */
-export async function readSidecar(
+/**
+ * Reads and interprets one sidecar, through the cache when size and mtime are unchanged.
+ * Synchronous: the file is small and capped, and a listing reads thousands of them.
+ */
+export function readSidecar(
   path: string,
   bytes: number,
   mtimeMs: number,
   interpret: (value: unknown) => SidecarInfo,
   cache?: SidecarCache,
-): Promise<SidecarInfo> {
+): SidecarInfo {
   const cached = cache?.get(path, bytes, mtimeMs);
   if (cached) return cached;
-  const parsed = await readJson(path, bytes);
+  const parsed = readJson(path, bytes);
   const info = parsed.ok ? interpret(parsed.value) : { metrics: {}, problem: parsed.problem };
   cache?.set(path, bytes, mtimeMs, info);
   return info;
