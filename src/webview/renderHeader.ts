@@ -9,6 +9,7 @@ const FORMAT_LABELS: Record<CheckpointFormat, string> = {
   'torch-legacy': 'PyTorch legacy',
   torchscript: 'TorchScript',
   safetensors: 'safetensors',
+  pickle: 'Python pickle',
 };
 
 export function formatLabel(format: CheckpointFormat): string {

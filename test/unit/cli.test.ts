@@ -25,7 +25,7 @@ test('inspect --json --sha256 prints one JSON object with the contract fields', 
   const tensors = report.tensors as Array<Record<string, unknown>>;
   assert.ok(tensors.length > 0);
   for (const t of tensors) {
-    assert.deepEqual(Object.keys(t).sort(), ['dtype', 'nbytes', 'path', 'sha256', 'shape']);
+    assert.deepEqual(Object.keys(t).sort(), ['device', 'dtype', 'nbytes', 'path', 'sha256', 'shape']);
     assert.match(t.sha256 as string, /^[0-9a-f]{64}$/);
   }
 });

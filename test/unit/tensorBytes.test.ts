@@ -7,12 +7,14 @@ import type { LoadedCheckpoint } from '../../src/core/torch/loadedCheckpoint';
 import { tensorChunks } from '../../src/core/torch/tensorBytes';
 import type { TensorRef } from '../../src/core/torch/tensorRef';
 import { CorruptError } from '../../src/core/errors';
+import { EMPTY_CALL_LOG } from '../../src/core/pickle/callLog';
 
 function checkpointOver(bytes: Uint8Array, littleEndian = true): LoadedCheckpoint {
   return {
     format: 'torch-zip',
     root: null,
     globals: [],
+    calls: EMPTY_CALL_LOG,
     littleEndian,
     notes: [],
     readStorage: async (_s, offset, length) => bytes.subarray(offset, offset + length),

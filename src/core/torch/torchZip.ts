@@ -55,7 +55,7 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
       const problem = entry
         ? new CorruptError(`the record data/${storage.key} holds ${entry.uncompressedSize} bytes, but its storage needs ${storage.nbytes}.`)
         : new MissingRecordError(`data/${storage.key}`);
-      attachGlobals(problem, result.globals);
+      attachGlobals(problem, result.globals, result.calls);
       throw problem;
     }
     records.set(storage.key, entry);
@@ -69,6 +69,7 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
     format: torchScript ? 'torchscript' : 'torch-zip',
     root: result.value,
     globals: result.globals,
+    calls: result.calls,
     littleEndian: byteOrder === 'little',
     notes,
     async readStorage(storage: StorageRef, offset: number, length: number): Promise<Uint8Array> {
