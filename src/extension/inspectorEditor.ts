@@ -10,11 +10,14 @@ import type { InspectorTestingState, SentSummary } from './inspectorTestingState
 import { summarizeSent } from './inspectorTestingState';
 
 export const INSPECTOR_VIEW_TYPE = 'checkpointManager.inspector';
+/** The same inspector for plain pickles (`*.pkl`, `*.pickle`), offered in Open With but not the default. */
+export const PICKLE_INSPECTOR_VIEW_TYPE = 'checkpointManager.inspector.pickle';
 /** Internal: used by test/integration/inspector.test.ts, not contributed to the palette. */
 export const INSPECTOR_TESTING_COMMAND = 'checkpointManager._testing.inspectorState';
 
 interface PanelRecord {
   id: number;
+  viewType: string;
   document: InspectorDocument;
   ready: boolean;
   sent?: SentSummary;
@@ -31,6 +34,13 @@ function stateMessage(document: InspectorDocument, state: InspectorState): HostM
     default:
       return assertNever(state);
   }
+}
+
+/** The host's clipboard works in every VS Code (desktop, web, remote), unlike a webview's own. */
+async function copyToClipboard(text: string, what: string): Promise<void> {
+  if (typeof text !== 'string') return;
+  await vscode.env.clipboard.writeText(text);
+  vscode.window.setStatusBarMessage(`Copied ${typeof what === 'string' ? what : 'to the clipboard'}.`, 4000);
 }
 
 export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvider<InspectorDocument> {
@@ -59,7 +69,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       nonce: createNonce(),
     });
 
-    const record: PanelRecord = { id: this.nextPanelId++, document, ready: false };
+    const record: PanelRecord = { id: this.nextPanelId++, viewType: panel.viewType, document, ready: false };
     this.panels.set(panel, record);
     if (panel.active) this.activePanel = panel;
 
@@ -79,6 +89,9 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
             break;
           case 'computeHashes':
             void document.computeHashes();
+            break;
+          case 'copy':
+            void copyToClipboard(message.text, message.what);
             break;
           default:
             assertNever(message);
@@ -107,19 +120,21 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     if (!record) return undefined;
     if (action === 'computeHashes') void record.document.computeHashes();
     const editors = [...this.panels.values()].filter((r) => r.document === record.document).length;
-    return { viewType: INSPECTOR_VIEW_TYPE, uri: record.document.uri.toString(), editorId: record.id, editors, ready: record.ready, sent: record.sent };
+    return { viewType: record.viewType, uri: record.document.uri.toString(), editorId: record.id, editors, ready: record.ready, sent: record.sent };
   }
 }
 
 /** Registers the readonly custom editor that inspects checkpoint files. */
 export function registerInspector(context: vscode.ExtensionContext, inspect: InspectFn = inspectFile): void {
   const provider = new InspectorEditorProvider(context.extensionUri, inspect);
+  const options = {
+    supportsMultipleEditorsPerDocument: true,
+    // The webview keeps filter and sort with setState instead of staying alive when hidden.
+    webviewOptions: { retainContextWhenHidden: false },
+  };
   context.subscriptions.push(
-    vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, provider, {
-      supportsMultipleEditorsPerDocument: true,
-      // The webview keeps filter and sort with setState instead of staying alive when hidden.
-      webviewOptions: { retainContextWhenHidden: false },
-    }),
+    vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, provider, options),
+    vscode.window.registerCustomEditorProvider(PICKLE_INSPECTOR_VIEW_TYPE, provider, options),
     vscode.commands.registerCommand(INSPECTOR_TESTING_COMMAND, (action?: 'computeHashes') => provider.testingState(action)),
   );
 }

@@ -3,6 +3,7 @@ import type { CheckpointFormat, InspectReport } from '../core/inspect/report';
 import { el } from './dom';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
 import { baseName } from './format';
+import { devicesNeedingMapLocation, savedDevices } from '../core/inspect/savedDevices';
 
 const FORMAT_LABELS: Record<CheckpointFormat, string> = {
   'torch-zip': 'PyTorch zip',
@@ -40,6 +41,10 @@ export function headerFacts(report: InspectReport): Fact[] {
   facts.push({ label: 'Tensors', value: formatInteger(report.tensors.length), exact: `${formatBytes(report.tensorBytes)} of tensor data` });
   if (report.depth !== undefined) facts.push({ label: 'Depth', value: `${report.depth} layers` });
   if (report.modelKey) facts.push({ label: 'Weights under', value: report.modelKey });
+  const devices = savedDevices(report.tensors);
+  if (devicesNeedingMapLocation(devices).length > 0) {
+    facts.push({ label: 'Saved on', value: `${devices.join(', ')} · needs map_location`, exact: "torch.load(..., map_location='cpu') loads it on a machine without that device" });
+  }
   return facts;
 }
 

@@ -25,18 +25,8 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
     await wb?.close();
   });
 
-  // Adds the server's logs to a failure, which is otherwise only a selector timeout.
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (err) {
-      await wb.screenshot(`failed-${name}`).catch(() => undefined);
-      throw new Error(`${err instanceof Error ? err.stack : String(err)}\n${wb.logs()}`);
-    }
-  }
-
   it('shows the nanochat model tags in the Checkpoints tree', { timeout: STEP_TIMEOUT }, async () => {
-    await step('tree', async () => {
+    await wb.step('tree', async () => {
       await showContainer(wb.page, CONTAINER);
       const tag = wb.sidebar().getByRole('treeitem', { name: /\bd4\b/ });
       await expandUntilVisible(wb.sidebar(), tag);
@@ -45,7 +35,7 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
   });
 
   it('opens a checkpoint from the tree in the inspector', { timeout: STEP_TIMEOUT }, async () => {
-    await step('inspector', async () => {
+    await wb.step('inspector', async () => {
       await showContainer(wb.page, CONTAINER);
       const checkpoint = wb.sidebar().getByRole('treeitem', { name: /model_\d+/ }).first();
       await expandUntilVisible(wb.sidebar(), checkpoint);
@@ -64,7 +54,7 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
   });
 
   it('offers inspect, reveal and copy path in the context menu of a checkpoint', { timeout: STEP_TIMEOUT }, async () => {
-    await step('context-menu', async () => {
+    await wb.step('context-menu', async () => {
       await showContainer(wb.page, CONTAINER);
       const checkpoint = wb.sidebar().getByRole('treeitem', { name: /model_\d+/ }).first();
       await expandUntilVisible(wb.sidebar(), checkpoint);
@@ -82,7 +72,7 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
   });
 
   it('runs Refresh from the command palette and lists a new tag before the watcher would', { timeout: STEP_TIMEOUT }, async () => {
-    await step('refresh', async () => {
+    await wb.step('refresh', async () => {
       const source = join(wb.nanochatDir, 'base_checkpoints', 'd4');
       const model = readdirSync(source).find((n) => /^model_\d+\.pt$/.test(n));
       assert.ok(model, `the sample home should hold a model file in ${source}`);

@@ -80,3 +80,20 @@ test('bad usage exits 2 with the usage text', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /usage/);
 });
+
+test('the readable summary says what a hostile file would run, and the optimizer settings', () => {
+  const hostile = run('inspect', fixture('hostile/popped_system.pt'));
+  assert.equal(hostile.status, 0, hostile.stderr);
+  assert.match(hostile.stdout, /^would run: +posix\.system\('touch \/tmp\/checkpoint-manager-pwned'\)$/m);
+  const nanogpt = run('inspect', fixture('workspace/out/ckpt.pt'));
+  assert.match(nanogpt.stdout, /^optimizer: +Adam\/AdamW · optimizer: 28 parameters in 2 groups, step 3$/m);
+  assert.match(nanogpt.stdout, /^ {2}group 0: lr=0\.0006 betas=\(0\.9, 0\.95\) weight_decay=0\.1 eps=1e-08$/m);
+  assert.match(nanogpt.stdout, /^architecture:$/m);
+});
+
+test('inspect reads a plain pickle: format pickle, with its verdict', () => {
+  const r = run('inspect', fixture('nanochat/tokenizer/tokenizer.pkl'), '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { format: string; security: { verdict: string; suspicious: string[] } };
+  assert.deepEqual([report.format, report.security.verdict, report.security.suspicious], ['pickle', 'suspicious', ['tiktoken.core.Encoding']]);
+});
