@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { callbackLabel, callbackLabels, labelledPath } from '../../src/core/inspect/callbackKeys';
 import type { ValueNode } from '../../src/core/inspect/report';
 import { MAX_TREE_CHILDREN, MAX_TREE_DEPTH, MAX_TREE_NODES, treeBudget, valueTree } from '../../src/core/inspect/valueTree';
-import { PyDict, PyTuple } from '../../src/core/pickle/pyValue';
+import { PyDict, PyOpaque, PyTuple } from '../../src/core/pickle/pyValue';
 import type { PyValue } from '../../src/core/pickle/pyValue';
 
 function dict(entries: Array<[string, PyValue]>): PyDict {
@@ -68,4 +68,19 @@ test("Lightning state keys become labels; two keys that would share a label keep
   assert.deepEqual([...labels], [["EarlyStopping{'monitor': 'val_loss'}", 'EarlyStopping(monitor=val_loss)']]);
   assert.equal(labelledPath("callbacks.EarlyStopping{'monitor': 'val_loss'}.best_score", 'callbacks.', labels), 'callbacks.EarlyStopping(monitor=val_loss).best_score');
   assert.equal(labelledPath('state_dict.w', 'callbacks.', labels), undefined);
+});
+
+test('telling containers of tensors apart costs a bounded scan per report, however often they are shared', () => {
+  const dtype = { name: 'float32', itemsize: 4 } as never;
+  const tensor = (key: string): PyValue => new PyOpaque('tensor', { dtype, shape: [1], stride: [1], storageOffset: 0, storage: { key, dtype, nbytes: 4, location: 'cpu' }, requiresGrad: false, parameter: false });
+  const stateDict = dict(Array.from({ length: 300_000 }, (_, i): [string, PyValue] => [`w${i}`, tensor(String(i))]));
+  const budget = treeBudget();
+  // The same state dict under 30 keys: counted while the scan lasts, then shown opened (bounded).
+  const trees = Array.from({ length: 30 }, () => valueTree(dict([['state_dict', stateDict], ['epoch', 1n]]), budget));
+  const counted = trees.filter((t) => t?.nodes[0]?.tensors === 300_000).length;
+  assert.ok(counted >= 1 && counted < 30, `counted ${counted} times`);
+  assert.ok(budget.scans < 300_000, 'the scan stopped once what was left could not cover the state dict again');
+  const opened = trees[trees.length - 1]?.nodes[0];
+  assert.equal(opened?.tensors, undefined);
+  assert.equal(opened?.more, 300_000 - MAX_TREE_CHILDREN);
 });

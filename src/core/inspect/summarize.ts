@@ -158,7 +158,8 @@ export function summarize(input: SummarizeInput): InspectReport {
   if (architecture) report.architecture = architecture;
   if (input.optimizers?.length) report.optimizers = input.optimizers;
   if (modelCheckpoints.length) report.modelCheckpoints = modelCheckpoints;
-  const sidecarTree = sidecar && jsonTree(sidecar.values, budget);
+  // Its own budget: the sidecar shows even when the file's keys used theirs up.
+  const sidecarTree = sidecar && jsonTree(sidecar.values, treeBudget());
   if (sidecar && sidecarTree) report.sidecar = { file: sidecar.source, values: sidecarTree.nodes, ...(sidecarTree.more > 0 ? { more: sidecarTree.more } : {}) };
   const depth = inferDepth(model, architecture ?? config);
   if (depth !== undefined) report.depth = depth;

@@ -16,20 +16,24 @@ export const MAX_TREE_DEPTH = 6;
 export const MAX_TREE_CHILDREN = 50;
 /** Nodes per report, shared by every tree in it. */
 export const MAX_TREE_NODES = 2000;
-/** Values looked at to decide whether a container holds only tensors. */
-const MAX_TENSOR_SCAN = 20_000;
+/**
+ * Values looked at, per report, to decide whether containers hold only tensors. A state dict of a
+ * few hundred thousand tensors fits; a hostile pickle that shares containers cannot make it more.
+ */
+const MAX_TENSOR_SCAN = 2_000_000;
 /** A list or tuple of at most this many scalars (`betas`, a shape) is one value, not a subtree. */
 const MAX_INLINE_ITEMS = 16;
 const INLINE_LIMITS: ReprLimits = { maxString: 40, maxItems: MAX_INLINE_ITEMS, maxDepth: 1 };
 const SCALAR_LIMITS: ReprLimits = { maxString: 80, maxItems: 0, maxDepth: 0 };
 
-/** What is left of the node budget; one per report. */
+/** What is left of the node budget and of the scan for tensor containers; one per report. */
 export interface TreeBudget {
   left: number;
+  scans: number;
 }
 
 export function treeBudget(nodes = MAX_TREE_NODES): TreeBudget {
-  return { left: nodes };
+  return { left: nodes, scans: MAX_TENSOR_SCAN };
 }
 
 /** The first `limit` entries of a container and how many it has. */
@@ -106,28 +110,29 @@ export function pyEntries(v: PyValue, limit: number): Entries<PyValue> | undefin
 }
 
 /** The number of tensors under `v` if every leaf under it is a tensor (and there is one), else undefined. */
-function countTensorsOnly(v: PyValue, memo: WeakMap<object, number | null>): number | undefined {
+function countTensorsOnly(v: PyValue, memo: WeakMap<object, number | null>, budget: TreeBudget): number | undefined {
   if (isTensor(v)) return 1;
   if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return undefined;
   const known = memo.get(v);
   if (known !== undefined) return known ?? undefined;
-  let visits = 0;
   let tensors = 0;
   const stack: PyValue[] = [v];
   const seen = new Set<object>();
   let pure = true;
   while (stack.length > 0 && pure) {
     const x = stack.pop() as PyValue;
-    if (++visits > MAX_TENSOR_SCAN) pure = false;
+    // Out of budget: say "not only tensors", which only means the container is opened.
+    if (--budget.scans < 0) pure = false;
     else if (isTensor(x)) tensors++;
-    else {
-      const kids = pyEntries(x, MAX_TENSOR_SCAN);
+    else if (typeof x !== 'object' || x === null || x instanceof Uint8Array) pure = false;
+    else if (!seen.has(x)) {
+      seen.add(x);
+      // Sized first, so a container too big for what is left of the budget is not even listed.
+      const size = pyEntries(x, 0)?.total;
+      const kids = size !== undefined && size <= budget.scans ? pyEntries(x, size) : undefined;
       // An object with no state is a leaf, and so is anything that is not a container.
-      if (!kids || kids.total > kids.entries.length || (x instanceof PyObject && kids.total === 0)) pure = false;
-      else if (!seen.has(x as object)) {
-        seen.add(x as object);
-        for (const [, c] of kids.entries) stack.push(c);
-      }
+      if (!kids || (x instanceof PyObject && kids.total === 0)) pure = false;
+      else for (const [, c] of kids.entries) stack.push(c);
     }
   }
   const result = pure && tensors > 0 ? tensors : null;
@@ -147,13 +152,13 @@ export function pyValueText(v: PyValue): string | undefined {
   return shortValue(v);
 }
 
-function pyAdapter(): Adapter<PyValue> {
+function pyAdapter(budget: TreeBudget): Adapter<PyValue> {
   const memo = new WeakMap<object, number | null>();
   return {
     entries: pyEntries,
     type: (v) => typeLabel(v),
     value: pyValueText,
-    tensorsOnly: (v) => countTensorsOnly(v, memo),
+    tensorsOnly: (v) => countTensorsOnly(v, memo, budget),
   };
 }
 
@@ -194,7 +199,7 @@ const jsonAdapter: Adapter<JsonValue> = {
 
 /** The tree of a container's entries (a dict's items, a list's items, an object's attributes). */
 export function valueTree(v: PyValue, budget: TreeBudget, labels?: ReadonlyMap<string, string>): { nodes: ValueNode[]; more: number } | undefined {
-  const adapter = pyAdapter();
+  const adapter = pyAdapter(budget);
   if (adapter.value(v) !== undefined || adapter.tensorsOnly(v) !== undefined) return undefined;
   const entries = adapter.entries(v, MAX_TREE_CHILDREN);
   return entries && build(adapter, entries, 1, budget, labels);
