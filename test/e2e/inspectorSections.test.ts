@@ -148,7 +148,12 @@ describe('the inspector sections in the browser', { timeout: 8 * 60_000 }, () =>
       const row = wb.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'tokenizer.pkl' });
       await row.click({ button: 'right' });
       const menu = wb.page.locator('.context-view .monaco-menu').first();
-      await menu.getByRole('menuitem', { name: /^Open With/ }).click();
+      await menu.waitFor({ state: 'visible', timeout: 10_000 });
+      const openWith = menu.getByRole('menuitem', { name: /^Open With/ });
+      await openWith.waitFor({ state: 'visible' });
+      // A click during the menu's fade-in can be lost: focus the item, then choose it with Enter.
+      await openWith.hover();
+      await openWith.press('Enter');
       const input = wb.page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
       await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Checkpoint Inspector' }).first().waitFor({ state: 'attached' });

@@ -34,9 +34,9 @@ export async function readModelCheckpoints(ckpt: LoadedCheckpoint, callbacks: Py
     if (monitor) entry.monitor = monitor;
     const mode = stateKeyArgument(key, 'mode');
     if (mode) entry.mode = mode;
-    const best = await readScalarValue(ckpt, state.get('best_model_score') ?? undefined);
+    const best = await readScalarValue(ckpt, state.get('best_model_score'));
     if (best !== undefined) entry.bestModelScore = best;
-    const current = await readScalarValue(ckpt, state.get('current_score') ?? undefined);
+    const current = await readScalarValue(ckpt, state.get('current_score'));
     if (current !== undefined) entry.currentScore = current;
     const bestPath = str(state.get('best_model_path'));
     if (bestPath) entry.bestModelPath = bestPath;
