@@ -3,12 +3,12 @@
 // travels to the webview as JSON: a few levels, a few dozen children per container, a node budget
 // per report, and a `more` count wherever something was left out. A container that holds only
 // tensors (a state dict, an optimizer's state) is not opened: its tensors are in the tensor table.
+import { pyRepr } from '../pickle/pyRepr';
+import type { ReprLimits } from '../pickle/pyRepr';
 import { PyDict, PyObject, PySet, PyTuple } from '../pickle/pyValue';
 import type { PyValue } from '../pickle/pyValue';
 import { keyToString } from '../torch/tensorWalk';
 import { isTensor } from '../torch/torchReconstructions';
-import { pyRepr } from '../pickle/pyRepr';
-import type { ReprLimits } from '../pickle/pyRepr';
 import { shortValue, typeLabel } from './pyJson';
 import type { JsonValue, ValueNode } from './report';
 
@@ -59,8 +59,8 @@ function build<V>(adapter: Adapter<V>, { entries, total }: Entries<V>, depth: nu
     const label = labels?.get(key);
     const node: ValueNode = { key: label ?? key, type: adapter.type(v) };
     if (label !== undefined) node.fullKey = key;
-    const tensors = adapter.tensorsOnly(v);
     const value = adapter.value(v);
+    const tensors = value === undefined ? adapter.tensorsOnly(v) : undefined;
     const kids = tensors === undefined && value === undefined ? adapter.entries(v, MAX_TREE_CHILDREN) : undefined;
     if (value !== undefined) {
       node.value = value;
