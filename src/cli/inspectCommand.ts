@@ -1,5 +1,6 @@
 // `inspect <file> [--json] [--sha256]`: one JSON object, or a summary a person reads.
 import { inspectFile } from '../core/inspect/inspectFile';
+import { optimizerTitle, settingNames, settingText } from '../core/inspect/optimizerSettings';
 import type { InspectReport } from '../core/inspect/report';
 import { formatBytes, formatCount, formatMetric } from '../core/format';
 import { countRows } from './countRows';
@@ -31,6 +32,14 @@ function summaryText(r: InspectReport): string {
   if (metrics.length) row('metrics', metrics.map(([k, v]) => `${k}=${formatMetric(v, 6)}`).join('  '));
   const g = r.security;
   row('security', g.verdict + (g.dangerous.length ? `: ${g.dangerous.join(', ')}` : g.suspicious.length ? `: ${g.suspicious.join(', ')}` : ''));
+  // Inert text already (control characters escaped), so safe to print on a terminal.
+  for (const call of g.calls ?? []) row('would run', call);
+  if (g.callsOmitted) row('would run', `… and ${g.callsOmitted} more such calls`);
+  for (const o of r.optimizers ?? []) {
+    row('optimizer', `${optimizerTitle(o)}: ${o.parameters} parameters in ${o.groups.length} groups${o.step !== undefined ? `, step ${o.step}` : ''}`);
+    const names = settingNames(o, true);
+    o.groups.forEach((group, i) => lines.push(`  group ${i}: ${names.map((n) => `${n}=${settingText(group.settings[n])}`).join(' ')}`));
+  }
   if (r.keys.length) {
     lines.push('keys:');
     const shown = r.keys.slice(0, 40);
@@ -40,6 +49,10 @@ function summaryText(r: InspectReport): string {
       lines.push(`  ${k.key.padEnd(width)}  ${k.type}${k.value !== undefined && !k.tensors ? ` = ${k.value}` : ''}${tensors}`);
     }
     if (r.keys.length > shown.length) lines.push(`  … ${r.keys.length - shown.length} more`);
+  }
+  if (r.architecture) {
+    lines.push('architecture:');
+    for (const [k, v] of Object.entries(r.architecture).slice(0, 40)) lines.push(`  ${k}: ${JSON.stringify(v)}`);
   }
   if (r.config) {
     lines.push('config:');

@@ -11,6 +11,7 @@ export type CheckpointErrorCode =
   | 'unsupported';
 
 import type { SecurityReport } from './inspect/report';
+import type { CallLog } from './pickle/callLog';
 
 export class CheckpointError extends Error {
   /**
@@ -18,6 +19,8 @@ export class CheckpointError extends Error {
    * file can still be a hostile one.
    */
   globals?: string[];
+  /** The calls recorded before the failure, with the globals (a broken file can still say what it would run). */
+  calls?: CallLog;
   /** The verdict on those globals, set by inspectFile, so an error page can still warn. */
   security?: SecurityReport;
   constructor(
@@ -114,9 +117,11 @@ export class UnsupportedError extends CheckpointError {
   }
 }
 
-/** Records on a CheckpointError the globals named before it was thrown (the first record wins). */
-export function attachGlobals(err: unknown, globals: readonly string[]): void {
-  if (err instanceof CheckpointError && err.globals === undefined && globals.length > 0) err.globals = [...globals];
+/** Records on a CheckpointError the globals named (and calls recorded) before it was thrown; the first record wins. */
+export function attachGlobals(err: unknown, globals: readonly string[], calls?: CallLog): void {
+  if (!(err instanceof CheckpointError) || err.globals !== undefined || globals.length === 0) return;
+  err.globals = [...globals];
+  if (calls && calls.records.length > 0) err.calls = calls;
 }
 
 /** The one line to show a user for any thrown value. */

@@ -20,6 +20,8 @@ export const INSPECTOR_BIN_VIEW_TYPE = 'checkpointManager.inspector.bin';
 export function inspectorViewTypeFor(path: string): string {
   return path.toLowerCase().endsWith('.bin') ? INSPECTOR_BIN_VIEW_TYPE : INSPECTOR_VIEW_TYPE;
 }
+/** The same inspector for plain pickles (`*.pkl`, `*.pickle`), offered in Open With but not the default. */
+export const PICKLE_INSPECTOR_VIEW_TYPE = 'checkpointManager.inspector.pickle';
 /** Internal: used by test/integration/inspector.test.ts, not contributed to the palette. */
 export const INSPECTOR_TESTING_COMMAND = 'checkpointManager._testing.inspectorState';
 
@@ -42,6 +44,13 @@ function stateMessage(document: InspectorDocument, state: InspectorState): HostM
     default:
       return assertNever(state);
   }
+}
+
+/** The host's clipboard works in every VS Code (desktop, web, remote), unlike a webview's own. */
+async function copyToClipboard(text: string, what: string): Promise<void> {
+  if (typeof text !== 'string') return;
+  await vscode.env.clipboard.writeText(text);
+  vscode.window.setStatusBarMessage(`Copied ${typeof what === 'string' ? what : 'to the clipboard'}.`, 4000);
 }
 
 export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvider<InspectorDocument> {
@@ -91,6 +100,9 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
           case 'computeHashes':
             void document.computeHashes();
             break;
+          case 'copy':
+            void copyToClipboard(message.text, message.what);
+            break;
           default:
             assertNever(message);
         }
@@ -133,6 +145,7 @@ export function registerInspector(context: vscode.ExtensionContext, inspect: Ins
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, provider, options),
     vscode.window.registerCustomEditorProvider(INSPECTOR_BIN_VIEW_TYPE, provider, options),
+    vscode.window.registerCustomEditorProvider(PICKLE_INSPECTOR_VIEW_TYPE, provider, options),
     vscode.commands.registerCommand(INSPECTOR_TESTING_COMMAND, (action?: 'computeHashes') => provider.testingState(action)),
   );
 }

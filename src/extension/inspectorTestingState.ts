@@ -2,6 +2,7 @@
 // reduced to the facts a test asserts on. Returned by the hidden command
 // `checkpointManager._testing.inspectorState`; not part of the extension's public surface.
 import type { Verdict } from '../core/inspect/report';
+import { savedDevices } from '../core/inspect/savedDevices';
 import type { HostMessage } from '../shared/protocol';
 
 export type SentSummary =
@@ -18,6 +19,12 @@ export type SentSummary =
       hashed: boolean;
       /** Tensors that carry a sha256. */
       hashes: number;
+      /** What loading would run (the verdict's calls). */
+      calls?: string[];
+      /** The kind of each optimizer state dict found. */
+      optimizers: Array<string | undefined>;
+      /** The distinct saved devices. */
+      devices: string[];
     }
   | { kind: 'error'; code?: string; message: string; size?: number; verdict?: Verdict; dangerous?: string[]; damage?: { record: string; tensors: string[] } };
 
@@ -50,6 +57,9 @@ export function summarizeSent(message: HostMessage): SentSummary | undefined {
         depth: r.depth,
         hashed: message.hashed,
         hashes: r.tensors.filter((t) => t.sha256 !== undefined).length,
+        calls: r.security.calls,
+        optimizers: (r.optimizers ?? []).map((o) => o.kind),
+        devices: savedDevices(r.tensors),
       };
     }
     case 'error': {

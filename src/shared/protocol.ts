@@ -28,4 +28,6 @@ export type WebviewMessage =
   /** Sent once the script has loaded; the host answers with the current state. */
   | { type: 'ready' }
   /** Re-inspect with sha256 of every tensor. */
-  | { type: 'computeHashes' };
+  | { type: 'computeHashes' }
+  /** Put `text` on the clipboard (the webview's own clipboard access differs between hosts); `what` names it. */
+  | { type: 'copy'; text: string; what: string };

@@ -44,6 +44,7 @@ function handle(message: HostMessage): void {
           vscode.setState(view);
         },
         onComputeHashes: () => vscode.postMessage({ type: 'computeHashes' }),
+        onCopy: (text, what) => vscode.postMessage({ type: 'copy', text, what }),
       });
       show(page.element);
       page.table.attached();

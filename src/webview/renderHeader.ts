@@ -3,12 +3,14 @@ import type { CheckpointFormat, InspectReport, TensorRole } from '../core/inspec
 import { el } from './dom';
 import { formatBytes, formatCount, formatInteger, plural } from '../core/format';
 import { baseName } from './format';
+import { devicesNeedingMapLocation, savedDevices } from '../core/inspect/savedDevices';
 
 const FORMAT_LABELS: Record<CheckpointFormat, string> = {
   'torch-zip': 'PyTorch zip',
   'torch-legacy': 'PyTorch legacy',
   torchscript: 'TorchScript',
   safetensors: 'safetensors',
+  pickle: 'Python pickle',
 };
 
 export function formatLabel(format: CheckpointFormat): string {
@@ -62,6 +64,10 @@ export function headerFacts(report: InspectReport): Fact[] {
   facts.push(...countFacts(report));
   if (report.depth !== undefined) facts.push({ label: 'Depth', value: `${report.depth} layers` });
   if (report.modelKey) facts.push({ label: 'Weights under', value: report.modelKey });
+  const devices = savedDevices(report.tensors);
+  if (devicesNeedingMapLocation(devices).length > 0) {
+    facts.push({ label: 'Saved on', value: `${devices.join(', ')} · needs map_location`, exact: "torch.load(..., map_location='cpu') loads it on a machine without that device" });
+  }
   return facts;
 }
 

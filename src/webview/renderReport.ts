@@ -2,9 +2,11 @@
 import type { InspectReport } from '../core/inspect/report';
 import { el } from './dom';
 import { renderHeader } from './renderHeader';
+import { renderModelCheckpoints } from './renderModelCheckpoints';
+import { renderOptimizers } from './renderOptimizers';
 import { renderSecurity } from './renderSecurity';
-import { renderConfig, renderKeys, renderLayers, renderMetrics } from './renderSections';
 import { renderTies } from './renderTies';
+import { renderArchitecture, renderConfig, renderKeys, renderLayers, renderMetrics, renderSidecar } from './renderSections';
 import type { SortSpec } from './tensorQuery';
 import { TensorTableView } from './tensorTableView';
 
@@ -16,6 +18,7 @@ export interface ReportPageOptions {
   sort: SortSpec;
   onViewChange: (filter: string, sort: SortSpec) => void;
   onComputeHashes: () => void;
+  onCopy: (text: string, what: string) => void;
 }
 
 export interface ReportPage {
@@ -43,14 +46,19 @@ export function renderReportPage(options: ReportPageOptions): ReportPage {
     sort: options.sort,
     onViewChange: options.onViewChange,
     toolbar: hashButton ? [hashButton] : [],
+    onCopy: options.onCopy,
   });
   const element = el('main', { className: 'report' }, [
     renderHeader(report),
-    renderSecurity(report.security),
+    renderSecurity(report.security, report.format),
     renderMetrics(report.metrics),
+    renderModelCheckpoints(report.modelCheckpoints),
+    renderArchitecture(report.architecture),
     renderConfig(report.config),
-    renderKeys(report.keys),
+    renderOptimizers(report.optimizers),
+    renderKeys(report.keys, report.modelKey),
     renderTies(report.tied),
+    renderSidecar(report.sidecar),
     renderLayers(report.layers),
     table.element,
   ]);

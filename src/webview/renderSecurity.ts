@@ -1,10 +1,26 @@
-// The security verdict banner. A dangerous file is described, never loaded: the banner says why.
-import type { SecurityReport, Verdict } from '../core/inspect/report';
+// The security verdict banner. A dangerous file is described, never loaded: the banner says why,
+// and what loading it would run.
+import type { CheckpointFormat, SecurityReport, Verdict } from '../core/inspect/report';
+import { plural } from '../core/format';
 import { el } from './dom';
 
 const VERDICT_LABELS: Record<Verdict, string> = { safe: 'Safe.', suspicious: 'Suspicious.', dangerous: 'Dangerous.' };
 
-export function verdictSentence(security: SecurityReport): string {
+/** The verdict in words that fit the format: safetensors has no pickle, a plain pickle is not torch.load's. */
+export function verdictSentence(security: SecurityReport, format?: CheckpointFormat): string {
+  if (format === 'safetensors') {
+    return 'A safetensors file is a JSON header and raw tensor bytes: it holds no pickle, so loading it cannot run code.';
+  }
+  if (format === 'pickle') {
+    switch (security.verdict) {
+      case 'safe':
+        return 'The pickle names only plain data types: pickle.load would import nothing that can run code.';
+      case 'suspicious':
+        return `The pickle names ${security.suspicious.length} global(s) that are not known to be safe: pickle.load would import them, and loading it could run code.`;
+      case 'dangerous':
+        return `Loading this file with pickle.load would run code through ${security.dangerous.length} global(s). It was only read here, never executed.`;
+    }
+  }
   switch (security.verdict) {
     case 'safe':
       return 'The file only names types that torch.load(weights_only=True) accepts.';
@@ -19,11 +35,24 @@ function globalList(names: readonly string[], className: string): HTMLElement {
   return el('ul', { className: `globals ${className}` }, names.map((n) => el('li', {}, [el('code', {}, [n])])));
 }
 
-export function renderSecurity(security: SecurityReport): HTMLElement {
+/** What loading would run, one call per line, as inert text. */
+function renderCalls(security: SecurityReport): HTMLElement[] {
+  const calls = security.calls ?? [];
+  if (calls.length === 0) return [];
+  const out: HTMLElement[] = [
+    el('p', {}, ['Loading it would run:']),
+    el('ul', { className: 'calls', attrs: { 'aria-label': 'Calls loading would make' } }, calls.map((c) => el('li', {}, [el('code', {}, [c])]))),
+  ];
+  if (security.callsOmitted) out.push(el('p', {}, [`… and ${plural(security.callsOmitted, 'more such call')}.`]));
+  return out;
+}
+
+export function renderSecurity(security: SecurityReport, format?: CheckpointFormat): HTMLElement {
   const flagged = security.verdict === 'dangerous' ? security.dangerous : security.suspicious;
   const children: (HTMLElement | null)[] = [
-    el('p', { className: 'verdict-text' }, [el('strong', {}, [VERDICT_LABELS[security.verdict]]), ' ', verdictSentence(security)]),
+    el('p', { className: 'verdict-text' }, [el('strong', {}, [VERDICT_LABELS[security.verdict]]), ' ', verdictSentence(security, format)]),
     flagged.length > 0 ? globalList(flagged, 'flagged') : null,
+    ...renderCalls(security),
   ];
   if (security.verdict === 'dangerous' && security.suspicious.length > 0) {
     children.push(el('p', {}, ['Also not known to be safe:']), globalList(security.suspicious, 'flagged'));

@@ -1,5 +1,6 @@
 // Filtering and sorting the tensor table. Pure: the table view renders what these return.
 import type { TensorInfo } from '../core/inspect/report';
+import { setOwn } from '../core/inspect/ownRecord';
 import { numel } from '../core/torch/tensorRef';
 import { formatShape } from './format';
 
@@ -16,12 +17,16 @@ export interface TensorRow {
   /** Position in the file's order (the default sort). */
   index: number;
   path: string;
+  /** What the path column shows: the readable label (Lightning callback keys), else the path. */
+  shownPath: string;
   dtype: string;
   shape: readonly number[];
   shapeText: string;
   elements: number;
   bytes: number;
   sha256?: string;
+  /** The saved device (`cpu`, `cuda:0`); absent for safetensors. */
+  device?: string;
   /** Lower-cased text the filter matches against. */
   haystack: string;
 }
@@ -34,19 +39,21 @@ export function toRows(tensors: readonly TensorInfo[]): TensorRow[] {
     return {
       index,
       path: t.path,
+      shownPath: t.label ?? t.path,
       dtype: t.dtype,
       shape: t.shape,
       shapeText,
       elements: numel(t.shape),
       bytes: t.nbytes,
       sha256: t.sha256,
-      haystack: `${t.path}\n${t.dtype}\n${shapeText}\n${t.sha256 ?? ''}`.toLowerCase(),
+      device: t.device,
+      haystack: `${t.path}\n${t.label ?? ''}\n${t.dtype}\n${shapeText}\n${t.device ?? ''}\n${t.sha256 ?? ''}`.toLowerCase(),
     };
   });
 }
 
 /**
- * Rows whose path, dtype, shape or sha256 contain every whitespace-separated term of `query`
+ * Rows whose path (or its label), dtype, shape, device or sha256 contain every whitespace-separated term of `query`
  * (case-insensitive). `h.0 bfloat16` keeps the bf16 tensors of layer 0.
  */
 export function filterRows(rows: readonly TensorRow[], query: string): TensorRow[] {
@@ -69,7 +76,7 @@ function compareBy(key: SortKey, a: TensorRow, b: TensorRow): number {
     case 'index':
       return a.index - b.index;
     case 'path':
-      return collator.compare(a.path, b.path);
+      return collator.compare(a.shownPath, b.shownPath);
     case 'dtype':
       return collator.compare(a.dtype, b.dtype);
     case 'shape':
@@ -85,6 +92,15 @@ function compareBy(key: SortKey, a: TensorRow, b: TensorRow): number {
 export function sortRows(rows: readonly TensorRow[], sort: SortSpec): TensorRow[] {
   const sign = sort.direction === 'asc' ? 1 : -1;
   return rows.slice().sort((a, b) => sign * compareBy(sort.key, a, b) || a.index - b.index);
+}
+
+/** The shown rows' hashes as a JSON object, path to sha256, in the order shown; rows without one are left out. */
+export function hashesJson(rows: readonly TensorRow[]): string {
+  const out: Record<string, string> = {};
+  for (const r of rows) {
+    if (r.sha256 !== undefined) setOwn(out, r.path, r.sha256);
+  }
+  return JSON.stringify(out, null, 2);
 }
 
 /** The sort after clicking a column header: a new column sorts ascending (sizes descending), the same column flips. */

@@ -1,20 +1,29 @@
 // The tensor table: filter box, sortable columns, and only the rows in view in the DOM, so a
-// checkpoint with tens of thousands of tensors scrolls and filters without lag.
+// checkpoint with tens of thousands of tensors scrolls and filters without lag. Paths and hashes
+// are shown whole (the columns are as wide as the longest), and hashes can be copied.
 import type { TensorInfo } from '../core/inspect/report';
+import { devicesNeedingMapLocation, savedDevices } from '../core/inspect/savedDevices';
 import { el } from './dom';
 import { formatBytes, formatCount, formatInteger, plural } from '../core/format';
 import type { SortKey, SortSpec, TensorRow } from './tensorQuery';
-import { filterRows, nextSort, sortRows, toRows } from './tensorQuery';
+import { filterRows, hashesJson, nextSort, sortRows, toRows } from './tensorQuery';
 import { rowWindow } from './virtualWindow';
 
 /** Matches `tr.row` height in media/inspector.css; re-measured after the first render. */
 const DEFAULT_ROW_HEIGHT = 22;
+/** The path column fits the longest path up to this many characters (a hostile name can be any length). */
+const MAX_PATH_CHARS = 400;
+const MIN_PATH_CHARS = 16;
+const SHA256_CHARS = 64;
 
 interface ColumnDef {
-  key: SortKey | 'sha256';
+  key: SortKey | 'sha256' | 'device';
   title: string;
   numeric: boolean;
 }
+
+/** The keys that move through the table a page or to an end, as in any list. */
+const NAVIGATION_KEYS = new Set(['Home', 'End', 'PageUp', 'PageDown']);
 
 export interface TensorTableOptions {
   tensors: readonly TensorInfo[];
@@ -24,6 +33,8 @@ export interface TensorTableOptions {
   onViewChange: (filter: string, sort: SortSpec) => void;
   /** Extra controls for the toolbar (the sha256 button). */
   toolbar?: readonly HTMLElement[];
+  /** Put `text` on the clipboard; `what` names it for the confirmation. */
+  onCopy?: (text: string, what: string) => void;
 }
 
 export class TensorTableView {
@@ -41,20 +52,28 @@ export class TensorTableView {
   private readonly body: HTMLTableSectionElement;
   private readonly headerCells = new Map<string, HTMLTableCellElement>();
   private readonly count: HTMLSpanElement;
+  private readonly status: HTMLSpanElement;
   private readonly input: HTMLInputElement;
+  private readonly cols = new Map<string, HTMLTableColElement>();
+  private readonly hashed: boolean;
+  private readonly showDevice: boolean;
+  private statusTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: TensorTableOptions) {
     this.rows = toRows(options.tensors);
     this.filter = options.filter;
     this.sort = options.sort;
-    const hashed = this.rows.some((r) => r.sha256 !== undefined);
+    this.hashed = this.rows.some((r) => r.sha256 !== undefined);
+    // A device column only says something when some tensor was not saved from the CPU.
+    this.showDevice = devicesNeedingMapLocation(savedDevices(options.tensors)).length > 0;
     this.columns = [
       { key: 'path', title: 'Path', numeric: false },
       { key: 'dtype', title: 'Dtype', numeric: false },
       { key: 'shape', title: 'Shape', numeric: false },
+      ...(this.showDevice ? [{ key: 'device' as const, title: 'Device', numeric: false }] : []),
       { key: 'elements', title: 'Elements', numeric: true },
       { key: 'bytes', title: 'Bytes', numeric: true },
-      ...(hashed ? [{ key: 'sha256' as const, title: 'sha256', numeric: false }] : []),
+      ...(this.hashed ? [{ key: 'sha256' as const, title: 'sha256', numeric: false }] : []),
     ];
 
     this.input = el('input', { className: 'filter', attrs: { type: 'search', placeholder: 'Filter by path, dtype or shape', 'aria-label': 'Filter tensors', spellcheck: 'false' } });
@@ -64,13 +83,15 @@ export class TensorTableView {
       this.schedule(true);
     });
     this.count = el('span', { className: 'count', attrs: { 'aria-live': 'polite' } });
+    this.status = el('span', { className: 'copy-status', attrs: { role: 'status' } });
+    const copyAll = this.hashed && options.onCopy ? this.copyAllButton() : null;
 
     const headRow = el(
       'tr',
       {},
       this.columns.map((c) => {
         const th = el('th', { className: `col-${c.key}${c.numeric ? ' num' : ''}`, attrs: { scope: 'col' } });
-        if (c.key === 'sha256') {
+        if (c.key === 'sha256' || c.key === 'device') {
           th.appendChild(document.createTextNode(c.title));
         } else {
           const key = c.key;
@@ -82,21 +103,87 @@ export class TensorTableView {
         return th;
       }),
     );
-    const colgroup = el('colgroup', {}, this.columns.map((c) => el('col', { className: `col-${c.key}` })));
+    const colgroup = el(
+      'colgroup',
+      {},
+      this.columns.map((c) => {
+        const col = el('col', { className: `col-${c.key}` });
+        this.cols.set(c.key, col);
+        return col;
+      }),
+    );
     this.body = el('tbody');
-    this.scroller = el('div', { className: 'table-scroll', attrs: { tabindex: '0' } }, [el('table', { className: 'grid tensor-table' }, [colgroup, el('thead', {}, [headRow]), this.body])]);
+    this.scroller = el('div', { className: 'table-scroll', attrs: { tabindex: '0', role: 'region', 'aria-label': 'Tensors (Home, End, Page Up and Page Down move through the list)' } }, [
+      el('table', { className: 'grid tensor-table' }, [colgroup, el('thead', {}, [headRow]), this.body]),
+    ]);
     this.scroller.addEventListener('scroll', () => this.schedule(false), { passive: true });
+    this.scroller.addEventListener('keydown', (e) => this.onKey(e));
 
     this.element = el('section', { className: 'block tensors' }, [
-      el('div', { className: 'toolbar' }, [el('h2', {}, ['Tensors']), this.input, this.count, ...(options.toolbar ?? [])]),
+      el('div', { className: 'toolbar' }, [el('h2', {}, ['Tensors']), this.input, this.count, ...(options.toolbar ?? []), copyAll, this.status]),
       this.scroller,
     ]);
     this.recompute();
   }
 
-  /** Call once the element is in the document, so row heights and the viewport can be measured. */
+  /** Call once the element is in the document, so row heights, character widths and the viewport can be measured. */
   attached(): void {
+    this.sizeColumns();
     this.renderWindow();
+  }
+
+  /**
+   * Widens the path and sha256 columns to their longest value, so nothing is cut off; the table
+   * scrolls sideways instead. Measured in the cells' own (monospace) font.
+   */
+  private sizeColumns(): void {
+    const probe = el('span', {}, ['0'.repeat(100)]);
+    const row = el('tr', { className: 'row', attrs: { 'aria-hidden': 'true' } }, [el('td', { className: 'col-path' }, [probe])]);
+    this.body.appendChild(row);
+    const charWidth = probe.getBoundingClientRect().width / 100;
+    row.remove();
+    if (!(charWidth > 0)) return;
+    const longest = this.rows.reduce((m, r) => Math.max(m, r.shownPath.length), 0);
+    const pathChars = Math.min(MAX_PATH_CHARS, Math.max(MIN_PATH_CHARS, longest));
+    // Two characters of room for the cell's padding.
+    this.cols.get('path')?.style.setProperty('width', `${Math.ceil((pathChars + 2) * charWidth)}px`);
+    // The hash, and room for its copy button.
+    this.cols.get('sha256')?.style.setProperty('width', `${Math.ceil((SHA256_CHARS + 2) * charWidth) + 64}px`);
+  }
+
+  /** Home, End, Page Up, Page Down: move the list, and bring the row they land on into the page's view too. */
+  private onKey(e: KeyboardEvent): void {
+    if (!NAVIGATION_KEYS.has(e.key) || e.altKey || e.metaKey) return;
+    e.preventDefault();
+    const s = this.scroller;
+    const header = this.body.parentElement?.querySelector('thead')?.getBoundingClientRect().height ?? 0;
+    const page = Math.max(this.rowHeight, s.clientHeight - header - this.rowHeight);
+    if (e.key === 'Home') s.scrollTop = 0;
+    else if (e.key === 'End') s.scrollTop = s.scrollHeight;
+    else s.scrollTop += e.key === 'PageDown' ? page : -page;
+    // Render now, not on the next frame: the row to reveal must exist.
+    this.renderWindow();
+    if (document.activeElement !== s) s.focus({ preventScroll: true });
+    const rows = this.body.querySelectorAll('tr.row');
+    const target = e.key === 'End' ? rows[rows.length - 1] : null;
+    // The table may sit below the fold: scroll the page so the table (or the last row) shows.
+    (target ?? s).scrollIntoView({ block: 'nearest' });
+  }
+
+  private copyAllButton(): HTMLButtonElement {
+    const button = el('button', { className: 'action secondary', title: 'Copy the sha256 of every tensor shown (the filter applies) as a JSON object, path to hash', attrs: { type: 'button' } }, ['Copy sha256 as JSON']);
+    button.addEventListener('click', () => {
+      const hashed = this.shown.filter((r) => r.sha256 !== undefined).length;
+      this.copy(hashesJson(this.shown), `the sha256 of ${plural(hashed, 'tensor')} as JSON`);
+    });
+    return button;
+  }
+
+  private copy(text: string, what: string): void {
+    this.options.onCopy?.(text, what);
+    this.status.textContent = `Copied ${what}.`;
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.statusTimer = setTimeout(() => (this.status.textContent = ''), 4000);
   }
 
   private setSort(sort: SortSpec): void {
@@ -163,13 +250,28 @@ export class TensorTableView {
 
   private renderRow(row: TensorRow): HTMLTableRowElement {
     const cells: HTMLTableCellElement[] = [
-      el('td', { className: 'col-path', title: row.path }, [row.path]),
+      el('td', { className: 'col-path', title: row.path }, [row.shownPath]),
       el('td', { className: 'col-dtype' }, [row.dtype]),
       el('td', { className: 'col-shape', title: row.shapeText }, [row.shapeText]),
+    ];
+    if (this.showDevice) cells.push(el('td', { className: 'col-device' }, [row.device ?? '']));
+    cells.push(
       el('td', { className: 'num', title: formatInteger(row.elements) }, [formatCount(row.elements)]),
       el('td', { className: 'num', title: `${formatInteger(row.bytes)} bytes` }, [formatBytes(row.bytes)]),
-    ];
-    if (this.columns.length > 5) cells.push(el('td', { className: 'col-sha256', title: row.sha256 ?? '' }, [row.sha256 ? row.sha256.slice(0, 16) : '']));
+    );
+    if (this.hashed) cells.push(this.hashCell(row));
     return el('tr', { className: 'row' }, cells);
+  }
+
+  private hashCell(row: TensorRow): HTMLTableCellElement {
+    const hash = row.sha256;
+    if (!hash) return el('td', { className: 'col-sha256' });
+    const cell = el('td', { className: 'col-sha256' }, [el('span', { className: 'hash' }, [hash])]);
+    if (this.options.onCopy) {
+      const button = el('button', { className: 'copy', title: 'Copy sha256', attrs: { type: 'button', 'aria-label': `Copy sha256 of ${row.path}` } }, ['Copy']);
+      button.addEventListener('click', () => this.copy(hash, `the sha256 of ${row.shownPath}`));
+      cell.appendChild(button);
+    }
+    return cell;
   }
 }

@@ -29,18 +29,8 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
     await wb?.close();
   });
 
-  // Adds the server's logs to a failure, which is otherwise only a selector timeout.
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (err) {
-      await wb.screenshot(`failed-${name}`).catch(() => undefined);
-      throw new Error(`${err instanceof Error ? err.stack : String(err)}\n${wb.logs()}`);
-    }
-  }
-
   it('shows the nanochat model tags in the Checkpoints tree', { timeout: STEP_TIMEOUT }, async () => {
-    await step('tree', async () => {
+    await wb.step('tree', async () => {
       await showContainer(wb.page, CONTAINER);
       const tag = wb.sidebar().getByRole('treeitem', { name: /\bd4\b/ });
       await expandUntilVisible(wb.sidebar(), tag);
@@ -48,7 +38,7 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
   });
 
   it('fits every row of the tree in the default sidebar width, steps with their metric', { timeout: STEP_TIMEOUT }, async () => {
-    await step('row-width', async () => {
+    await wb.step('row-width', async () => {
       await showContainer(wb.page, CONTAINER);
       // Open one tag to show its steps: the rows with the most to say.
       const stepRow = wb.sidebar().getByRole('treeitem', { name: /^step \d{6}, val_bpb [\d.]+/ }).first();
@@ -74,7 +64,7 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
   });
 
   it('opens a checkpoint from the tree in the inspector', { timeout: STEP_TIMEOUT }, async () => {
-    await step('inspector', async () => {
+    await wb.step('inspector', async () => {
       await showContainer(wb.page, CONTAINER);
       const checkpoint = wb.sidebar().getByRole('treeitem', { name: /model_\d+/ }).first();
       await expandUntilVisible(wb.sidebar(), checkpoint);
@@ -93,7 +83,7 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
   });
 
   it('offers inspect, reveal and copy path in the context menu of a checkpoint', { timeout: STEP_TIMEOUT }, async () => {
-    await step('context-menu', async () => {
+    await wb.step('context-menu', async () => {
       await showContainer(wb.page, CONTAINER);
       const checkpoint = wb.sidebar().getByRole('treeitem', { name: /model_\d+/ }).first();
       await expandUntilVisible(wb.sidebar(), checkpoint);
@@ -111,7 +101,7 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
   });
 
   it('runs Refresh from the command palette and lists a new tag', { timeout: STEP_TIMEOUT }, async () => {
-    await step('refresh', async () => {
+    await wb.step('refresh', async () => {
       const source = join(wb.nanochatDir, 'base_checkpoints', 'd4');
       const model = readdirSync(source).find((n) => /^model_\d+\.pt$/.test(n));
       assert.ok(model, `the sample home should hold a model file in ${source}`);
@@ -142,7 +132,7 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
   }
 
   it("shows nanoGPT's parameters apart from its mask buffers and optimizer state, and names the tied pair", { timeout: STEP_TIMEOUT }, async () => {
-    await step('counts', async () => {
+    await wb.step('counts', async () => {
       await quickOpen('ckpt.pt');
       const page = wb.webview();
       const fact = async (label: string): Promise<string> => (await page.locator('.fact', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd').innerText()).trim();
@@ -154,7 +144,7 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
   });
 
   it('shows on the inspector page which tensor a damaged record holds, once Compute sha256 reads it', { timeout: STEP_TIMEOUT }, async () => {
-    await step('damaged', async () => {
+    await wb.step('damaged', async () => {
       await quickOpen('damaged_tensor.pt');
       // Only its bytes are damaged: the file is described until they are read.
       const page = wb.webview();

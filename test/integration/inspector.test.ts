@@ -8,17 +8,10 @@ import * as vscode from 'vscode';
 import { inspectFile } from '../../src/core/inspect/inspectFile';
 import type { InspectorTestingState, SentSummary } from '../../src/extension/inspectorTestingState';
 import { summarizeSent } from '../../src/extension/inspectorTestingState';
-import { EXTENSION_ID, nanochatBaseDir, workspaceDir } from './support/fixturePaths';
+import { nanochatBaseDir, repoFixture, workspaceDir } from './support/fixturePaths';
 
 const VIEW_TYPE = 'checkpointManager.inspector';
 const STATE_COMMAND = 'checkpointManager._testing.inspectorState';
-
-/** The repository's own fixtures (broken and hostile files are not copied into the scratch home). */
-function repoFixture(...parts: string[]): string {
-  const extension = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} should be installed`);
-  return join(extension.extensionPath, 'test', 'fixtures', ...parts);
-}
 
 async function state(): Promise<InspectorTestingState | undefined> {
   return vscode.commands.executeCommand<InspectorTestingState | undefined>(STATE_COMMAND);

@@ -29,7 +29,7 @@ test('inspect --json --sha256 prints one JSON object with the contract fields', 
   assert.ok(tensors.length > 0);
   for (const t of tensors) {
     const optional = t.path === 'tied_b' ? ['sameAs'] : [];
-    assert.deepEqual(Object.keys(t).sort(), ['dtype', 'nbytes', 'path', 'role', 'sha256', 'shape', ...optional].sort());
+    assert.deepEqual(Object.keys(t).sort(), ['device', 'dtype', 'nbytes', 'path', 'role', 'sha256', 'shape', ...optional].sort());
     assert.match(t.sha256 as string, /^[0-9a-f]{64}$/);
   }
 });
@@ -103,4 +103,21 @@ test('bad usage exits 2 with the usage text', () => {
   const r = run('inspect');
   assert.equal(r.status, 2);
   assert.match(r.stderr, /usage/);
+});
+
+test('the readable summary says what a hostile file would run, and the optimizer settings', () => {
+  const hostile = run('inspect', fixture('hostile/popped_system.pt'));
+  assert.equal(hostile.status, 0, hostile.stderr);
+  assert.match(hostile.stdout, /^would run: +posix\.system\('touch \/tmp\/checkpoint-manager-pwned'\)$/m);
+  const nanogpt = run('inspect', fixture('workspace/out/ckpt.pt'));
+  assert.match(nanogpt.stdout, /^optimizer: +Adam\/AdamW · optimizer: 28 parameters in 2 groups, step 3$/m);
+  assert.match(nanogpt.stdout, /^ {2}group 0: lr=0\.0006 betas=\(0\.9, 0\.95\) weight_decay=0\.1 eps=1e-08$/m);
+  assert.match(nanogpt.stdout, /^architecture:$/m);
+});
+
+test('inspect reads a plain pickle: format pickle, with its verdict', () => {
+  const r = run('inspect', fixture('nanochat/tokenizer/tokenizer.pkl'), '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { format: string; security: { verdict: string; suspicious: string[] } };
+  assert.deepEqual([report.format, report.security.verdict, report.security.suspicious], ['pickle', 'suspicious', ['tiktoken.core.Encoding']]);
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CheckpointError, DamagedRecordError } from '../../src/core/errors';
 import { inspectFile } from '../../src/core/inspect/inspectFile';
-import type { RoleTotals, TensorInfo, TensorRole, TiedPair } from '../../src/core/inspect/report';
+import type { ModelCheckpointState, OptimizerSummary, RoleTotals, TensorInfo, TensorRole, TiedPair } from '../../src/core/inspect/report';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 const MARKER = '/tmp/checkpoint-manager-pwned';
@@ -21,10 +21,19 @@ interface Expected {
   tied?: TiedPair[];
   modelParameters?: number;
   roles?: Partial<Record<TensorRole, RoleTotals>>;
-  security?: { verdict: string; globals: string[] };
+  security?: { verdict: string; globals: string[]; calls?: string[] };
   error?: string;
   damage?: { record: string; tensors: string[] };
   step?: number;
+  /** Saved device per tensor path, as torch.load hands each storage to map_location (build_devices.py). */
+  devices?: Record<string, string>;
+  /** What torch.load says without map_location, for files saved on a device this machine lacks. */
+  loadError?: string | null;
+  /** Optimizer state dicts as torch loaded them (torch_view.describe_optimizers): no `kind`, which is ours. */
+  optimizers?: Array<Omit<OptimizerSummary, 'kind'>>;
+  /** nanoGPT's `model_args` as torch loaded it. */
+  modelArgs?: Record<string, unknown>;
+  modelCheckpoints?: Array<Pick<ModelCheckpointState, 'key' | 'monitor' | 'bestModelScore' | 'currentScore' | 'bestModelPath' | 'bestKModels'>>;
 }
 
 const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as { files: Record<string, Expected> };
@@ -81,8 +90,24 @@ for (const [name, want] of Object.entries(expected.files)) {
     if (want.security) {
       assert.equal(report.security.verdict, want.security.verdict);
       assert.deepEqual([...report.security.globals].sort(), [...want.security.globals].sort());
+      // What loading would run, for every hostile file; nothing for the others.
+      assert.deepEqual(report.security.calls, want.security.calls);
     }
     if (want.step !== undefined) assert.equal(report.step, want.step);
+    // Every other fixture was saved from the CPU; safetensors records no device.
+    const cpu = report.format === 'safetensors' ? undefined : 'cpu';
+    assert.deepEqual(
+      Object.fromEntries(report.tensors.map((t) => [t.path, t.device])),
+      want.devices ?? Object.fromEntries(report.tensors.map((t) => [t.path, cpu])),
+    );
+    if (want.optimizers) assert.deepEqual((report.optimizers ?? []).map(({ kind: _kind, ...rest }) => rest), want.optimizers);
+    if (want.modelArgs) assert.deepEqual(report.architecture, want.modelArgs);
+    if (want.modelCheckpoints) {
+      assert.deepEqual(
+        report.modelCheckpoints?.map(({ key, monitor, bestModelScore, currentScore, bestModelPath, bestKModels }) => ({ key, monitor, bestModelScore, currentScore, bestModelPath, bestKModels })),
+        want.modelCheckpoints,
+      );
+    }
     assert.equal(existsSync(MARKER), false, 'a hostile payload ran');
   });
 }

@@ -12,7 +12,9 @@ test('nanochat model file: a flat state dict with dotted keys, step and val_bpb 
   assert.equal(r.step, 100);
   assert.equal(r.depth, 2);
   assert.deepEqual(Object.keys(r.metrics), ['val_bpb']);
-  assert.equal(r.config?.n_layer, 2);
+  // model_config is the architecture; user_config is the run's config.
+  assert.deepEqual(r.architecture, { sequence_len: 64, vocab_size: 64, n_layer: 2, n_head: 2, n_kv_head: 2, n_embd: 16 });
+  assert.deepEqual(r.config, { run: 'fixture', depth: 2, device_batch_size: 4, total_batch_size: 256, matrix_lr: 0.02, embedding_lr: 0.004 });
   assert.deepEqual(r.keys[0], { key: 'transformer.wte.weight', type: 'Tensor', value: 'Tensor[bfloat16, 64×16]', tensors: 1, elements: 1024, bytes: 2048 });
   assert.equal(r.modelParameters, r.parameters);
   assert.deepEqual(r.layers[0], { prefix: 'transformer.wte', tensors: 1, parameters: 1024, bytes: 2048, dtypes: ['bfloat16'] });

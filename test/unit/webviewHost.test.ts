@@ -50,12 +50,14 @@ test('isAbort recognises aborted runs only', () => {
 test('the testing summary reduces what was sent to the facts a test checks', () => {
   const report = {
     file: '/a.pt', size: 10, format: 'torch-zip', parameters: 20, modelParameters: 16, tensorBytes: 80, step: 7,
-    tensors: [{ path: 'w', dtype: 'float32', shape: [4, 4], nbytes: 64, sha256: 'aa', role: 'parameter' }, { path: 'o', dtype: 'float32', shape: [4], nbytes: 16, role: 'optimizer' }],
+    tensors: [{ path: 'w', dtype: 'float32', shape: [4, 4], nbytes: 64, sha256: 'aa', role: 'parameter', device: 'cuda:0' }, { path: 'o', dtype: 'float32', shape: [4], nbytes: 16, role: 'optimizer', device: 'cpu' }],
     roles: { parameter: { tensors: 1, elements: 16, bytes: 64 }, optimizer: { tensors: 1, elements: 4, bytes: 16 } }, tied: [],
     security: { verdict: 'safe', globals: [], dangerous: [], suspicious: [] }, keys: [], metrics: {}, layers: [], notes: [],
+    optimizers: [{ path: 'optimizer', kind: 'SGD', parameters: 1, parametersWithState: 0, stateKeys: [], groups: [] }],
   } as InspectReport;
   assert.deepEqual(summarizeSent({ type: 'report', report, hashed: true }), {
     kind: 'report', format: 'torch-zip', tensors: 2, parameters: 20, modelParameters: 16, verdict: 'safe', dangerous: [], step: 7, depth: undefined, hashed: true, hashes: 1,
+    calls: undefined, optimizers: ['SGD'], devices: ['cuda:0', 'cpu'],
   });
   assert.deepEqual(summarizeSent({ type: 'error', error: { file: '/a.pt', code: 'truncated', message: 'm', size: 3 } }), {
     kind: 'error', code: 'truncated', message: 'm', size: 3, verdict: undefined, dangerous: undefined,

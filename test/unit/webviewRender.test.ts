@@ -9,6 +9,7 @@ import * as header from '../../src/webview/renderHeader';
 import * as security from '../../src/webview/renderSecurity';
 import * as sections from '../../src/webview/renderSections';
 import * as errorPage from '../../src/webview/renderError';
+import * as optimizers from '../../src/webview/renderOptimizers';
 import * as ties from '../../src/webview/renderTies';
 
 class FakeText {
@@ -74,7 +75,7 @@ const texts = (root: unknown): string[] => {
 };
 const text = (root: unknown): string => (root as FakeElement).textContent;
 
-const r = { ...header, ...security, ...sections, ...errorPage, ...ties };
+const r = { ...header, ...security, ...sections, ...errorPage, ...optimizers, ...ties };
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const report = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'reports', 'nanogpt-suspicious.json'), 'utf8')) as InspectReport;
 
@@ -207,4 +208,90 @@ test('the error page of a damaged file names the record and the tensors whose by
   const shared = r.renderDamage({ record: 'd/data/0', tensors: ['q', HOSTILE] });
   assert.deepEqual(texts(shared), ['Record', 'd/data/0', 'Tensors in the damaged record', 'q', HOSTILE]);
   assert.equal(tags(shared).includes('img'), false);
+});
+
+// --- The sections added for nested values, optimizers, devices, hostile calls and formats
+
+const byClass = (root: unknown, className: string): FakeElement[] => {
+  const out: FakeElement[] = [];
+  walk(root as FakeElement, (n) => n instanceof FakeElement && n.className.split(' ').includes(className) && out.push(n));
+  return out;
+};
+
+test('a flat state dict lists its tensors once: no tensor rows among the top-level keys', () => {
+  const tensorKey = { key: 'transformer.wte.weight', type: 'Tensor', value: 'Tensor[bfloat16, 64×16]', tensors: 1, elements: 1024, bytes: 2048 };
+  const other = { key: 'step', type: 'int', value: '200', tensors: 0, elements: 0, bytes: 0 };
+  assert.equal(r.renderKeys([tensorKey, { ...tensorKey, key: 'lm_head.weight', type: 'Parameter' }], ''), null, 'only tensors: no section at all');
+  const mixed = r.renderKeys([tensorKey, other], '') as unknown as FakeElement;
+  assert.deepEqual(texts(mixed).filter((t) => t === 'transformer.wte.weight' || t === 'step'), ['step']);
+  assert.ok(texts(mixed).includes('1 tensor at the top level, listed in the tensor table.'));
+  // Keys that hold the model elsewhere keep their tensor rows (nanoGPT's best_val_loss).
+  assert.ok(texts(r.renderKeys([tensorKey, other], 'model')).includes('transformer.wte.weight'));
+});
+
+test('nested values open as native details, keys and values as text', () => {
+  const keys = r.renderKeys(
+    [{ key: 'callbacks', type: 'dict[1]', tensors: 0, elements: 0, bytes: 0, more: 3, children: [
+      { key: 'ModelCheckpoint(monitor=val_loss)', fullKey: HOSTILE, type: 'dict[2]', children: [{ key: 'monitor', type: 'str', value: "'<b>x</b>'" }], more: 1 },
+      { key: 'state', type: 'dict[4]', tensors: 12 },
+    ] }],
+    'state_dict',
+  ) as unknown as FakeElement;
+  const folds = byClass(keys, 'value-fold');
+  assert.equal(folds.length, 1);
+  assert.equal(text(folds[0].childNodes[0]), '5 entries', 'the fold names how many entries the container has');
+  assert.ok(tags(keys).includes('details') && tags(keys).includes('summary'));
+  assert.equal(tags(keys).includes('b'), false);
+  assert.ok(texts(keys).includes("'<b>x</b>'"));
+  const label = byClass(keys, 'tree-key').find((n) => text(n) === 'ModelCheckpoint(monitor=val_loss)');
+  assert.equal(label?.title, HOSTILE, 'the exact key is the tooltip of its label');
+  assert.ok(texts(keys).includes('12 tensors, in the tensor table'));
+  assert.deepEqual(byClass(keys, 'tree-more').map(text), ['… 1 more', '… 3 more']);
+});
+
+test('the optimizer section shows each group\'s settings as Python prints them', () => {
+  const section = r.renderOptimizers([{
+    path: '0', kind: 'Adam/AdamW', parameters: 2, parametersWithState: 2, stateKeys: ['step', 'exp_avg', 'exp_avg_sq'], step: 4,
+    groups: [{ parameters: 2, settings: { eps: 1e-8, foreach: null, lr: 0.004, betas: [0.8, 0.95], amsgrad: false } }],
+  }]) as unknown as FakeElement;
+  assert.ok(texts(section).includes('Adam/AdamW · 0'));
+  assert.ok(texts(section).includes('2 parameters in 1 group · step 4 · state per parameter: step, exp_avg, exp_avg_sq (2 of 2 have it)'));
+  // The common settings first, then the rest as saved; values as Python prints them.
+  const body: FakeElement[] = [];
+  walk(section, (n) => n instanceof FakeElement && n.tagName === 'tbody' && body.push(n));
+  const rows = body[0].childNodes.map((tr) => (tr as FakeElement).childNodes.map(text));
+  assert.deepEqual(rows, [['parameters', '2'], ['lr', '0.004'], ['betas', '(0.8, 0.95)'], ['eps', '1e-08'], ['foreach', 'None'], ['amsgrad', 'False']]);
+  assert.equal(r.renderOptimizers([]), null);
+});
+
+test('the verdict names what a hostile file would run, as text', () => {
+  const banner = r.renderSecurity({
+    verdict: 'dangerous', globals: ['posix.system'], dangerous: ['posix.system'], suspicious: [],
+    calls: [`posix.system('${HOSTILE}')`], callsOmitted: 3,
+  }) as unknown as FakeElement;
+  assert.ok(texts(banner).includes('Loading it would run:'));
+  assert.ok(texts(banner).includes(`posix.system('${HOSTILE}')`));
+  assert.ok(texts(banner).includes('… and 3 more such calls.'));
+  assert.equal(byClass(banner, 'calls')[0].attributes.get('aria-label'), 'Calls loading would make');
+  assert.equal(tags(banner).includes('img'), false);
+});
+
+test('safetensors and plain pickles get their own wording, not torch.load(weights_only) for all', () => {
+  const safe = { verdict: 'safe', globals: [], dangerous: [], suspicious: [] } as SecurityReport;
+  assert.equal(r.verdictSentence(safe, 'safetensors'), 'A safetensors file is a JSON header and raw tensor bytes: it holds no pickle, so loading it cannot run code.');
+  assert.match(r.verdictSentence(safe, 'torch-zip'), /weights_only=True/);
+  const suspicious = { verdict: 'suspicious', globals: ['tiktoken.core.Encoding'], dangerous: [], suspicious: ['tiktoken.core.Encoding'] } as SecurityReport;
+  assert.equal(r.verdictSentence(suspicious, 'pickle'), 'The pickle names 1 global(s) that are not known to be safe: pickle.load would import them, and loading it could run code.');
+  assert.doesNotMatch(r.verdictSentence(suspicious, 'pickle'), /torch\.load/);
+});
+
+test('the header says when loading needs map_location', () => {
+  const onGpu: InspectReport = { ...report, tensors: report.tensors.map((t, i) => ({ ...t, device: i === 0 ? 'cpu' : 'cuda:0' })) };
+  assert.deepEqual(r.headerFacts(onGpu).slice(-1)[0], {
+    label: 'Saved on',
+    value: 'cpu, cuda:0 · needs map_location',
+    exact: "torch.load(..., map_location='cpu') loads it on a machine without that device",
+  });
+  const onCpu: InspectReport = { ...report, tensors: report.tensors.map((t) => ({ ...t, device: 'cpu' })) };
+  assert.equal(r.headerFacts(onCpu).some((f) => f.label === 'Saved on'), false);
 });

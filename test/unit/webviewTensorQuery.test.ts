@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TensorInfo } from '../../src/core/inspect/report';
-import { DEFAULT_SORT, filterRows, nextSort, parseSort, sortRows, toRows } from '../../src/webview/tensorQuery';
+import { DEFAULT_SORT, filterRows, hashesJson, nextSort, parseSort, sortRows, toRows } from '../../src/webview/tensorQuery';
 import { parseViewState } from '../../src/webview/viewState';
 import { rowWindow } from '../../src/webview/virtualWindow';
 
@@ -98,4 +98,24 @@ test('rowWindow keeps only the rows in view plus an overscan margin in the DOM',
   // Scrolled past the end (the list just got shorter): clamps to the end.
   assert.deepEqual(rowWindow(5, 22, 10_000, 440, 10), { start: 5, end: 5, padTop: 110, padBottom: 0 });
   assert.deepEqual(rowWindow(0, 22, 0, 440), { start: 0, end: 0, padTop: 0, padBottom: 0 });
+});
+
+test('the filter matches the saved device and a Lightning label; the label is what the path column shows', () => {
+  const lightning = toRows([
+    { path: "callbacks.ModelCheckpoint{'monitor': 'val_loss'}.best_model_score", label: 'callbacks.ModelCheckpoint(monitor=val_loss).best_model_score', dtype: 'float32', shape: [], nbytes: 4, device: 'cuda:0', role: 'other' },
+    { path: 'state_dict.w', dtype: 'float32', shape: [2], nbytes: 8, device: 'cpu', role: 'parameter' },
+  ]);
+  assert.deepEqual(lightning.map((r) => r.shownPath), ['callbacks.ModelCheckpoint(monitor=val_loss).best_model_score', 'state_dict.w']);
+  assert.deepEqual(paths(filterRows(lightning, 'cuda')), [lightning[0].path]);
+  assert.deepEqual(paths(filterRows(lightning, 'monitor=val_loss')), [lightning[0].path]);
+});
+
+test('hashes copy as a JSON object of path to sha256, for the rows shown, in their order', () => {
+  const hashed = toRows([
+    { path: 'b', dtype: 'float32', shape: [1], nbytes: 4, sha256: '22', role: 'parameter' },
+    { path: '__proto__', dtype: 'float32', shape: [1], nbytes: 4, sha256: '33', role: 'parameter' },
+    { path: 'a', dtype: 'float32', shape: [1], nbytes: 4, role: 'parameter' },
+  ]);
+  assert.equal(hashesJson(hashed), '{\n  "b": "22",\n  "__proto__": "33"\n}');
+  assert.deepEqual(Object.keys(JSON.parse(hashesJson(sortRows(hashed, { key: 'path', direction: 'asc' }))) as object), ['__proto__', 'b']);
 });

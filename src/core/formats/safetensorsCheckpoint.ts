@@ -1,6 +1,7 @@
 // A safetensors file seen as a checkpoint: a flat dict of tensors, each its own storage window.
 // There is no pickle, so nothing in it can name code: its verdict is always safe.
 import type { ByteSource } from '../io/byteSource';
+import { EMPTY_CALL_LOG } from '../pickle/callLog';
 import { PyDict, PyOpaque } from '../pickle/pyValue';
 import { dtypeByName } from '../torch/dtypes';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
@@ -24,6 +25,7 @@ export async function loadSafetensors(source: ByteSource): Promise<LoadedCheckpo
     format: 'safetensors',
     root,
     globals: [],
+    calls: EMPTY_CALL_LOG,
     littleEndian: true,
     notes,
     // byteOffset is absolute here, and tensorChunks adds it to the offset it asks for.

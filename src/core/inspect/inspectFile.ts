@@ -8,6 +8,8 @@ import { checkpointVerdict } from '../security/checkpointVerdict';
 import { openCheckpoint } from '../torch/openCheckpoint';
 import { walkTensors } from '../torch/tensorWalk';
 import { hashTensors } from './hashTensors';
+import { readModelCheckpoints } from './modelCheckpoint';
+import { summarizeOptimizers } from './optimizerSummary';
 import type { InspectReport } from './report';
 import { readSidecarFor } from './sidecar';
 import { readScalarMetrics } from './scalarMetrics';
@@ -28,7 +30,7 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
   try {
     const checkpoint = await openCheckpoint(source).catch((err: unknown) => {
       // A file that fails after its pickle named globals still gets a verdict: broken can be hostile.
-      if (err instanceof CheckpointError && err.globals) err.security = checkpointVerdict(err.globals);
+      if (err instanceof CheckpointError && err.globals) err.security = checkpointVerdict(err.globals, err.calls);
       throw err;
     });
     const occurrences = walkTensors(checkpoint.root);
@@ -36,7 +38,10 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
     const name = basename(path);
     const { step, epoch } = parseStepEpoch(name);
     const sidecar = options.sidecars === false ? undefined : await readSidecarFor(path);
-    const tensorMetrics = await readScalarMetrics(checkpoint, topEntries(checkpoint.root));
+    const entries = topEntries(checkpoint.root);
+    const tensorMetrics = await readScalarMetrics(checkpoint, entries);
+    const optimizers = await summarizeOptimizers(checkpoint);
+    const modelCheckpoints = await readModelCheckpoints(checkpoint, new Map(entries).get('callbacks'));
     return summarize({
       file: path,
       size: source.size,
@@ -45,6 +50,8 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
       hashes,
       sidecar,
       tensorMetrics,
+      optimizers,
+      modelCheckpoints,
       ...(step !== null ? { nameStep: step } : {}),
       ...(epoch !== undefined ? { nameEpoch: epoch } : {}),
     });

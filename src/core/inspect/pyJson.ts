@@ -1,5 +1,6 @@
 // Python values turned into what a report can carry: JSON for configs, a short type label and a
 // short rendering for scalars. Checkpoint text is untrusted: these only build strings and data.
+import { pyFloatRepr } from '../pickle/pyRepr';
 import { PyByteArray, PyComplex, PyDict, PyGlobal, PyObject, PyOpaque, PySet, PyTuple } from '../pickle/pyValue';
 import type { PyValue } from '../pickle/pyValue';
 import { keyToString } from '../torch/tensorWalk';
@@ -93,7 +94,7 @@ export function shortValue(v: PyValue | undefined, max = 80): string | undefined
   if (v === null || v === undefined) s = 'None';
   else if (typeof v === 'boolean') s = v ? 'True' : 'False';
   else if (typeof v === 'bigint') s = v.toString();
-  else if (typeof v === 'number') s = Number.isInteger(v) ? `${v}.0` : Number.isNaN(v) ? 'nan' : !Number.isFinite(v) ? (v > 0 ? 'inf' : '-inf') : String(v);
+  else if (typeof v === 'number') s = pyFloatRepr(v);
   else if (typeof v === 'string') s = `'${v}'`;
   else if (v instanceof Uint8Array) s = bytesLiteral(v);
   else if (v instanceof PyByteArray) s = `bytearray(${bytesLiteral(v.bytes)})`;

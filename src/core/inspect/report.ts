@@ -1,7 +1,7 @@
 // What inspecting one checkpoint file tells: the shape shared by the CLI's JSON, the inspector
 // webview and the tree's tooltips. Plain JSON data only (no bigint, no classes).
 
-export type CheckpointFormat = 'torch-zip' | 'torch-legacy' | 'torchscript' | 'safetensors';
+export type CheckpointFormat = 'torch-zip' | 'torch-legacy' | 'torchscript' | 'safetensors' | 'pickle';
 
 export type Verdict = 'safe' | 'suspicious' | 'dangerous';
 
@@ -13,6 +13,14 @@ export interface SecurityReport {
   dangerous: string[];
   /** The globals that are neither known-safe nor known-dangerous. */
   suspicious: string[];
+  /**
+   * What loading would run: each call the pickle asks of a dangerous global (or of what one
+   * returns), with its arguments, as inert Python-like text, e.g. `posix.system('touch /tmp/x')`.
+   * Kept even when the pickle throws the call's result away. Absent when there is none.
+   */
+  calls?: string[];
+  /** Further dangerous calls left out of `calls` (a pickle repeating one call many times). */
+  callsOmitted?: number;
 }
 
 /**
@@ -48,9 +56,69 @@ export interface TensorInfo {
   role: TensorRole;
   /** Set when an earlier path reaches the same bytes (a tied weight): that path. */
   sameAs?: string;
+  /** The device the tensor was saved from (`cpu`, `cuda:0`, `mps`), as torch recorded it; absent for safetensors. */
+  device?: string;
+  /** `path` made readable where it runs through a Lightning callback's state key (see callbackKeys.ts). */
+  label?: string;
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** One entry of a nested value, for a tree opened level by level; bounded (see valueTree.ts). */
+export interface ValueNode {
+  /** The key or index under its parent; a readable label for a Lightning callback state key. */
+  key: string;
+  /** The exact key, when `key` is a label for it. */
+  fullKey?: string;
+  /** A short Python-ish type, as KeySummary's. */
+  type: string;
+  /** A short rendering of a scalar. */
+  value?: string;
+  /** A container's entries, as far as the bounds allow. */
+  children?: ValueNode[];
+  /** Entries left out by the bounds. */
+  more?: number;
+  /** For a container of tensors only (a state dict): their number; they are in the tensor list. */
+  tensors?: number;
+}
+
+/** One optimizer's `state_dict()`: its settings per parameter group and what it keeps per parameter. */
+export interface OptimizerSummary {
+  /** Where the state dict sits: `optimizer`, `optimizer_states.0`, `0` in nanochat's list, `''` for the root. */
+  path: string;
+  /** The optimizer its state and settings point to (`Adam/AdamW`, `SGD`, `Muon`...), when they do. */
+  kind?: string;
+  /** Parameters listed by the groups, and those that have state. */
+  parameters: number;
+  parametersWithState: number;
+  /** The per-parameter state keys, in first-seen order: `step`, `exp_avg`, `exp_avg_sq`, `momentum_buffer`... */
+  stateKeys: string[];
+  /** Steps taken, from the per-parameter `step` (a one-element tensor since torch 1.12, else a number). */
+  step?: number;
+  groups: OptimizerGroup[];
+}
+
+export interface OptimizerGroup {
+  /** Parameters in the group. */
+  parameters: number;
+  /** Every other scalar setting (`lr`, `betas`, `momentum`, `weight_decay`, `eps`, `nesterov`...), as saved. */
+  settings: { [key: string]: JsonValue };
+}
+
+/** A Lightning `ModelCheckpoint` callback's saved state. */
+export interface ModelCheckpointState {
+  /** The callback's state key, and its readable label (`ModelCheckpoint(monitor=val_loss)`). */
+  key: string;
+  label: string;
+  monitor?: string;
+  /** `min` or `max`, from the state key. */
+  mode?: string;
+  bestModelScore?: number;
+  currentScore?: number;
+  bestModelPath?: string;
+  /** The best checkpoints kept, with their scores. */
+  bestKModels: Array<{ path: string; score?: number }>;
+}
 
 /** One top-level key of the checkpoint, for "what is in here". */
 export interface KeySummary {
@@ -63,6 +131,10 @@ export interface KeySummary {
   tensors: number;
   elements: number;
   bytes: number;
+  /** A container's entries as a bounded tree (absent for scalars and for containers of tensors only). */
+  children?: ValueNode[];
+  /** Entries of the container left out of `children`. */
+  more?: number;
 }
 
 /** A group of tensors under one module prefix (e.g. `transformer.h.*`), for the layer summary. */
@@ -100,6 +172,14 @@ export interface InspectReport {
   epoch?: number;
   metrics: Record<string, number>;
   config?: { [key: string]: JsonValue };
+  /** The model's architecture as saved beside it: nanoGPT's `model_args`, nanochat's `model_config`. */
+  architecture?: { [key: string]: JsonValue };
+  /** Optimizer state dicts found in the file (nanochat's optimizer files hold a list of them). */
+  optimizers?: OptimizerSummary[];
+  /** Lightning `ModelCheckpoint` callback states. */
+  modelCheckpoints?: ModelCheckpointState[];
+  /** The sidecar read beside the file (`meta_<step>.json`, `trainer_state.json`), as a bounded tree. */
+  sidecar?: { file: string; values: ValueNode[]; more?: number };
   /** Layers inferred from the weight names (`h.<i>.`, `layers.<i>.`...) or the config. */
   depth?: number;
   layers: LayerSummary[];

@@ -45,6 +45,14 @@ async function readScalar(ckpt: LoadedCheckpoint, t: TensorRef): Promise<number 
   return bytes.length === t.dtype.itemsize ? decodeScalar(t.dtype.name, bytes) : undefined;
 }
 
+/** A number saved as a float, an int or a one-element tensor (read from the file); undefined for anything else. */
+export async function readScalarValue(ckpt: LoadedCheckpoint, value: PyValue | undefined): Promise<number | undefined> {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (isTensor(value) && numel(value.payload.shape) === 1) return readScalar(ckpt, value.payload);
+  return undefined;
+}
+
 /** Metric-named top-level entries that are one-element tensors, with their values. */
 export async function readScalarMetrics(ckpt: LoadedCheckpoint, entries: ReadonlyArray<[string, PyValue]>): Promise<Record<string, number>> {
   const metrics: Record<string, number> = {};

@@ -1,6 +1,6 @@
 // What the files beside a checkpoint add to it: nanochat's `meta_<step>.json` (step, val_bpb,
-// model_config) and a Trainer's `trainer_state.json`. Parsing is the listing's; this picks the
-// sidecar that belongs to one file and keeps its model config too.
+// model_config, user_config, loop_state) and a Trainer's `trainer_state.json`. Parsing is the
+// listing's; this picks the sidecar that belongs to one file and keeps its content too.
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseNanochatName } from '../listing/checkpointNames';
@@ -12,7 +12,12 @@ export interface Sidecar {
   source: string;
   step?: number;
   metrics: Record<string, number>;
+  /** nanochat's `model_config`. */
+  architecture?: { [key: string]: JsonValue };
+  /** nanochat's `user_config`: the run's settings. */
   config?: { [key: string]: JsonValue };
+  /** The whole parsed file. */
+  values: { [key: string]: JsonValue };
 }
 
 function isJsonObject(v: unknown): v is { [key: string]: JsonValue } {
@@ -43,9 +48,10 @@ export async function readSidecarFor(file: string): Promise<Sidecar | undefined>
     const metaName = `meta_${String(part.step).padStart(6, '0')}.json`;
     return read(join(dir, metaName), (value) => {
       const info = nanochatMetaInfo(value);
-      const config = isJsonObject(value) ? value.model_config : undefined;
-      return { source: metaName, ...info, ...(isJsonObject(config) ? { config } : {}) };
+      const values = isJsonObject(value) ? value : {};
+      const { model_config: architecture, user_config: config } = values;
+      return { source: metaName, ...info, values, ...(isJsonObject(architecture) ? { architecture } : {}), ...(isJsonObject(config) ? { config } : {}) };
     });
   }
-  return read(join(dir, 'trainer_state.json'), (value) => ({ source: 'trainer_state.json', ...trainerStateInfo(value) }));
+  return read(join(dir, 'trainer_state.json'), (value) => ({ source: 'trainer_state.json', ...trainerStateInfo(value), values: isJsonObject(value) ? value : {} }));
 }

@@ -1,7 +1,7 @@
 // Builds the report a person reads from an opened checkpoint: what keys it has, its step and
-// metrics, its config, how big and deep the model is, and the security verdict.
+// metrics, its config and architecture, how big and deep the model is, and the security verdict.
 import { isMetricKey } from '../listing/sidecars';
-import { PyDict, PyObject } from '../pickle/pyValue';
+import { PyDict, PyObject, PyTuple } from '../pickle/pyValue';
 import type { PyValue } from '../pickle/pyValue';
 import { checkpointVerdict } from '../security/checkpointVerdict';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
@@ -9,30 +9,50 @@ import { storageCoverage } from '../torch/storageCoverage';
 import { tensorNbytes } from '../torch/tensorRef';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 import { keyToString, walkTensors } from '../torch/tensorWalk';
+import { callbackLabels, labelledPath } from './callbackKeys';
+import { modelCheckpointMetrics } from './modelCheckpoint';
 import { inferDepth, modelOccurrences, summarizeLayers } from './modelLayout';
 import { setOwn } from './ownRecord';
-import { asNumber, pyToJson, shortValue, typeLabel } from './pyJson';
-import type { InspectReport, JsonValue, KeySummary, TensorInfo } from './report';
+import { asNumber, pyToJson, typeLabel } from './pyJson';
+import type { InspectReport, JsonValue, KeySummary, ModelCheckpointState, OptimizerSummary, TensorInfo } from './report';
+import { mapLocationNote } from './savedDevices';
 import type { Sidecar } from './sidecar';
 import { countTensors } from './tensorCounts';
+import type { TreeBudget } from './valueTree';
+import { jsonTree, pyValueText, treeBudget, valueTree } from './valueTree';
 
 const STEP_KEYS = ['step', 'global_step', 'iter_num', 'iteration', 'iter', 'num_updates', 'steps'];
-const CONFIG_KEYS = ['config', 'model_args', 'hyper_parameters', 'hparams', 'args', 'model_config', 'cfg', 'opt'];
+const CONFIG_KEYS = ['config', 'hyper_parameters', 'hparams', 'args', 'cfg', 'opt'];
+const ARCHITECTURE_KEYS = ['model_args', 'model_config'];
+/** Lightning keeps callback states under this key, keyed by unreadable state keys. */
+const CALLBACKS_KEY = 'callbacks';
 
-/** The root's entries with str keys: a dict's items, or an object's attributes. */
+/** The root's entries with str keys: a dict's items, an object's attributes, a list's items by index. */
 export function topEntries(root: PyValue): Array<[string, PyValue]> {
+  if (Array.isArray(root) || root instanceof PyTuple) return (Array.isArray(root) ? root : root.items).map((v, i) => [String(i), v]);
   const dict = root instanceof PyDict ? root : root instanceof PyObject && root.state instanceof PyDict ? root.state : undefined;
   return dict ? [...dict.entries()].map(([k, v]) => [keyToString(k), v]) : [];
 }
 
-function keySummaries(entries: Array<[string, PyValue]>): KeySummary[] {
+/** Readable labels for the state keys under `callbacks`, when the checkpoint has any. */
+function callbackKeyLabels(entries: Map<string, PyValue>): Map<string, string> {
+  const callbacks = entries.get(CALLBACKS_KEY);
+  return callbacks instanceof PyDict ? callbackLabels([...callbacks.map.keys()].map(keyToString)) : new Map();
+}
+
+function keySummaries(entries: Array<[string, PyValue]>, budget: TreeBudget, labels: ReadonlyMap<string, string>): KeySummary[] {
   // Walked per key: keys of a flat state dict hold dots themselves (`transformer.wte.weight`).
   return entries.map(([key, value]) => {
     const occ = walkTensors(value, key);
     const { elements, bytes } = storageCoverage(occ.map((o) => o.tensor.payload));
     const summary: KeySummary = { key, type: typeLabel(value), tensors: occ.length, elements, bytes };
-    const v = shortValue(value);
+    const v = pyValueText(value);
     if (v !== undefined) summary.value = v;
+    const tree = valueTree(value, budget, key === CALLBACKS_KEY ? labels : undefined);
+    if (tree) {
+      summary.children = tree.nodes;
+      if (tree.more > 0) summary.more = tree.more;
+    }
     return summary;
   });
 }
@@ -57,8 +77,8 @@ function findMetrics(entries: Map<string, PyValue>): Record<string, number> {
   return metrics;
 }
 
-function findConfig(entries: Map<string, PyValue>): { [key: string]: JsonValue } | undefined {
-  for (const k of CONFIG_KEYS) {
+function findConfig(entries: Map<string, PyValue>, keys: readonly string[]): { [key: string]: JsonValue } | undefined {
+  for (const k of keys) {
     const v = entries.get(k);
     if (v === undefined) continue;
     const json = pyToJson(v);
@@ -78,6 +98,9 @@ export interface SummarizeInput {
   sidecar?: Sidecar;
   /** Metrics saved as one-element tensors, read by the caller (see scalarMetrics.ts). */
   tensorMetrics?: Record<string, number>;
+  /** Optimizer state dicts and Lightning ModelCheckpoint states, read by the caller (they read tensors). */
+  optimizers?: OptimizerSummary[];
+  modelCheckpoints?: ModelCheckpointState[];
   /** Step or epoch read from the file name (`model_000500.pt`, `epoch_3.pt`). */
   nameStep?: number;
   nameEpoch?: number;
@@ -91,8 +114,11 @@ export function summarize(input: SummarizeInput): InspectReport {
   const { modelKey } = counts;
   const model = modelOccurrences(occurrences, modelKey);
   const weights = modelOccurrences(occurrences.filter((_, i) => counts.roles[i] === 'parameter'), modelKey);
-  const config = findConfig(entryMap) ?? sidecar?.config;
+  const config = findConfig(entryMap, CONFIG_KEYS) ?? sidecar?.config;
+  const architecture = findConfig(entryMap, ARCHITECTURE_KEYS) ?? sidecar?.architecture;
   const sameAs = new Map(counts.tied.map((t) => [t.path, t.sameAs]));
+  const labels = callbackKeyLabels(entryMap);
+  const modelCheckpoints = input.modelCheckpoints ?? [];
 
   const tensors: TensorInfo[] = occurrences.map((o, i) => {
     const t = o.tensor.payload;
@@ -101,8 +127,14 @@ export function summarize(input: SummarizeInput): InspectReport {
     if (hash) info.sha256 = hash;
     const first = sameAs.get(o.path);
     if (first !== undefined) info.sameAs = first;
+    // Safetensors records no device: its tensors load where the caller asks.
+    if (checkpoint.format !== 'safetensors' && t.storage.location) info.device = t.storage.location;
+    const label = labels.size > 0 ? labelledPath(o.path, `${CALLBACKS_KEY}.`, labels) : undefined;
+    if (label !== undefined) info.label = label;
     return info;
   });
+  const budget = treeBudget();
+  const deviceNote = mapLocationNote(tensors);
 
   const report: InspectReport = {
     file: input.file,
@@ -114,18 +146,24 @@ export function summarize(input: SummarizeInput): InspectReport {
     tensorBytes: counts.tensorBytes,
     roles: counts.roleTotals,
     tied: counts.tied,
-    security: checkpointVerdict(checkpoint.globals),
-    keys: keySummaries(entries),
-    metrics: { ...sidecar?.metrics, ...input.tensorMetrics, ...findMetrics(entryMap) },
+    security: checkpointVerdict(checkpoint.globals, checkpoint.calls),
+    keys: keySummaries(entries, budget, labels),
+    metrics: { ...sidecar?.metrics, ...input.tensorMetrics, ...Object.fromEntries(modelCheckpointMetrics(modelCheckpoints)), ...findMetrics(entryMap) },
     layers: summarizeLayers(weights),
-    notes: [...checkpoint.notes, ...(sidecar ? [`Read ${sidecar.source}.`] : [])],
+    notes: [...checkpoint.notes, ...(deviceNote ? [deviceNote] : []), ...(sidecar ? [`Read ${sidecar.source}.`] : [])],
   };
   const step = findStep(entryMap) ?? sidecar?.step ?? input.nameStep;
   if (step !== undefined) report.step = step;
   const epoch = asNumber(entryMap.get('epoch')) ?? input.nameEpoch;
   if (epoch !== undefined) report.epoch = epoch;
   if (config) report.config = config;
-  const depth = inferDepth(model, config);
+  if (architecture) report.architecture = architecture;
+  if (input.optimizers?.length) report.optimizers = input.optimizers;
+  if (modelCheckpoints.length) report.modelCheckpoints = modelCheckpoints;
+  // Its own budget: the sidecar shows even when the file's keys used theirs up.
+  const sidecarTree = sidecar && jsonTree(sidecar.values, treeBudget());
+  if (sidecar && sidecarTree) report.sidecar = { file: sidecar.source, values: sidecarTree.nodes, ...(sidecarTree.more > 0 ? { more: sidecarTree.more } : {}) };
+  const depth = inferDepth(model, architecture ?? config);
   if (depth !== undefined) report.depth = depth;
   if (modelKey !== undefined) report.modelKey = modelKey;
   return report;

@@ -2,6 +2,7 @@
 // int (bigint, any size) vs float (number), tuple vs list, bytes vs str, dicts with keys of any
 // type in insertion order, sets. Nothing here can run code: unknown callables and classes become
 // inert placeholders that only remember their `module.name`.
+import type { CallLog } from './callLog';
 
 export type PyValue =
   | null // None
@@ -141,6 +142,8 @@ export interface UnpickleResult {
   end: number;
   /** Every `module.name` the pickle named through GLOBAL/STACK_GLOBAL/INST/OBJ, in first-seen order, each once. */
   globals: string[];
+  /** The calls recorded instead of made, in order, even those whose result the pickle discarded (see CallLog). */
+  calls: CallLog;
 }
 
 export function isInt(v: PyValue | undefined): v is bigint {

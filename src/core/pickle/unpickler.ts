@@ -12,6 +12,7 @@ import { attachGlobals, CheckpointError, CorruptError, TruncatedError, Unsupport
 import { builtinReconstructions } from './builtinReconstructions';
 import { HIGHEST_PROTOCOL, opcodeName } from './opcodes';
 import { PyByteArray, PyDict, PyGlobal, PyObject, PySet, PyTuple } from './pyValue';
+import type { CallLog } from './callLog';
 import type { PyValue, Reconstruction, UnpickleHooks, UnpickleResult } from './pyValue';
 
 export { builtinReconstructions } from './builtinReconstructions';
@@ -34,6 +35,11 @@ export interface UnpickleOptions {
 }
 
 const DEFAULT_MAX_MEMO = 10_000_000;
+/**
+ * Recorded calls kept per callee. Real pickles repeat one class thousands of times (numpy arrays);
+ * a hostile one needs a call or two. The rest are counted, so a report can say how many it omits.
+ */
+export const MAX_CALLS_PER_CALLEE = 16;
 /** Integers longer than this (LONG4, or text) are refused: no checkpoint needs one, and parsing is slow. */
 const MAX_LONG_BYTES = 1 << 20;
 /** CPython refuses decimal text over 4300 digits by default; allow more, but stay linear-ish. */
@@ -76,7 +82,8 @@ export function python3QualifiedName(qualifiedName: string): string {
   return `${m3}.${n3}`;
 }
 
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF: it is part of the str, not a byte order mark.
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Unpickles one pickle from `data` (from `options.offset`) without running anything.
@@ -88,7 +95,7 @@ export function unpickle(data: Uint8Array, hooks: UnpickleHooks, options: Unpick
   try {
     return machine.run();
   } catch (err) {
-    attachGlobals(err, machine.namedGlobals);
+    attachGlobals(err, machine.namedGlobals, machine.callLog);
     throw err;
   }
 }
@@ -114,6 +121,13 @@ class Machine {
     return this.globals;
   }
   private readonly seenGlobals = new Set<string>();
+  private readonly calls: PyObject[] = [];
+  private readonly callsPerCallee = new Map<string, number>();
+  private readonly omittedCalls = new Map<string, number>();
+  /** The calls recorded so far (also for an error thrown part way). */
+  get callLog(): CallLog {
+    return { records: this.calls, omitted: this.omittedCalls };
+  }
   /** Globals that resolved to a reconstruction (each GLOBAL pushes its own PyGlobal). */
   private readonly reconstructionOf = new Map<PyGlobal, Reconstruction>();
   /** Values made by a reconstruction that has a `build`, so that BUILD goes to it. */
@@ -150,7 +164,7 @@ class Machine {
           this.fence = stack.length;
           break;
         case 0x2e: // STOP
-          return { value: this.pop(), end: this.pos, globals: this.globals };
+          return { value: this.pop(), end: this.pos, globals: this.globals, calls: this.callLog };
         case 0x30: // POP
           // As CPython: POP with nothing above the fence removes the MARK instead.
           if (stack.length > this.fence) stack.pop();
@@ -792,12 +806,24 @@ class Machine {
       }
       const obj = new PyObject(callee, args, kind);
       obj.kwargs = kwargs;
-      return obj;
+      return this.logCall(obj);
     }
     // Calling the result of something else (e.g. `getattr(...)(...)`): record it, never make it.
     const obj = new PyObject(DYNAMIC_CALL, args, kind);
     obj.callee = callee;
     obj.kwargs = kwargs;
+    return this.logCall(obj);
+  }
+
+  private logCall(obj: PyObject): PyObject {
+    const name = obj.cls.qualifiedName;
+    const seen = this.callsPerCallee.get(name) ?? 0;
+    if (seen < MAX_CALLS_PER_CALLEE) {
+      this.callsPerCallee.set(name, seen + 1);
+      this.calls.push(obj);
+    } else {
+      this.omittedCalls.set(name, (this.omittedCalls.get(name) ?? 0) + 1);
+    }
     return obj;
   }
 

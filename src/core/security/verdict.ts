@@ -3,7 +3,9 @@
 // open files or import code are dangerous, anything else is suspicious (it would need that
 // class to be imported to load, and we cannot vouch for it).
 import type { SecurityReport } from '../inspect/report';
+import type { CallLog } from '../pickle/callLog';
 import { python3QualifiedName } from '../pickle/unpickler';
+import { dangerousCalls } from './callRecords';
 
 /** Modules whose every name is dangerous. */
 const dangerousModules = [
@@ -36,15 +38,28 @@ function spellings(qualified: string): string[] {
   return py3 === qualified ? [qualified] : [qualified, py3];
 }
 
-/** Classifies `globals` given the set of names (Python 3 spelling) the reader rebuilds as inert data. */
-export function securityVerdict(globals: readonly string[], known: ReadonlySet<string>): SecurityReport {
-  const isDangerous = (g: string): boolean => spellings(g).some(isDangerousGlobal);
-  const dangerous = globals.filter(isDangerous);
-  const suspicious = globals.filter((g) => !isDangerous(g) && !spellings(g).some((n) => known.has(n)));
-  return {
+/** Dangerous as written or under its Python 3 name. */
+export function isDangerousName(qualified: string): boolean {
+  return spellings(qualified).some(isDangerousGlobal);
+}
+
+/**
+ * Classifies `globals` given the set of names (Python 3 spelling) the reader rebuilds as inert
+ * data; with the pickle's call log, also says what loading would run.
+ */
+export function securityVerdict(globals: readonly string[], known: ReadonlySet<string>, calls?: CallLog): SecurityReport {
+  const dangerous = globals.filter(isDangerousName);
+  const suspicious = globals.filter((g) => !isDangerousName(g) && !spellings(g).some((n) => known.has(n)));
+  const report: SecurityReport = {
     verdict: dangerous.length ? 'dangerous' : suspicious.length ? 'suspicious' : 'safe',
     globals: [...globals],
     dangerous,
     suspicious,
   };
+  const would = calls ? dangerousCalls(calls, isDangerousName) : undefined;
+  if (would && would.calls.length > 0) {
+    report.calls = would.calls;
+    if (would.omitted > 0) report.callsOmitted = would.omitted;
+  }
+  return report;
 }

@@ -1,6 +1,7 @@
 // A checkpoint opened by one of the format readers: the unpickled object (with tensors as
 // descriptions) and a way to read any storage's bytes on demand.
 import type { CheckpointFormat } from '../inspect/report';
+import type { CallLog } from '../pickle/callLog';
 import type { PyValue } from '../pickle/pyValue';
 import type { RunningCrc } from '../zip/recordCrc';
 import type { StorageRef } from './tensorRef';
@@ -22,6 +23,8 @@ export interface LoadedCheckpoint {
   root: PyValue;
   /** Every `module.name` the file's pickles named, in first-seen order. */
   globals: string[];
+  /** The calls its pickles asked for, recorded instead of made (for the security report). */
+  calls: CallLog;
   /** False when the storages hold big-endian bytes (a `byteorder` record saying `big`). */
   littleEndian: boolean;
   /** `length` bytes from `offset` inside a storage (offsets in bytes, relative to the storage). */

@@ -1,5 +1,6 @@
 // Tells the formats apart by their first bytes and hands the file to the reader that owns it.
 import { LfsPointerError, NotCheckpointError, UnsupportedError } from '../errors';
+import { guessPickle, loadPlainPickle } from '../formats/plainPickle';
 import { loadSafetensors } from '../formats/safetensorsCheckpoint';
 import type { ByteSource } from '../io/byteSource';
 import { looksLikeSafetensors } from '../formats/safetensors';
@@ -27,6 +28,8 @@ export async function openCheckpoint(source: ByteSource): Promise<LoadedCheckpoi
   if (head.length > 262 && startsWith(head.subarray(257), 'ustar')) {
     throw new UnsupportedError('this is the tar format of torch before 0.4, which is not supported.');
   }
-  if (head[0] === 0x80) throw new NotCheckpointError('This is a plain Python pickle, not a file torch.save wrote.');
+  const last = (await source.read(source.size - 1, 1))[0];
+  const pickle = guessPickle(head, last);
+  if (pickle) return loadPlainPickle(source, pickle);
   throw new NotCheckpointError();
 }

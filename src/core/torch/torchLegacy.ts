@@ -4,6 +4,8 @@
 import { attachGlobals, CheckpointError, CorruptError, TruncatedError, UnsupportedError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import { PickleTruncatedError, unpickle } from '../pickle/unpickler';
+import { mergeCallLogs } from '../pickle/callLog';
+import type { CallLog } from '../pickle/callLog';
 import { dictGet } from '../pickle/pyValue';
 import type { PyValue, UnpickleResult } from '../pickle/pyValue';
 import type { LoadedCheckpoint } from './loadedCheckpoint';
@@ -63,16 +65,22 @@ export async function loadTorchLegacy(source: ByteSource, options: { maxPickleWi
         offset = r.end;
       }
     } catch (err) {
-      if (err instanceof CheckpointError) err.globals = [...new Set([...results.flatMap((r) => r.globals), ...(err.globals ?? [])])];
+      if (err instanceof CheckpointError) {
+        err.globals = [...new Set([...results.flatMap((r) => r.globals), ...(err.globals ?? [])])];
+        const calls = mergeCallLogs([...results.map((r) => r.calls), ...(err.calls ? [err.calls] : [])]);
+        err.calls = calls.records.length > 0 ? calls : undefined;
+      }
       throw err;
     }
     return results;
   }, options.maxPickleWindow);
-  const globals = [...new Set([magic, protocol, sysInfo, object, keys].flatMap((r) => r.globals))];
+  const all = [magic, protocol, sysInfo, object, keys];
+  const globals = [...new Set(all.flatMap((r) => r.globals))];
+  const calls = mergeCallLogs(all.map((r) => r.calls));
   try {
-    return await loadStorages(source, table, { magic, protocol, sysInfo, object, keys }, globals);
+    return await loadStorages(source, table, { magic, protocol, sysInfo, object, keys }, globals, calls);
   } catch (err) {
-    attachGlobals(err, globals);
+    attachGlobals(err, globals, calls);
     throw err;
   }
 }
@@ -85,7 +93,7 @@ interface LegacyPickles {
   keys: UnpickleResult;
 }
 
-async function loadStorages(source: ByteSource, table: StorageTable, pickles: LegacyPickles, globals: string[]): Promise<LoadedCheckpoint> {
+async function loadStorages(source: ByteSource, table: StorageTable, pickles: LegacyPickles, globals: string[], calls: CallLog): Promise<LoadedCheckpoint> {
   const { magic, protocol, sysInfo, object, keys } = pickles;
   if (magic.value !== MAGIC) throw new CorruptError('the legacy magic number is wrong.');
   if (protocol.value !== PROTOCOL_VERSION) throw new UnsupportedError(`legacy protocol version ${String(protocol.value)}.`);
@@ -116,6 +124,7 @@ async function loadStorages(source: ByteSource, table: StorageTable, pickles: Le
     format: 'torch-legacy',
     root: object.value,
     globals,
+    calls,
     littleEndian,
     notes: ['Legacy format (written before torch 1.6).', ...(littleEndian ? [] : ['Big-endian file: tensor bytes are swapped when read.'])],
     readStorage(storage: StorageRef, offset: number, length: number): Promise<Uint8Array> {

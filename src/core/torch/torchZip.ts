@@ -56,7 +56,7 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
       const problem = entry
         ? new CorruptError(`the record data/${storage.key} holds ${entry.uncompressedSize} bytes, but its storage needs ${storage.nbytes}.`)
         : new MissingRecordError(`data/${storage.key}`);
-      attachGlobals(problem, result.globals);
+      attachGlobals(problem, result.globals, result.calls);
       throw problem;
     }
     records.set(storage.key, entry);
@@ -77,6 +77,7 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
     format: torchScript ? 'torchscript' : 'torch-zip',
     root: result.value,
     globals: result.globals,
+    calls: result.calls,
     littleEndian: byteOrder === 'little',
     notes,
     integrity: {

@@ -52,3 +52,16 @@ export async function runFromPalette(page: Page, title: string, beforeRun?: () =
   await row.click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
+
+/** Opens a workspace file with Quick Open (Ctrl+P), in its default editor. */
+export async function openFromQuickOpen(page: Page, relativePath: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(relativePath);
+  const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}

@@ -40,6 +40,8 @@ export interface Workbench {
   webview(): FrameLocator;
   screenshot(name: string): Promise<string>;
   logs(): string;
+  /** Runs one test's body; a failure, otherwise only a selector timeout, gets a screenshot and the server's logs. */
+  step(name: string, body: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,21 +72,30 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     mkdirSync(screenshotDir, { recursive: true });
     const opened = browser;
+    const screenshot = async (name: string): Promise<string> => {
+      // Park the mouse so no hover tooltip covers the picture.
+      await page.mouse.move(1250, 500);
+      await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+      const file = join(screenshotDir, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    };
     return {
       page,
       nanochatDir: sample.nanochat,
       workspaceDir: sample.workspace,
       sidebar: () => page.locator('.part.sidebar'),
       webview: () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame'),
-      async screenshot(name) {
-        // Park the mouse so no hover tooltip covers the picture.
-        await page.mouse.move(1250, 500);
-        await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
-        const file = join(screenshotDir, `${name}.png`);
-        await page.screenshot({ path: file });
-        return file;
-      },
+      screenshot,
       logs: () => server.logs(40),
+      async step(name, body) {
+        try {
+          await body();
+        } catch (err) {
+          await screenshot(`failed-${name}`).catch(() => undefined);
+          throw new Error(`${err instanceof Error ? err.stack : String(err)}\n${server.logs(40)}`);
+        }
+      },
       async close() {
         await opened.close();
         await server.stop();

@@ -5,6 +5,13 @@ import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'checkpoint-manager.checkpoint-manager';
 
+/** A file of the repository's own fixtures (broken and hostile files are not copied into the scratch home). */
+export function repoFixture(...parts: string[]): string {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} should be installed`);
+  return join(extension.extensionPath, 'test', 'fixtures', ...parts);
+}
+
 /** The nanochat home the extension host was started with. */
 export function nanochatBaseDir(): string {
   const dir = process.env.NANOCHAT_BASE_DIR;
