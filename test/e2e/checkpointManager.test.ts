@@ -139,7 +139,7 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
       assert.deepEqual([await fact('Parameters'), await fact('Buffers'), await fact('Optimizer state')], ['8.1K', '2.0K', '16.3K']);
       const ties = page.getByRole('list', { name: 'Tied tensors' });
       assert.equal((await ties.innerText()).trim(), 'model.lm_head.weight = model.transformer.wte.weight');
-      await wb.screenshot('06-counts');
+      await wb.screenshot('11-counts');
     });
   });
 
@@ -153,7 +153,7 @@ describe('Checkpoint Manager in the browser', { timeout: 6 * 60_000 }, () => {
       await damage.waitFor({ timeout: 30_000 });
       assert.match(await damage.innerText(), /damaged_tensor\/data\/1[\s\S]*transformer\.h\.0\.attn\.c_q\.weight/);
       assert.match(await page.getByRole('alert').first().innerText(), /"transformer\.h\.0\.attn\.c_q\.weight" \(record "damaged_tensor\/data\/1"\) fail their CRC-32 check/);
-      await wb.screenshot('07-damaged-tensor');
+      await wb.screenshot('12-damaged-tensor');
     });
   });
 });
