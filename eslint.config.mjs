@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import layering from './eslint/layering.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', '.cache/', '.sample/', 'test/fixtures/', 'bench/.tmp/'] },
@@ -20,6 +21,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core must not import vscode.' }], patterns: ['**/extension/**', '**/webview/**'] }],
     },
+  },
+  {
+    // Imports run down the layers of src/ (the rank table is in eslint/layering.mjs).
+    files: ['src/**/*.ts'],
+    plugins: { layering },
+    rules: { 'layering/imports': 'error' },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', 'scripts/**/*.js', 'bench/**/*.js'],

@@ -3,7 +3,7 @@
 // without hashing. `node out/bench/readerCost.js FILE` prints one JSON line.
 import { inspectFile } from '../src/core/inspect/inspectFile';
 import { FileByteSource } from '../src/core/io/fileByteSource';
-import { openCheckpoint } from '../src/core/torch/openCheckpoint';
+import { openCheckpoint } from '../src/core/checkpoint/openCheckpoint';
 import { tensorChunks } from '../src/core/torch/tensorBytes';
 import { distinctTensors, walkTensors } from '../src/core/torch/tensorWalk';
 

@@ -10,55 +10,104 @@ export type CheckpointErrorCode =
   | 'unsupported-protocol'
   | 'unsupported';
 
-import type { SecurityReport } from './inspect/report';
-import type { CallLog } from './pickle/callLog';
+import type { CallLog } from './values/callLog';
+
+/**
+ * What a file's pickles named before a failure: a broken file can still be a hostile one, so a
+ * caller can still judge it (security/checkpointVerdict.ts).
+ */
+export interface PickleEvidence {
+  /** Every `module.name` named, in first-seen order. */
+  readonly globals: readonly string[];
+  /** The calls recorded instead of made. */
+  readonly calls?: CallLog;
+}
 
 export class CheckpointError extends Error {
-  /**
-   * The globals the file's pickles named before the failure, when any pickle was read: a broken
-   * file can still be a hostile one.
-   */
-  globals?: string[];
-  /** The calls recorded before the failure, with the globals (a broken file can still say what it would run). */
-  calls?: CallLog;
-  /** The verdict on those globals, set by inspectFile, so an error page can still warn. */
-  security?: SecurityReport;
+  /** The globals the file's pickles named before the failure; absent when they named none. */
+  readonly globals?: readonly string[];
+  /** The calls recorded before the failure, with the globals; absent when there were none. */
+  readonly calls?: CallLog;
   constructor(
     readonly code: CheckpointErrorCode,
     message: string,
+    evidence?: PickleEvidence,
   ) {
     super(message);
     this.name = 'CheckpointError';
+    if (evidence && evidence.globals.length > 0) {
+      this.globals = [...evidence.globals];
+      if (evidence.calls && evidence.calls.records.length > 0) this.calls = evidence.calls;
+    }
+  }
+
+  /** The evidence this error carries, to hand on to a new one. */
+  get evidence(): PickleEvidence | undefined {
+    return this.globals ? { globals: this.globals, calls: this.calls } : undefined;
+  }
+
+  /**
+   * The same failure carrying `evidence` instead, as a new error: for an error made where the
+   * pickles' globals were not known (a hook of the unpickler, a byte source). Thrown errors are
+   * never changed.
+   */
+  withEvidence(evidence: PickleEvidence): CheckpointError {
+    return new CheckpointError(this.code, this.message, evidence);
   }
 }
 
 export class NotCheckpointError extends CheckpointError {
-  constructor(message = 'This file is not a PyTorch checkpoint or a safetensors file.') {
-    super('not-checkpoint', message);
+  constructor(message = 'This file is not a PyTorch checkpoint or a safetensors file.', evidence?: PickleEvidence) {
+    super('not-checkpoint', message, evidence);
+  }
+  override withEvidence(evidence: PickleEvidence): NotCheckpointError {
+    return new NotCheckpointError(this.message, evidence);
   }
 }
 
 export class LfsPointerError extends CheckpointError {
-  constructor() {
-    super('lfs-pointer', 'This file is a Git LFS pointer, not the checkpoint itself: run `git lfs pull` to fetch it.');
+  constructor(evidence?: PickleEvidence) {
+    super('lfs-pointer', 'This file is a Git LFS pointer, not the checkpoint itself: run `git lfs pull` to fetch it.', evidence);
+  }
+  override withEvidence(evidence: PickleEvidence): LfsPointerError {
+    return new LfsPointerError(evidence);
   }
 }
 
 export class TruncatedError extends CheckpointError {
-  constructor(what = 'The file') {
-    super('truncated', `${what} ends early: the checkpoint is truncated (an interrupted copy or a save that did not finish).`);
+  constructor(
+    /** What ends early: `The file`, `The pickle`, `The record data/0`. */
+    readonly what = 'The file',
+    evidence?: PickleEvidence,
+  ) {
+    super('truncated', `${what} ends early: the checkpoint is truncated (an interrupted copy or a save that did not finish).`, evidence);
+  }
+  override withEvidence(evidence: PickleEvidence): TruncatedError {
+    return new TruncatedError(this.what, evidence);
   }
 }
 
 export class MissingRecordError extends CheckpointError {
-  constructor(record: string) {
-    super('missing-record', `The checkpoint has no record "${record}": the archive is incomplete or corrupt.`);
+  constructor(
+    readonly record: string,
+    evidence?: PickleEvidence,
+  ) {
+    super('missing-record', `The checkpoint has no record "${record}": the archive is incomplete or corrupt.`, evidence);
+  }
+  override withEvidence(evidence: PickleEvidence): MissingRecordError {
+    return new MissingRecordError(this.record, evidence);
   }
 }
 
 export class CorruptError extends CheckpointError {
-  constructor(detail: string) {
-    super('corrupt', `The checkpoint is corrupt: ${detail}`);
+  constructor(
+    readonly detail: string,
+    evidence?: PickleEvidence,
+  ) {
+    super('corrupt', `The checkpoint is corrupt: ${detail}`, evidence);
+  }
+  override withEvidence(evidence: PickleEvidence): CorruptError {
+    return new CorruptError(this.detail, evidence);
   }
 }
 
@@ -78,17 +127,19 @@ export class DamagedRecordError extends CorruptError {
     readonly computedCrc: number,
     /** Paths of the tensors whose bytes the record holds, first-seen order. */
     readonly tensors: readonly string[] = [],
+    evidence?: PickleEvidence,
   ) {
-    super(`${damagedWhat(record, tensors)} (stored ${hex(storedCrc)}, computed ${hex(computedCrc)}): the file changed after it was written.`);
+    super(`${damagedWhat(record, tensors)} (stored ${hex(storedCrc)}, computed ${hex(computedCrc)}): the file changed after it was written.`, evidence);
   }
 
   /** The same error, naming the tensors that view the record (no-op when it already names some). */
   withTensors(paths: readonly string[]): DamagedRecordError {
     if (this.tensors.length > 0 || paths.length === 0) return this;
-    const named = new DamagedRecordError(this.record, this.storedCrc, this.computedCrc, paths);
-    named.globals = this.globals;
-    named.security = this.security;
-    return named;
+    return new DamagedRecordError(this.record, this.storedCrc, this.computedCrc, paths, this.evidence);
+  }
+
+  override withEvidence(evidence: PickleEvidence): DamagedRecordError {
+    return new DamagedRecordError(this.record, this.storedCrc, this.computedCrc, this.tensors, evidence);
   }
 }
 
@@ -106,22 +157,27 @@ function hex(n: number): string {
 }
 
 export class UnsupportedProtocolError extends CheckpointError {
-  constructor(detail: string) {
-    super('unsupported-protocol', `Unsupported pickle: ${detail}`);
+  constructor(
+    readonly detail: string,
+    evidence?: PickleEvidence,
+  ) {
+    super('unsupported-protocol', `Unsupported pickle: ${detail}`, evidence);
+  }
+  override withEvidence(evidence: PickleEvidence): UnsupportedProtocolError {
+    return new UnsupportedProtocolError(this.detail, evidence);
   }
 }
 
 export class UnsupportedError extends CheckpointError {
-  constructor(detail: string) {
-    super('unsupported', `Unsupported checkpoint: ${detail}`);
+  constructor(
+    readonly detail: string,
+    evidence?: PickleEvidence,
+  ) {
+    super('unsupported', `Unsupported checkpoint: ${detail}`, evidence);
   }
-}
-
-/** Records on a CheckpointError the globals named (and calls recorded) before it was thrown; the first record wins. */
-export function attachGlobals(err: unknown, globals: readonly string[], calls?: CallLog): void {
-  if (!(err instanceof CheckpointError) || err.globals !== undefined || globals.length === 0) return;
-  err.globals = [...globals];
-  if (calls && calls.records.length > 0) err.calls = calls;
+  override withEvidence(evidence: PickleEvidence): UnsupportedError {
+    return new UnsupportedError(this.detail, evidence);
+  }
 }
 
 /** The one line to show a user for any thrown value. */

@@ -1,7 +1,7 @@
 // INTERNAL, for the integration tests only: what the active inspector last sent its webview,
 // reduced to the facts a test asserts on. Returned by the hidden command
 // `checkpointManager._testing.inspectorState`; not part of the extension's public surface.
-import type { Verdict } from '../core/inspect/report';
+import type { Verdict } from '../core/security/securityReport';
 import { savedDevices } from '../core/inspect/savedDevices';
 import type { HostMessage } from '../shared/protocol';
 

@@ -1,6 +1,7 @@
 // The messages between the inspector's host (extension) and its webview: one discriminated
 // union per direction, switched on `type`. Types only, so both bundles can import it.
-import type { InspectReport, SecurityReport } from '../core/inspect/report';
+import type { InspectReport } from '../core/inspect/report';
+import type { SecurityReport } from '../core/security/securityReport';
 
 /** What the error page shows when a file cannot be described. */
 export interface InspectorErrorInfo {

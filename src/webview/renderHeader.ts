@@ -1,5 +1,6 @@
 // The page header: what the file is at a glance.
-import type { CheckpointFormat, InspectReport, TensorRole } from '../core/inspect/report';
+import type { InspectReport, TensorRole } from '../core/inspect/report';
+import type { CheckpointFormat } from '../core/torch/checkpointFormat';
 import { el } from './dom';
 import { formatBytes, formatCount, formatInteger, plural } from '../core/format';
 import { baseName } from './format';

@@ -1,6 +1,7 @@
 // The report's smaller sections: metrics, architecture, config, top-level keys, the sidecar and
 // the layer summary.
-import type { InspectReport, JsonValue, KeySummary, LayerSummary } from '../core/inspect/report';
+import type { InspectReport, KeySummary, LayerSummary } from '../core/inspect/report';
+import type { JsonValue } from '../core/json';
 import type { Column } from './dom';
 import { collapsible, el, section, table } from './dom';
 import { formatBytes, formatCount, formatInteger, formatMetric, plural } from '../core/format';

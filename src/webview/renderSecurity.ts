@@ -1,6 +1,7 @@
 // The security verdict banner. A dangerous file is described, never loaded: the banner says why,
 // and what loading it would run.
-import type { CheckpointFormat, SecurityReport, Verdict } from '../core/inspect/report';
+import type { CheckpointFormat } from '../core/torch/checkpointFormat';
+import type { SecurityReport, Verdict } from '../core/security/securityReport';
 import { plural } from '../core/format';
 import { el } from './dom';
 

@@ -1,6 +1,6 @@
 // Tied tensors: paths that reach the same bytes (nanoGPT's and Hugging Face's lm_head and wte),
 // listed as `path = sameAs` so the counts that take each once can be checked by eye.
-import type { TiedPair } from '../core/inspect/report';
+import type { TiedPair } from '../core/torch/tiedTensors';
 import { collapsible, el, section } from './dom';
 
 /** Up to this many pairs the list starts open. */

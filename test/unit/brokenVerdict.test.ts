@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { CheckpointError } from '../../src/core/errors';
 import { inspectFile } from '../../src/core/inspect/inspectFile';
 import { unpickle } from '../../src/core/pickle/unpickler';
+import { errorInfo } from '../../src/extension/inspectorErrorInfo';
 
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
 /** `posix.system('echo')` as protocol 2 writes it, then a byte that is no opcode. */
@@ -40,16 +41,19 @@ test('a corrupt legacy file whose pickle calls posix.system is reported dangerou
     writeFileSync(file, Uint8Array.from([...magic, ...protocol, ...sysInfo, ...hostileThenGarbage]));
     const err = await rejection(inspectFile(file));
     assert.equal(err.code, 'corrupt');
-    assert.equal(err.security?.verdict, 'dangerous');
-    assert.deepEqual(err.security?.dangerous, ['posix.system']);
+    const { security } = errorInfo(file, err, undefined);
+    assert.equal(security?.verdict, 'dangerous');
+    assert.deepEqual(security?.dangerous, ['posix.system']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('a torch zip with a missing record still says what its pickle named', async () => {
-  const err = await rejection(inspectFile(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'broken', 'missing_record.pt')));
+  const file = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'broken', 'missing_record.pt');
+  const err = await rejection(inspectFile(file));
   assert.equal(err.code, 'missing-record');
-  assert.equal(err.security?.verdict, 'safe');
-  assert.ok(err.security?.globals.includes('torch._utils._rebuild_tensor_v2'));
+  const { security } = errorInfo(file, err, undefined);
+  assert.equal(security?.verdict, 'safe');
+  assert.ok(security?.globals.includes('torch._utils._rebuild_tensor_v2'));
 });

@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import { checkpointVerdict } from '../../src/core/security/checkpointVerdict';
 import { callRepr, pyFloatRepr, pyRepr } from '../../src/core/pickle/pyRepr';
 import { MAX_CALLS_PER_CALLEE, unpickle } from '../../src/core/pickle/unpickler';
-import { PyObject } from '../../src/core/pickle/pyValue';
-import type { PyValue, UnpickleHooks } from '../../src/core/pickle/pyValue';
+import { PyObject } from '../../src/core/values/pyValue';
+import type { PyValue, UnpickleHooks } from '../../src/core/values/pyValue';
 
 const PICKLES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'pickle');
 const MARKER = '/tmp/checkpoint-manager-unpickler-marker';

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CheckpointError, DamagedRecordError } from '../../src/core/errors';
 import { inspectFile } from '../../src/core/inspect/inspectFile';
-import type { ModelCheckpointState, OptimizerSummary, RoleTotals, TensorInfo, TensorRole, TiedPair } from '../../src/core/inspect/report';
+import type { ModelCheckpointState, OptimizerSummary, RoleTotals, TensorInfo, TensorRole } from '../../src/core/inspect/report';
+import type { TiedPair } from '../../src/core/torch/tiedTensors';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 const MARKER = '/tmp/checkpoint-manager-pwned';

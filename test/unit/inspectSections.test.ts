@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CheckpointError } from '../../src/core/errors';
 import { inspectFile } from '../../src/core/inspect/inspectFile';
-import type { JsonValue, ValueNode } from '../../src/core/inspect/report';
+import type { ValueNode } from '../../src/core/inspect/report';
+import type { JsonValue } from '../../src/core/json';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 const fixture = (p: string): string => join(fixtures, p);

@@ -13,7 +13,7 @@ import type { TensorPlan } from '../../src/core/parallel/tensorPlan';
 import { splitPlan } from '../../src/core/parallel/tensorPlan';
 import { mergeMoments, emptyMoments } from '../../src/core/stats/moments';
 import { dtypeByName } from '../../src/core/torch/dtypes';
-import { openCheckpoint } from '../../src/core/torch/openCheckpoint';
+import { openCheckpoint } from '../../src/core/checkpoint/openCheckpoint';
 import { distinctTensors, walkTensors } from '../../src/core/torch/tensorWalk';
 
 const root = join(__dirname, '..', '..', '..');

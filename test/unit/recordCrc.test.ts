@@ -10,7 +10,7 @@ import { inspectFile } from '../../src/core/inspect/inspectFile';
 import { BufferByteSource } from '../../src/core/io/bufferByteSource';
 import type { ByteSource } from '../../src/core/io/byteSource';
 import { FileByteSource } from '../../src/core/io/fileByteSource';
-import { openCheckpoint } from '../../src/core/torch/openCheckpoint';
+import { openCheckpoint } from '../../src/core/checkpoint/openCheckpoint';
 import { tensorSha256 } from '../../src/core/torch/tensorBytes';
 import { distinctTensors, walkTensors } from '../../src/core/torch/tensorWalk';
 import { RecordCrc } from '../../src/core/zip/recordCrc';

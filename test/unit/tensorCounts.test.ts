@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assignRoles, isBuffer } from '../../src/core/inspect/tensorRoles';
-import { PyDict, PyOpaque } from '../../src/core/pickle/pyValue';
-import type { PyValue } from '../../src/core/pickle/pyValue';
+import { PyDict, PyOpaque } from '../../src/core/values/pyValue';
+import type { PyValue } from '../../src/core/values/pyValue';
 import { dtypeByName } from '../../src/core/torch/dtypes';
 import type { DType } from '../../src/core/torch/dtypes';
 import { storageCoverage } from '../../src/core/torch/storageCoverage';

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { FileByteSource } from '../../src/core/io/fileByteSource';
 import { computeTensorStats } from '../../src/core/stats/tensorStats';
 import type { TensorStats } from '../../src/core/stats/tensorStats';
-import { openCheckpoint } from '../../src/core/torch/openCheckpoint';
+import { openCheckpoint } from '../../src/core/checkpoint/openCheckpoint';
 import { tensorChunks } from '../../src/core/torch/tensorBytes';
 import { numel } from '../../src/core/torch/tensorRef';
 import { walkTensors } from '../../src/core/torch/tensorWalk';

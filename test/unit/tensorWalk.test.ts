@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CorruptError } from '../../src/core/errors';
-import { PyDict, PyObject, PyGlobal, PyOpaque, PyTuple } from '../../src/core/pickle/pyValue';
-import type { PyValue } from '../../src/core/pickle/pyValue';
+import { PyDict, PyObject, PyGlobal, PyOpaque, PyTuple } from '../../src/core/values/pyValue';
+import type { PyValue } from '../../src/core/values/pyValue';
 import { dtypeByName } from '../../src/core/torch/dtypes';
 import type { DType } from '../../src/core/torch/dtypes';
 import type { TensorRef } from '../../src/core/torch/tensorRef';

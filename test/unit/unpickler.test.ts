@@ -4,9 +4,10 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError, CorruptError, UnsupportedError, UnsupportedProtocolError } from '../../src/core/errors';
 import { builtinReconstructions } from '../../src/core/pickle/builtinReconstructions';
-import { PickleTruncatedError, python3QualifiedName, unpickle } from '../../src/core/pickle/unpickler';
-import { PyByteArray, PyComplex, PyDict, PyGlobal, PyObject, PyOpaque, PySet, PyTuple } from '../../src/core/pickle/pyValue';
-import type { PyValue, Reconstruction, UnpickleHooks } from '../../src/core/pickle/pyValue';
+import { python3QualifiedName } from '../../src/core/pickle/python2Names';
+import { PickleTruncatedError, unpickle } from '../../src/core/pickle/unpickler';
+import { PyByteArray, PyComplex, PyDict, PyGlobal, PyObject, PyOpaque, PySet, PyTuple } from '../../src/core/values/pyValue';
+import type { PyValue, Reconstruction, UnpickleHooks } from '../../src/core/values/pyValue';
 
 // Fixtures are written by test/fixtures/pickle/make_pickles.py (Python 3, no torch).
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'pickle');

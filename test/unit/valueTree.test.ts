@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import { callbackLabel, callbackLabels, labelledPath } from '../../src/core/inspect/callbackKeys';
 import type { ValueNode } from '../../src/core/inspect/report';
 import { MAX_TREE_CHILDREN, MAX_TREE_DEPTH, MAX_TREE_NODES, treeBudget, valueTree } from '../../src/core/inspect/valueTree';
-import { PyDict, PyOpaque, PyTuple } from '../../src/core/pickle/pyValue';
-import type { PyValue } from '../../src/core/pickle/pyValue';
+import { PyDict, PyOpaque, PyTuple } from '../../src/core/values/pyValue';
+import type { PyValue } from '../../src/core/values/pyValue';
 
 function dict(entries: Array<[string, PyValue]>): PyDict {
   const d = new PyDict();

@@ -37,8 +37,8 @@ test('errorInfo carries the user sentence, code, size and a verdict when the err
   });
   assert.deepEqual(errorInfo('/gone.pt', Object.assign(new Error('ENOENT: x'), { code: 'ENOENT' }), undefined), { file: '/gone.pt', code: 'ENOENT', message: 'No such file.' });
   const security = { verdict: 'dangerous', globals: ['posix.system'], dangerous: ['posix.system'], suspicious: [] };
-  assert.deepEqual(errorInfo('/e.pt', Object.assign(new TruncatedError(), { security }), 10).security, security);
-  assert.equal(errorInfo('/e.pt', Object.assign(new TruncatedError(), { security: { verdict: 'bogus' } }), 10).security, undefined);
+  assert.deepEqual(errorInfo('/e.pt', new TruncatedError('The pickle', { globals: ['posix.system'] }), 10).security, security);
+  assert.equal(errorInfo('/e.pt', new TruncatedError(), 10).security, undefined);
 });
 
 test('isAbort recognises aborted runs only', () => {

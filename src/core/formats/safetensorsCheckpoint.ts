@@ -1,8 +1,8 @@
 // A safetensors file seen as a checkpoint: a flat dict of tensors, each its own storage window.
 // There is no pickle, so nothing in it can name code: its verdict is always safe.
 import type { ByteSource } from '../io/byteSource';
-import { EMPTY_CALL_LOG } from '../pickle/callLog';
-import { PyDict, PyOpaque } from '../pickle/pyValue';
+import { EMPTY_CALL_LOG } from '../values/callLog';
+import { PyDict, PyOpaque } from '../values/pyValue';
 import { dtypeByName } from '../torch/dtypes';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import type { StorageRef, TensorRef } from '../torch/tensorRef';

@@ -1,11 +1,9 @@
 // Inspects one checkpoint file: opens it through a file byte source, reads only the records it
 // needs, and (when asked) hashes each distinct tensor straight from the file.
 import { basename } from 'node:path';
-import { CheckpointError } from '../errors';
 import { parseStepEpoch } from '../listing/checkpointNames';
 import { FileByteSource } from '../io/fileByteSource';
-import { checkpointVerdict } from '../security/checkpointVerdict';
-import { openCheckpoint } from '../torch/openCheckpoint';
+import { openCheckpoint } from '../checkpoint/openCheckpoint';
 import { walkTensors } from '../torch/tensorWalk';
 import { hashTensors } from './hashTensors';
 import { readModelCheckpoints } from './modelCheckpoint';
@@ -28,11 +26,8 @@ export interface InspectOptions {
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectReport> {
   const source = await FileByteSource.open(path);
   try {
-    const checkpoint = await openCheckpoint(source).catch((err: unknown) => {
-      // A file that fails after its pickle named globals still gets a verdict: broken can be hostile.
-      if (err instanceof CheckpointError && err.globals) err.security = checkpointVerdict(err.globals, err.calls);
-      throw err;
-    });
+    // A CheckpointError thrown here carries the globals its pickles named: a caller can still judge it.
+    const checkpoint = await openCheckpoint(source);
     const occurrences = walkTensors(checkpoint.root);
     const hashes = options.sha256 ? await hashTensors(checkpoint, occurrences, options) : undefined;
     const name = basename(path);

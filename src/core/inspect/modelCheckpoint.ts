@@ -1,8 +1,8 @@
 // Lightning's ModelCheckpoint callback state (under `callbacks`, keyed by its state key): what it
 // monitors, the best and current scores, and the best checkpoints it kept. The scores are
 // one-element tensors, read from the file like the other scalar metrics.
-import { PyDict } from '../pickle/pyValue';
-import type { PyValue } from '../pickle/pyValue';
+import { PyDict } from '../values/pyValue';
+import type { PyValue } from '../values/pyValue';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import { keyToString } from '../torch/tensorWalk';
 import { callbackLabels, stateKeyArgument } from './callbackKeys';

@@ -1,6 +1,7 @@
 // Where the model weights sit in a checkpoint, how deep the model is, and its layers grouped by
 // module — inferred from tensor names, the way a person reads a state dict.
-import type { JsonValue, LayerSummary } from './report';
+import type { LayerSummary } from './report';
+import type { JsonValue } from '../json';
 import { storageCoverage } from '../torch/storageCoverage';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 

@@ -1,7 +1,8 @@
 // How an optimizer's settings read, for the inspector and the CLI alike: the common ones first,
 // values as Python prints them.
 import { pyFloatRepr } from '../pickle/pyRepr';
-import type { JsonValue, OptimizerSummary } from './report';
+import type { OptimizerSummary } from './report';
+import type { JsonValue } from '../json';
 
 /** The settings people look for first, in this order; the rest follow as saved. */
 const FIRST_SETTINGS = ['lr', 'betas', 'momentum', 'weight_decay', 'eps'];

@@ -1,14 +1,15 @@
 // Optimizer state dicts (`optimizer.state_dict()`: `state` per parameter id, `param_groups` with
 // the settings) wherever a checkpoint keeps them: nanoGPT's `optimizer`, a loop's
 // `optimizer_state_dict`, Lightning's `optimizer_states` list, nanochat's list at the root.
-import { PyDict, PyTuple } from '../pickle/pyValue';
-import type { PyValue } from '../pickle/pyValue';
+import { PyDict, PyTuple } from '../values/pyValue';
+import type { PyValue } from '../values/pyValue';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import { keyToString } from '../torch/tensorWalk';
 import { isTensor } from '../torch/torchReconstructions';
 import { setOwn } from './ownRecord';
 import { pyToJson } from './pyJson';
-import type { JsonValue, OptimizerGroup, OptimizerSummary } from './report';
+import type { OptimizerGroup, OptimizerSummary } from './report';
+import type { JsonValue } from '../json';
 import { readScalarValue } from './scalarMetrics';
 import { pyEntries } from './valueTree';
 

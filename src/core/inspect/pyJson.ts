@@ -1,12 +1,12 @@
 // Python values turned into what a report can carry: JSON for configs, a short type label and a
 // short rendering for scalars. Checkpoint text is untrusted: these only build strings and data.
 import { pyFloatRepr } from '../pickle/pyRepr';
-import { PyByteArray, PyComplex, PyDict, PyGlobal, PyObject, PyOpaque, PySet, PyTuple } from '../pickle/pyValue';
-import type { PyValue } from '../pickle/pyValue';
+import { PyByteArray, PyComplex, PyDict, PyGlobal, PyObject, PyOpaque, PySet, PyTuple } from '../values/pyValue';
+import type { PyValue } from '../values/pyValue';
 import { keyToString } from '../torch/tensorWalk';
 import type { TensorRef } from '../torch/tensorRef';
 import { setOwn } from './ownRecord';
-import type { JsonValue } from './report';
+import type { JsonValue } from '../json';
 
 const MAX_DEPTH = 32;
 const MAX_VALUES = 100_000;

@@ -1,27 +1,10 @@
 // What inspecting one checkpoint file tells: the shape shared by the CLI's JSON, the inspector
 // webview and the tree's tooltips. Plain JSON data only (no bigint, no classes).
 
-export type CheckpointFormat = 'torch-zip' | 'torch-legacy' | 'torchscript' | 'safetensors' | 'pickle';
-
-export type Verdict = 'safe' | 'suspicious' | 'dangerous';
-
-export interface SecurityReport {
-  verdict: Verdict;
-  /** Every `module.name` the file's pickles named, in first-seen order. */
-  globals: string[];
-  /** The globals that made the verdict dangerous. */
-  dangerous: string[];
-  /** The globals that are neither known-safe nor known-dangerous. */
-  suspicious: string[];
-  /**
-   * What loading would run: each call the pickle asks of a dangerous global (or of what one
-   * returns), with its arguments, as inert Python-like text, e.g. `posix.system('touch /tmp/x')`.
-   * Kept even when the pickle throws the call's result away. Absent when there is none.
-   */
-  calls?: string[];
-  /** Further dangerous calls left out of `calls` (a pickle repeating one call many times). */
-  callsOmitted?: number;
-}
+import type { JsonValue } from '../json';
+import type { SecurityReport } from '../security/securityReport';
+import type { CheckpointFormat } from '../torch/checkpointFormat';
+import type { TiedPair } from '../torch/tiedTensors';
 
 /**
  * What a tensor is: a model weight (`parameter`), a registered buffer of the model (a causal
@@ -34,13 +17,6 @@ export interface RoleTotals {
   tensors: number;
   elements: number;
   bytes: number;
-}
-
-/** Two paths that reach the same bytes (tied weights): `path` = `sameAs`. */
-export interface TiedPair {
-  path: string;
-  /** The first path, in walk order, that reaches them. */
-  sameAs: string;
 }
 
 export interface TensorInfo {
@@ -61,8 +37,6 @@ export interface TensorInfo {
   /** `path` made readable where it runs through a Lightning callback's state key (see callbackKeys.ts). */
   label?: string;
 }
-
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** One entry of a nested value, for a tree opened level by level; bounded (see valueTree.ts). */
 export interface ValueNode {

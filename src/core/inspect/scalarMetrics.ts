@@ -2,7 +2,7 @@
 // costs one read of a few bytes, so they are read, unlike every other tensor.
 import { DamagedRecordError } from '../errors';
 import { isMetricKey } from '../listing/sidecars';
-import type { PyValue } from '../pickle/pyValue';
+import type { PyValue } from '../values/pyValue';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import { tensorChunks } from '../torch/tensorBytes';
 import type { TensorRef } from '../torch/tensorRef';

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseNanochatName } from '../listing/checkpointNames';
 import { nanochatMetaInfo, readSidecar, trainerStateInfo } from '../listing/sidecars';
-import type { JsonValue } from './report';
+import type { JsonValue } from '../json';
 
 export interface Sidecar {
   /** The sidecar's file name, for the report's notes. */

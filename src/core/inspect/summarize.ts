@@ -1,8 +1,8 @@
 // Builds the report a person reads from an opened checkpoint: what keys it has, its step and
 // metrics, its config and architecture, how big and deep the model is, and the security verdict.
 import { isMetricKey } from '../listing/sidecars';
-import { PyDict, PyObject, PyTuple } from '../pickle/pyValue';
-import type { PyValue } from '../pickle/pyValue';
+import { PyDict, PyObject, PyTuple } from '../values/pyValue';
+import type { PyValue } from '../values/pyValue';
 import { checkpointVerdict } from '../security/checkpointVerdict';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import { storageCoverage } from '../torch/storageCoverage';
@@ -14,7 +14,8 @@ import { modelCheckpointMetrics } from './modelCheckpoint';
 import { inferDepth, modelOccurrences, summarizeLayers } from './modelLayout';
 import { setOwn } from './ownRecord';
 import { asNumber, pyToJson, typeLabel } from './pyJson';
-import type { InspectReport, JsonValue, KeySummary, ModelCheckpointState, OptimizerSummary, TensorInfo } from './report';
+import type { InspectReport, KeySummary, ModelCheckpointState, OptimizerSummary, TensorInfo } from './report';
+import type { JsonValue } from '../json';
 import { mapLocationNote } from './savedDevices';
 import type { Sidecar } from './sidecar';
 import { countTensors } from './tensorCounts';

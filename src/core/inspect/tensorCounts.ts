@@ -1,10 +1,11 @@
 // The counts a report gives, meaning what they say: shared storage counted once, the model's
 // parameters apart from its buffers, optimizer and RNG state, and tied weights named.
-import type { PyValue } from '../pickle/pyValue';
+import type { PyValue } from '../values/pyValue';
 import { storageCoverage } from '../torch/storageCoverage';
 import { findTies } from '../torch/tiedTensors';
 import type { TensorOccurrence } from '../torch/tensorWalk';
-import type { RoleTotals, TensorRole, TiedPair } from './report';
+import type { RoleTotals, TensorRole } from './report';
+import type { TiedPair } from '../torch/tiedTensors';
 import { assignRoles } from './tensorRoles';
 
 export interface TensorCounts {

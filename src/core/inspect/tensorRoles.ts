@@ -2,7 +2,7 @@
 // BatchNorm statistics), optimizer state, RNG state, or something else (a metric, a scheduler's
 // value). Only parameters count as the model's parameters. The rules are conservative: a tensor
 // is a buffer or RNG state only when its name, dtype and shape all say so.
-import type { PyDict, PyValue } from '../pickle/pyValue';
+import type { PyDict, PyValue } from '../values/pyValue';
 import type { TensorRef } from '../torch/tensorRef';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 import { findDicts } from '../torch/tensorWalk';

@@ -5,12 +5,13 @@
 // tensors (a state dict, an optimizer's state) is not opened: its tensors are in the tensor table.
 import { pyRepr } from '../pickle/pyRepr';
 import type { ReprLimits } from '../pickle/pyRepr';
-import { PyDict, PyObject, PySet, PyTuple } from '../pickle/pyValue';
-import type { PyValue } from '../pickle/pyValue';
+import { PyDict, PyObject, PySet, PyTuple } from '../values/pyValue';
+import type { PyValue } from '../values/pyValue';
 import { keyToString } from '../torch/tensorWalk';
 import { isTensor } from '../torch/torchReconstructions';
 import { shortValue, typeLabel } from './pyJson';
-import type { JsonValue, ValueNode } from './report';
+import type { ValueNode } from './report';
+import type { JsonValue } from '../json';
 
 export const MAX_TREE_DEPTH = 6;
 export const MAX_TREE_CHILDREN = 50;

@@ -19,8 +19,8 @@
 // Arguments of any other shape give the inert PyObject an unknown global would give: these never
 // throw on odd input and never allocate more than their arguments already hold.
 
-import { PyByteArray, PyComplex, PyDict, PyGlobal, PyObject, PySet, PyTuple } from './pyValue';
-import type { PyValue, Reconstruction } from './pyValue';
+import { PyByteArray, PyComplex, PyDict, PyGlobal, PyObject, PySet, PyTuple } from '../values/pyValue';
+import type { PyValue, Reconstruction } from '../values/pyValue';
 
 type Build = (args: PyValue[]) => PyValue | undefined;
 

@@ -2,8 +2,8 @@
 // show their first items, nesting stops at a depth. Used to show what a hostile pickle would call
 // with which arguments. Every character outside printable text is escaped, so the result is inert
 // wherever it is printed (a terminal, a page).
-import { PyByteArray, PyComplex, PyDict, PyGlobal, PyObject, PyOpaque, PySet, PyTuple } from './pyValue';
-import type { PyValue } from './pyValue';
+import { PyByteArray, PyComplex, PyDict, PyGlobal, PyObject, PyOpaque, PySet, PyTuple } from '../values/pyValue';
+import type { PyValue } from '../values/pyValue';
 
 export interface ReprLimits {
   /** Characters of a str (bytes of a bytes) shown before the cut. */

@@ -1,10 +1,10 @@
 // What a hostile pickle would run: the recorded calls whose callee is a dangerous global, or the
 // result of one (`getattr(__import__('os'), 'system')(...)`), rendered as inert text. A call that
 // only builds the callee or an argument of another such call is shown inside that one, not twice.
-import type { CallLog } from '../pickle/callLog';
+import type { CallLog } from '../values/callLog';
 import { callRepr, DEFAULT_REPR_LIMITS } from '../pickle/pyRepr';
-import { PyDict, PyGlobal, PyObject, PySet, PyTuple } from '../pickle/pyValue';
-import type { PyValue } from '../pickle/pyValue';
+import { PyDict, PyGlobal, PyObject, PySet, PyTuple } from '../values/pyValue';
+import type { PyValue } from '../values/pyValue';
 
 // A call is searched as deep and as wide as callRepr prints it: what is not printed inside
 // another call is shown on its own.

@@ -1,7 +1,7 @@
 // The verdict for a checkpoint's globals against what this reader rebuilds as inert data: torch's
 // tensor and storage reconstructions and the Python builtins the unpickler knows.
-import type { SecurityReport } from '../inspect/report';
-import type { CallLog } from '../pickle/callLog';
+import type { SecurityReport } from './securityReport';
+import type { CallLog } from '../values/callLog';
 import { builtinReconstructions } from '../pickle/builtinReconstructions';
 import { torchGlobals } from '../torch/torchReconstructions';
 import { securityVerdict } from './verdict';

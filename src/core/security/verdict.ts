@@ -2,9 +2,9 @@
 // Hugging Face scanner: known inert reconstructions are safe, modules that can run commands,
 // open files or import code are dangerous, anything else is suspicious (it would need that
 // class to be imported to load, and we cannot vouch for it).
-import type { SecurityReport } from '../inspect/report';
-import type { CallLog } from '../pickle/callLog';
-import { python3QualifiedName } from '../pickle/unpickler';
+import type { SecurityReport } from './securityReport';
+import type { CallLog } from '../values/callLog';
+import { python3QualifiedName } from '../pickle/python2Names';
 import { dangerousCalls } from './callRecords';
 
 /** Modules whose every name is dangerous. */

@@ -1,8 +1,8 @@
 // A checkpoint opened by one of the format readers: the unpickled object (with tensors as
 // descriptions) and a way to read any storage's bytes on demand.
-import type { CheckpointFormat } from '../inspect/report';
-import type { CallLog } from '../pickle/callLog';
-import type { PyValue } from '../pickle/pyValue';
+import type { CheckpointFormat } from './checkpointFormat';
+import type { CallLog } from '../values/callLog';
+import type { PyValue } from '../values/pyValue';
 import type { RunningCrc } from '../zip/recordCrc';
 import type { StorageRef } from './tensorRef';
 

@@ -3,8 +3,8 @@
 // view_metadata (view_key, offset, view_numel) or None. One StorageRef per key, so that tensors
 // sharing a storage share the same object.
 import { CorruptError } from '../errors';
-import { PyOpaque, PyTuple } from '../pickle/pyValue';
-import type { PyValue } from '../pickle/pyValue';
+import { PyOpaque, PyTuple } from '../values/pyValue';
+import type { PyValue } from '../values/pyValue';
 import { storageTypeOf } from './torchReconstructions';
 import type { StorageRef } from './tensorRef';
 

@@ -1,7 +1,7 @@
 // Finds every tensor in a checkpoint's object, depth first in container order, with the path
 // torch users know: keys joined by `.`, list and tuple indices as numbers.
-import { PyDict, PyObject, PyTuple } from '../pickle/pyValue';
-import type { PyOpaque, PyValue } from '../pickle/pyValue';
+import { PyDict, PyObject, PyTuple } from '../values/pyValue';
+import type { PyOpaque, PyValue } from '../values/pyValue';
 import { CorruptError } from '../errors';
 import { isTensor } from './torchReconstructions';
 import type { TensorRef } from './tensorRef';

@@ -1,10 +1,16 @@
 // Tied weights: paths that reach exactly the same bytes. A tensor pickled twice (a memo
 // reference) and two tensor objects on one storage with the same offset, dtype, shape and stride
 // (what `state_dict()` gives for nanoGPT's and Hugging Face's tied lm_head) are both one tensor.
-import type { TiedPair } from '../inspect/report';
 import { numel } from './tensorRef';
 import type { TensorRef } from './tensorRef';
 import type { TensorOccurrence } from './tensorWalk';
+
+/** Two paths that reach the same bytes (tied weights): `path` = `sameAs`. */
+export interface TiedPair {
+  path: string;
+  /** The first path, in walk order, that reaches them. */
+  sameAs: string;
+}
 
 /** One key per view of a storage; empty tensors hold no bytes, so only their object identifies them. */
 function viewKey(t: TensorRef): string {

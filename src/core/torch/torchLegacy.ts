@@ -1,13 +1,14 @@
 // The format torch.save wrote before 1.6 (`_use_new_zipfile_serialization=False`): five pickles
 // in one stream — magic number, protocol version, system info, the object, the storage keys —
 // then, for each key in that order, an int64 element count and the storage's raw bytes.
-import { attachGlobals, CheckpointError, CorruptError, TruncatedError, UnsupportedError } from '../errors';
+import { CorruptError, TruncatedError, UnsupportedError } from '../errors';
+import type { PickleEvidence } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import { PickleTruncatedError, unpickle } from '../pickle/unpickler';
-import { mergeCallLogs } from '../pickle/callLog';
-import type { CallLog } from '../pickle/callLog';
-import { dictGet } from '../pickle/pyValue';
-import type { PyValue, UnpickleResult } from '../pickle/pyValue';
+import { mergeCallLogs } from '../values/callLog';
+import type { CallLog } from '../values/callLog';
+import { dictGet } from '../values/pyValue';
+import type { PyValue, UnpickleResult } from '../values/pyValue';
 import type { LoadedCheckpoint } from './loadedCheckpoint';
 import { createStorageTable } from './persistentStorage';
 import type { StorageTable } from './persistentStorage';
@@ -46,9 +47,9 @@ async function readPickles(
   }
 }
 
-function readInt64(bytes: Uint8Array, littleEndian: boolean): number {
+function readInt64(bytes: Uint8Array, littleEndian: boolean, evidence: PickleEvidence): number {
   const v = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigInt64(0, littleEndian);
-  if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new CorruptError('a storage has an invalid element count.');
+  if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new CorruptError('a storage has an invalid element count.', evidence);
   return Number(v);
 }
 
@@ -58,31 +59,25 @@ export async function loadTorchLegacy(source: ByteSource, options: { maxPickleWi
   const [magic, protocol, sysInfo, object, keys] = await readPickles(source, (data) => {
     const results: UnpickleResult[] = [];
     let offset = 0;
-    try {
-      for (let i = 0; i < 5; i++) {
-        const r = unpickle(data, hooks, { offset });
-        results.push(r);
-        offset = r.end;
-      }
-    } catch (err) {
-      if (err instanceof CheckpointError) {
-        err.globals = [...new Set([...results.flatMap((r) => r.globals), ...(err.globals ?? [])])];
-        const calls = mergeCallLogs([...results.map((r) => r.calls), ...(err.calls ? [err.calls] : [])]);
-        err.calls = calls.records.length > 0 ? calls : undefined;
-      }
-      throw err;
+    for (let i = 0; i < 5; i++) {
+      // An error in a later pickle carries what the earlier ones named too.
+      const r = unpickle(data, hooks, { offset, earlier: i > 0 ? streamEvidence(results) : undefined });
+      results.push(r);
+      offset = r.end;
     }
     return results;
   }, options.maxPickleWindow);
-  const all = [magic, protocol, sysInfo, object, keys];
-  const globals = [...new Set(all.flatMap((r) => r.globals))];
-  const calls = mergeCallLogs(all.map((r) => r.calls));
-  try {
-    return await loadStorages(source, table, { magic, protocol, sysInfo, object, keys }, globals, calls);
-  } catch (err) {
-    attachGlobals(err, globals, calls);
-    throw err;
-  }
+  return loadStorages(source, table, { magic, protocol, sysInfo, object, keys }, streamEvidence([magic, protocol, sysInfo, object, keys]));
+}
+
+/** The globals and calls of several pickles of one stream, as one. */
+interface StreamEvidence {
+  globals: string[];
+  calls: CallLog;
+}
+
+function streamEvidence(results: readonly UnpickleResult[]): StreamEvidence {
+  return { globals: [...new Set(results.flatMap((r) => r.globals))], calls: mergeCallLogs(results.map((r) => r.calls)) };
 }
 
 interface LegacyPickles {
@@ -93,11 +88,12 @@ interface LegacyPickles {
   keys: UnpickleResult;
 }
 
-async function loadStorages(source: ByteSource, table: StorageTable, pickles: LegacyPickles, globals: string[], calls: CallLog): Promise<LoadedCheckpoint> {
+/** Reads the storage section; its errors carry what the pickles named (`evidence`), read before it. */
+async function loadStorages(source: ByteSource, table: StorageTable, pickles: LegacyPickles, evidence: StreamEvidence): Promise<LoadedCheckpoint> {
   const { magic, protocol, sysInfo, object, keys } = pickles;
-  if (magic.value !== MAGIC) throw new CorruptError('the legacy magic number is wrong.');
-  if (protocol.value !== PROTOCOL_VERSION) throw new UnsupportedError(`legacy protocol version ${String(protocol.value)}.`);
-  if (!Array.isArray(keys.value)) throw new CorruptError('the legacy storage key list is missing.');
+  if (magic.value !== MAGIC) throw new CorruptError('the legacy magic number is wrong.', evidence);
+  if (protocol.value !== PROTOCOL_VERSION) throw new UnsupportedError(`legacy protocol version ${String(protocol.value)}.`, evidence);
+  if (!Array.isArray(keys.value)) throw new CorruptError('the legacy storage key list is missing.', evidence);
   // A big-endian machine wrote its element counts big-endian too, not only the tensor bytes.
   const littleEndian = dictGet(sysInfo.value, 'little_endian') !== false;
 
@@ -107,24 +103,24 @@ async function loadStorages(source: ByteSource, table: StorageTable, pickles: Le
   for (const k of keys.value) {
     const key = typeof k === 'string' ? k : String(k);
     const storage = table.storages.get(key);
-    if (!storage) throw new CorruptError(`the legacy storage "${key}" is listed but never used.`);
-    if (at + 8 > source.size) throw new TruncatedError();
-    const count = readInt64(await source.read(at, 8), littleEndian);
+    if (!storage) throw new CorruptError(`the legacy storage "${key}" is listed but never used.`, evidence);
+    if (at + 8 > source.size) throw new TruncatedError(undefined, evidence);
+    const count = readInt64(await source.read(at, 8), littleEndian, evidence);
     const nbytes = count * storage.dtype.itemsize;
-    if (nbytes < storage.nbytes) throw new CorruptError(`the legacy storage "${key}" is smaller than its tensors need.`);
+    if (nbytes < storage.nbytes) throw new CorruptError(`the legacy storage "${key}" is smaller than its tensors need.`, evidence);
     offsets.set(key, at + 8);
     at += 8 + nbytes;
-    if (at > source.size) throw new TruncatedError();
+    if (at > source.size) throw new TruncatedError(undefined, evidence);
   }
   for (const key of table.storages.keys()) {
-    if (!offsets.has(key)) throw new CorruptError(`the legacy storage "${key}" has no data.`);
+    if (!offsets.has(key)) throw new CorruptError(`the legacy storage "${key}" has no data.`, evidence);
   }
 
   return {
     format: 'torch-legacy',
     root: object.value,
-    globals,
-    calls,
+    globals: evidence.globals,
+    calls: evidence.calls,
     littleEndian,
     notes: ['Legacy format (written before torch 1.6).', ...(littleEndian ? [] : ['Big-endian file: tensor bytes are swapped when read.'])],
     readStorage(storage: StorageRef, offset: number, length: number): Promise<Uint8Array> {

@@ -2,8 +2,8 @@
 // TensorRef descriptions, storage classes and dtypes become constants. Nothing here touches the
 // tensor bytes, and anything not listed stays an inert placeholder (see the unpickler).
 import { CorruptError } from '../errors';
-import { PyGlobal, PyObject, PyOpaque, PyTuple } from '../pickle/pyValue';
-import type { PyValue, Reconstruction } from '../pickle/pyValue';
+import { PyGlobal, PyObject, PyOpaque, PyTuple } from '../values/pyValue';
+import type { PyValue, Reconstruction } from '../values/pyValue';
 import type { DType } from './dtypes';
 import { dtypeByName, dtypeByStorageClass, UNTYPED_STORAGE, uint8 } from './dtypes';
 import type { StorageRef, TensorRef } from './tensorRef';

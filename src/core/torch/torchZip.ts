@@ -1,7 +1,7 @@
 // The zip format torch.save has written since 1.6 (and TorchScript archives, which share it):
 // `<folder>/data.pkl` pickles the object, `<folder>/data/<key>` holds each storage's bytes,
 // `<folder>/byteorder` (torch 2.x) says how they are ordered.
-import { attachGlobals, CorruptError, MissingRecordError, NotCheckpointError, TruncatedError } from '../errors';
+import { CorruptError, MissingRecordError, NotCheckpointError, TruncatedError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import { unpickle } from '../pickle/unpickler';
 import { RecordCrc } from '../zip/recordCrc';
@@ -52,12 +52,10 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
   for (const storage of table.storages.values()) {
     const name = `${prefix}data/${storage.key}`;
     const entry = archive.entry(name);
-    if (!entry || entry.uncompressedSize < storage.nbytes) {
-      const problem = entry
-        ? new CorruptError(`the record data/${storage.key} holds ${entry.uncompressedSize} bytes, but its storage needs ${storage.nbytes}.`)
-        : new MissingRecordError(`data/${storage.key}`);
-      attachGlobals(problem, result.globals, result.calls);
-      throw problem;
+    // The pickle was read, so these errors carry what it named (`result` holds globals and calls).
+    if (!entry) throw new MissingRecordError(`data/${storage.key}`, result);
+    if (entry.uncompressedSize < storage.nbytes) {
+      throw new CorruptError(`the record data/${storage.key} holds ${entry.uncompressedSize} bytes, but its storage needs ${storage.nbytes}.`, result);
     }
     records.set(storage.key, entry);
   }

@@ -5,9 +5,9 @@ import { loadSafetensors } from '../formats/safetensorsCheckpoint';
 import type { ByteSource } from '../io/byteSource';
 import { looksLikeSafetensors } from '../formats/safetensors';
 import { looksLikeZip, ZipArchive } from '../zip/zipArchive';
-import type { LoadedCheckpoint } from './loadedCheckpoint';
-import { loadTorchLegacy, looksLikeLegacy } from './torchLegacy';
-import { loadTorchZip } from './torchZip';
+import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
+import { loadTorchLegacy, looksLikeLegacy } from '../torch/torchLegacy';
+import { loadTorchZip } from '../torch/torchZip';
 
 const LFS_PREFIX = 'version https://git-lfs.github.com/spec/';
 
