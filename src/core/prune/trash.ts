@@ -90,7 +90,12 @@ export async function findTrash(path: string, options: TrashOptions = {}): Promi
     return (await deviceOf(dir)) === dev ? { trash: { kind: 'mac', dir } } : { problem: 'it is on another disk than your Trash' };
   }
   const home = homeTrashDir(options);
-  if ((await deviceOf(home)) === dev) return { trash: { kind: 'home', dir: home } };
+  if ((await deviceOf(home)) === dev) {
+    // Followed if a link (people move ~/.local/share); made on first use if missing.
+    const s = await stat(home).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : err));
+    if (s instanceof Error || (s && !s.isDirectory())) return { problem: `the trash ${home} is not a folder` };
+    return { trash: { kind: 'home', dir: home } };
+  }
   const topDir = await (options.topDirOf ?? mountPointOf)(path);
   const uid = options.uid ?? process.getuid?.() ?? 0;
   const shared = join(topDir, '.Trash');
