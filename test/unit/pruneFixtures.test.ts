@@ -3,7 +3,7 @@
 // the best and the run's status, as the names alone cannot.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { listRoot } from '../../src/core/listing/listRoot';
 import { readCheckpointFacts } from '../../src/core/prune/checkpointFacts';
@@ -144,6 +144,22 @@ test('the sample workspace: Lightning finished at max_epochs, the Trainer run at
       lightning: 'finished: 2 of 2 epochs',
       out: 'no planned length recorded',
     });
+  } finally {
+    cleanup();
+  }
+});
+
+test('hostile and broken files: a plan reads their pickles without running anything, and keeps them when it cannot judge them', async () => {
+  const marker = '/tmp/checkpoint-manager-pwned';
+  const { root, cleanup } = copyFixtures('hostile', 'broken');
+  try {
+    const had = existsSync(marker);
+    const plan = await planListing(await listRoot(root), () => ({ ...KEEP_LAST_1, keepLast: 0, keepBest: 1 }));
+    assert.equal(existsSync(marker), had, 'a hostile pickle ran');
+    assert.deepEqual(plan.runs.map((r) => [r.tag, r.units.length, r.units.filter((u) => !u.keep).length]), [['broken', 10, 0], ['hostile', 10, 0]]);
+    const warnings = plan.runs.flatMap((r) => r.warnings);
+    assert.ok(warnings.includes(`${join(root, 'broken', 'lfs_pointer.pt')}: This file is a Git LFS pointer, not the checkpoint itself: run \`git lfs pull\` to fetch it; its metrics are unknown`), warnings.join('\n'));
+    assert.equal(warnings.length, 7);
   } finally {
     cleanup();
   }

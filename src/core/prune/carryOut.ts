@@ -3,12 +3,13 @@
 // and mtimes), is deleted; anything a run wrote to meanwhile is kept. Then each unit goes to the
 // trash whole, or is deleted for good when the caller says so (where no trash exists).
 
-import { rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { isInside } from '../listing/runLocation';
 import { reclaimableBytes } from './diskUsage';
 import type { PrunePlan, UnitPlan } from './prunePlan';
 import { findTrash, moveToTrash } from './trash';
-import type { Trash, TrashOptions } from './trash';
+import type { Trash, TrashNames, TrashOptions } from './trash';
 
 function withReasons(u: UnitPlan, keep: boolean, reasons: string[]): UnitPlan {
   return { ...u, keep, reasons, reason: `${keep ? 'kept' : 'deleted'}: ${reasons.join(', ')}` };
@@ -49,13 +50,18 @@ export interface Unremovable {
 export async function trashesFor(plan: PrunePlan, options: TrashOptions = {}): Promise<{ trashes: Map<string, Trash>; missing: Unremovable[] }> {
   const trashes = new Map<string, Trash>();
   const missing: Unremovable[] = [];
+  // One look per folder: the files of a folder share its file system, so its trash.
+  const byFolder = new Map<string, Trash>();
   for (const run of plan.runs) {
     for (const u of run.units) {
       if (u.keep) continue;
       for (const path of u.paths) {
-        const found = await findTrash(path, options);
-        if ('trash' in found) trashes.set(path, found.trash);
-        else missing.push({ path, problem: found.problem });
+        const known = byFolder.get(dirname(path));
+        const found = known ? { trash: known } : await findTrash(path, options);
+        if ('trash' in found) {
+          trashes.set(path, found.trash);
+          byFolder.set(dirname(path), found.trash);
+        } else missing.push({ path, problem: found.problem });
       }
     }
   }
@@ -86,6 +92,7 @@ export interface CarryOutOptions {
 /** Deletes the plan's deleted units, one whole unit at a time; stops early when `signal` aborts. */
 export async function carryOut(plan: PrunePlan, options: CarryOutOptions = {}): Promise<UnitResult[]> {
   const results: UnitResult[] = [];
+  const names: TrashNames = new Map();
   for (const run of plan.runs) {
     for (const u of run.units) {
       if (u.keep) continue;
@@ -97,11 +104,11 @@ export async function carryOut(plan: PrunePlan, options: CarryOutOptions = {}): 
         try {
           // The listing only lists inside its root; a path elsewhere means something is wrong.
           if (!isInside(path, plan.root)) throw new Error(`${path} is not under ${plan.root}`);
-          if (options.permanent) await rm(path, { recursive: true });
+          if (options.permanent) rmSync(path, { recursive: true });
           else {
             const trash = options.trashes?.get(path);
             if (!trash) throw new Error('no trash for it');
-            to.push(await moveToTrash(path, trash));
+            to.push(moveToTrash(path, trash, new Date(), names));
           }
           removed.push(path);
         } catch (err) {
@@ -117,6 +124,8 @@ export async function carryOut(plan: PrunePlan, options: CarryOutOptions = {}): 
           : { ...base, outcome: 'trashed', to };
       results.push(result);
       options.onUnit?.(result);
+      // The moves are synchronous: let progress, cancellation and other work in between units.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
   return results;

@@ -196,7 +196,7 @@ export async function planListing(listing: RootListing, policyFor: (runDir: stri
   const deleted: PathUsage[] = [];
   for (const run of runs) {
     for (const u of run.units) {
-      u.usage = await Promise.all(u.paths.map((p) => measurePath(p)));
+      u.usage = u.paths.map((p) => measurePath(p));
       u.bytes = u.usage.reduce((sum, x) => sum + x.bytes, 0);
       if (!u.keep) deleted.push(...u.usage);
     }

@@ -64,7 +64,7 @@ export async function gatherRunFacts(run: RunListing, options: FactOptions = {})
   // Two at a time: each is a few small reads, and the machine may be training.
   const read = await mapLimit(files, 2, async (c) => ({ name: c.name, key: checkpointKey(c), facts: await readCheckpointFacts(c.path) }));
   for (const r of read) {
-    if (r.facts.problem) facts.warnings.push(`${run.checkpoints.find((c) => c.name === r.name)!.path}: ${r.facts.problem}; its metrics are unknown`);
+    if (r.facts.problem) facts.warnings.push(`${run.checkpoints.find((c) => c.name === r.name)!.path}: ${r.facts.problem.replace(/\.$/, '')}; its metrics are unknown`);
     else fill(facts.metrics.get(r.key)!, r.facts.metrics);
   }
   const latest = latestFacts(read);

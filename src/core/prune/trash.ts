@@ -6,7 +6,8 @@
 // O_EXCL before the item is renamed into `files/<name>`. A move never copies: where no trash is on
 // the file's file system, `findTrash` says so and the caller must ask before deleting for good.
 
-import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { lstat, mkdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 
@@ -128,13 +129,8 @@ export function trashInfoDate(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
+function exists(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 }
 
 /** The name `name.2`, `name.3`… for the n-th try, keeping the extension last (`epoch_1.2.pt`). */
@@ -144,50 +140,66 @@ function candidateName(name: string, n: number): string {
   return dot > 0 ? `${name.slice(0, dot)}.${n}${name.slice(dot)}` : `${name}.${n}`;
 }
 
-/** Moves `path` (a file or a folder, whole) into `trash`; returns where it now is. */
-export async function moveToTrash(path: string, trash: Trash, now = new Date()): Promise<string> {
+/**
+ * What one batch of moves has learnt about its trashes: where the next try for each name starts
+ * (a prune of 50 tags trashes 50 files called `model_000100.pt`, and trying `.2`, `.3`… from 1
+ * each time is quadratic), and which trash folders exist already.
+ */
+export type TrashNames = Map<string, number>;
+
+/**
+ * Moves `path` (a file or a folder, whole) into `trash`; returns where it now is. Synchronous
+ * calls: a few small ones per item, and a thread-pool hop each cost more than the calls
+ * (measured: 19,200 files took 23 s through promises on a loaded machine).
+ */
+export function moveToTrash(path: string, trash: Trash, now = new Date(), names: TrashNames = new Map()): string {
   const name = basename(path);
+  const key = `${trash.dir}\u0000${name}`;
+  const first = names.get(key) ?? 1;
   if (trash.kind === 'mac') {
-    for (let n = 1; ; n++) {
+    for (let n = first; ; n++) {
       const target = join(trash.dir, candidateName(name, n));
-      if (await exists(target)) continue;
-      await rename(path, target);
+      if (exists(target)) continue;
+      renameSync(path, target);
+      names.set(key, n + 1);
       return target;
     }
   }
   const files = join(trash.dir, 'files');
   const info = join(trash.dir, 'info');
-  await mkdir(files, { recursive: true, mode: 0o700 });
-  await mkdir(info, { recursive: true, mode: 0o700 });
+  if (!names.has(trash.dir)) {
+    mkdirSync(files, { recursive: true, mode: 0o700 });
+    mkdirSync(info, { recursive: true, mode: 0o700 });
+    names.set(trash.dir, 0);
+  }
   const original = trash.topDir ? relative(trash.topDir, path) : path;
   const text = `[Trash Info]\nPath=${trashInfoPath(original)}\nDeletionDate=${trashInfoDate(now)}\n`;
-  for (let n = 1; n < 10_000; n++) {
+  for (let n = first; n < first + 10_000; n++) {
     const entry = candidateName(name, n);
     const infoPath = join(info, `${entry}.trashinfo`);
-    let handle;
+    let fd: number;
     try {
       // O_EXCL reserves the name against another program trashing the same name now.
-      handle = await open(infoPath, 'wx', 0o600);
+      fd = openSync(infoPath, 'wx', 0o600);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw err;
     }
     try {
-      await handle.writeFile(text);
+      writeSync(fd, text);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
     const target = join(files, entry);
-    if (await exists(target)) {
-      await rm(infoPath, { force: true });
-      continue;
-    }
     try {
-      await rename(path, target);
+      if (exists(target)) throw Object.assign(new Error('taken'), { code: 'EEXIST' });
+      renameSync(path, target);
     } catch (err) {
-      await rm(infoPath, { force: true });
+      rmSync(infoPath, { force: true });
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw err;
     }
+    names.set(key, n + 1);
     return target;
   }
   throw new Error(`${trash.dir}: no free name for ${name}`);
