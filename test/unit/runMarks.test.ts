@@ -94,13 +94,14 @@ test('untrusted state: prototype keys stay plain keys, wrong types are skipped, 
   // Written as text: an object literal's `__proto__` would set its prototype instead of a key.
   const parsed = parseRunMarks(
     `{"version": 1, "checkpoints": {"__proto__": {"pinned": true}, "constructor": {"note": "${'x'.repeat(2000)}"}, ` +
-      `"step:1": "pinned", "step:2": {"pinned": "yes", "note": 42, "archived": [{"to": 3}, {"to": "/copy", "at": 5}]}, "step:3": {"pinned": false}}}`,
+      `"step:1": "pinned", "step:2": {"pinned": "yes", "note": 42, "archived": [{"to": 3}, {"to": "/copy\\u001b[2J", "at": 5}]}, "step:3": {"pinned": false}}}`,
   );
   assert.equal(Object.getPrototypeOf({}).pinned, undefined);
   assert.equal(parsed.problem, '1 entries are not objects and were skipped');
   assert.deepEqual([...parsed.marks.keys()], ['__proto__', 'constructor', 'step:2']);
   assert.equal(parsed.marks.get('constructor')!.note!.length, MAX_NOTE_CHARS);
-  assert.deepEqual(parsed.marks.get('step:2'), { archived: [{ to: '/copy', at: '' }] });
+  // The escape is gone; what is left is plain text.
+  assert.deepEqual(parsed.marks.get('step:2'), { archived: [{ to: '/copy [2J', at: '' }] });
   assert.ok(isProtectedMark(parsed.marks.get('step:2')));
   assert.ok(!isProtectedMark(parsed.marks.get('step:3')));
   // Round trip: what is written reads back the same.

@@ -10,6 +10,8 @@ export const MARKS_VERSION = 1;
 export const MAX_NOTE_CHARS = 500;
 /** Copies recorded per checkpoint. */
 const MAX_ARCHIVE_RECORDS = 50;
+/** A path or URI of a copy. */
+const MAX_PLACE_CHARS = 2000;
 
 /** One verified copy of a checkpoint somewhere else. */
 export interface ArchiveRecord {
@@ -52,11 +54,16 @@ function isEmpty(mark: CheckpointMark): boolean {
   return !mark.pinned && !mark.note && !mark.archived?.length;
 }
 
-/** A note as stored: trimmed, control characters removed, cut to MAX_NOTE_CHARS. */
-export function cleanNote(text: string): string {
+/** One line of at most `max` characters: control characters (terminal escapes too) become spaces. */
+function flatText(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return flat.length > MAX_NOTE_CHARS ? `${flat.slice(0, MAX_NOTE_CHARS - 1)}…` : flat;
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** A note as stored: one line, trimmed, cut to MAX_NOTE_CHARS. */
+export function cleanNote(text: string): string {
+  return flatText(text, MAX_NOTE_CHARS);
 }
 
 function parseMark(v: unknown): CheckpointMark | undefined {
@@ -68,7 +75,7 @@ function parseMark(v: unknown): CheckpointMark | undefined {
     const records = v.archived
       .filter((r): r is Record<string, unknown> => isRecord(r) && typeof r.to === 'string' && r.to !== '')
       .slice(0, MAX_ARCHIVE_RECORDS)
-      .map((r) => ({ to: r.to as string, at: typeof r.at === 'string' ? r.at : '' }));
+      .map((r) => ({ to: flatText(r.to as string, MAX_PLACE_CHARS), at: typeof r.at === 'string' ? flatText(r.at, 40) : '' }));
     if (records.length > 0) mark.archived = records;
   }
   return isEmpty(mark) ? undefined : mark;
