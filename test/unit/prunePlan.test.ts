@@ -107,6 +107,22 @@ test('keep-best K by a metric, min or max; checkpoints without it are kept unles
   ]);
 });
 
+test('in a run that records no metric at all, keep-best keeps everything, unless told to leave it to the other rules', async () => {
+  const spec: TreeSpec = { 'run/model_000100.pt': 10, 'run/model_000200.pt': 10, 'run/model_000300.pt': 10 };
+  const kept = await planOf(spec, { keepLast: 1, keepBest: 1 });
+  assert.deepEqual(shape(kept.plan)['folder/run'], [
+    'step 000100: kept: no metric recorded',
+    'step 000200: kept: no metric recorded',
+    'step 000300: kept: newest, in latest 1, no metric recorded',
+  ]);
+  const left = await planOf(spec, { keepLast: 1, keepBest: 1, keepWithoutMetric: false });
+  assert.deepEqual(shape(left.plan)['folder/run'], [
+    'step 000100: deleted: not in latest 1, no metric recorded',
+    'step 000200: deleted: not in latest 1, no metric recorded',
+    'step 000300: kept: newest, in latest 1',
+  ]);
+});
+
 test('keep-every K keeps milestones; rules combine by union', async () => {
   const steps: TreeSpec = {};
   for (let s = 250; s <= 2000; s += 250) steps[`run/model_${String(s).padStart(6, '0')}.pt`] = 10;

@@ -85,7 +85,8 @@ export function ruleVerdicts(units: readonly RuleUnit[], policy: RetentionPolicy
 
   if (policy.keepBest > 0) {
     if (!metric) {
-      for (const u of whole) add(u, undefined, 'no metric to rank by');
+      // A run with no metric at all: every checkpoint is one without it.
+      for (const u of whole) add(u, policy.keepWithoutMetric, 'no metric recorded');
     } else {
       const what = `best ${policy.keepBest} by ${metric.name}`;
       const scored = whole.filter((u) => u.metric !== undefined).sort(betterFirst(metric, ordering));
