@@ -23,13 +23,14 @@ export const LAYERS = [
   ['src/core/formats', 8], // safetensors and plain pickles, returning LoadedCheckpoint too
   ['src/core/security', 9],
   ['src/core/checkpoint', 10], // tells the formats apart and opens a file with its reader
+  ['src/core/marks', 10.5], // pins, notes and archive records beside a run: the listing reads them
   ['src/core/listing', 11],
   ['src/core/parallel', 12],
   ['src/core/inspect', 13],
   ['src/core/session', 14],
   ['src/core/compare', 15],
   ['src/core/export', 16],
-  ['src/core/prune', 17],
+  ['src/core/prune', 17], // retention plans over the listing, the trash, run status from pickles
   ['src/shared', 30],
   ['src/cli.ts', 40],
   ['src/cli', 40],

@@ -2,14 +2,16 @@
 import { describeError } from './core/errors';
 import { inspectCommand } from './cli/inspectCommand';
 import { listCommand } from './cli/listCommand';
+import { pruneCommand } from './cli/pruneCommand';
 
 const USAGE = `usage:
   checkpoint-manager inspect <file> [--json] [--sha256]
-  checkpoint-manager list <root> [--json]`;
+  checkpoint-manager list <root> [--json]
+  checkpoint-manager prune <dir> [--keep-last N] [--keep-best K --metric NAME --mode min|max] [--keep-every K] [--dry-run] [--json] [--yes]`;
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, Command> = { inspect: inspectCommand, list: listCommand };
+const commands: Record<string, Command> = { inspect: inspectCommand, list: listCommand, prune: pruneCommand };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

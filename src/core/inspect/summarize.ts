@@ -66,7 +66,8 @@ function findStep(entries: Map<string, PyValue>): number | undefined {
   return undefined;
 }
 
-function findMetrics(entries: Map<string, PyValue>): Record<string, number> {
+/** Float metrics among the top-level entries and under `metrics` (ints there are counters). */
+export function findMetrics(entries: Map<string, PyValue>): Record<string, number> {
   const metrics: Record<string, number> = {};
   const add = (name: string, v: PyValue | undefined): void => {
     const n = typeof v === 'number' ? v : undefined; // floats only: ints here are counters

@@ -3,6 +3,7 @@
 
 import { formatBytes, formatInteger, formatMetric, plural } from '../format';
 import type { CheckpointEntry, CheckpointFile, FileRole, RunListing } from './listingTypes';
+import { runStatus } from './runStatus';
 
 /** Steps as a short list: `100, 200, 300`, or `100, 200, …, 5000` past `max` of them. */
 export function formatSteps(steps: readonly number[], max = 5): string {
@@ -106,7 +107,9 @@ export function checkpointTooltip(c: CheckpointEntry): string {
   for (const [k, v] of Object.entries(c.metrics)) lines.push(`- ${escapeMd(k)}: ${formatMetric(v)}`);
   if (c.mtimeMs > 0) lines.push(`- modified: ${formatMtime(c.mtimeMs)}`);
   if (c.incomplete) lines.push(`- ⚠ ${escapeMd(c.incomplete)}`);
-  lines.push('', `\`${c.path}\``);
+  if (c.mark?.note) lines.push(`- note: ${escapeMd(c.mark.note)}`);
+  if (c.mark?.pinned || c.mark?.note) lines.push('- pinned: pruning keeps it');
+  for (const a of c.mark?.archived ?? []) lines.push(`- archived to \`${a.to.replace(/`/g, "'")}\`${a.at ? ` (${escapeMd(a.at.slice(0, 10))})` : ''}`);
   return lines.join('\n');
 }
 
@@ -119,9 +122,12 @@ export function fileTooltip(f: CheckpointFile): string {
   return lines.join('\n');
 }
 
-/** Markdown details for a run's tooltip. */
-export function runTooltip(run: RunListing): string {
+/** Markdown details for a run's tooltip; its status as of `now`. */
+export function runTooltip(run: RunListing, now = Date.now()): string {
   const lines = [`**${escapeMd(run.tag)}** (${run.kind})`, ''];
+  const status = runStatus(run, now);
+  // Most runs record no planned length: say nothing rather than "unknown" on each.
+  if (status.state !== 'unknown') lines.push(`- status: ${escapeMd(status.text)}`);
   lines.push(`- checkpoints: ${run.checkpoints.length}`);
   lines.push(`- total: ${formatBytes(run.bytes)} (model ${formatBytes(run.modelBytes)}, optimizer ${formatBytes(run.optimizerBytes)})`);
   const steps = runSteps(run);

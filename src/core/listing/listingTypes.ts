@@ -1,6 +1,8 @@
 // What listing a root tells: plain JSON data, shared by the CLI's `list --json`, the tree and the
 // storage summary. Built from directory entries, sizes, mtimes and small JSON sidecars only.
 
+import type { CheckpointMark } from '../marks/checkpointMarks';
+
 /** nanochat's four checkpoint folders, or any other folder that holds checkpoints. */
 export type RunKind = 'base' | 'mid' | 'sft' | 'rl' | 'folder';
 
@@ -49,6 +51,10 @@ export interface CheckpointEntry {
   best: boolean;
   /** Why it looks unfinished: a missing model file, a 0-byte file. Absent when it looks whole. */
   incomplete?: string;
+  /** The run's planned length in steps, as its sidecar records it (nanochat's `num_iterations`, HF's `max_steps`). */
+  plannedSteps?: number;
+  /** Pinned, noted or archived, from the run's state file (`.checkpoint-manager.json`). */
+  mark?: CheckpointMark;
 }
 
 export interface RunListing {
@@ -96,6 +102,8 @@ export interface SidecarInfo {
   metrics: Record<string, number>;
   /** HF trainer_state.json: the folder name of the best checkpoint (`checkpoint-200`). */
   bestCheckpoint?: string;
+  /** The planned length in steps: nanochat's `user_config.num_iterations`, HF's `max_steps`. */
+  plannedSteps?: number;
   /** Set when the file could not be read or parsed: the metric is skipped, the file kept. */
   problem?: string;
 }

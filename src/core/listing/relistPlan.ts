@@ -3,6 +3,7 @@
 // or became or stopped being a nanochat home). Paths only: nothing here touches the disk.
 
 import { basename, dirname, join } from 'node:path';
+import { MARKS_FILE } from '../marks/checkpointMarks';
 import { isListedFileName, parseHfCheckpointDir } from './checkpointNames';
 import { isInside, isWalkedDir, kindOfDir, runLocation, segmentsBelow } from './runLocation';
 import type { RootLayout } from './runLocation';
@@ -45,7 +46,8 @@ function targetOf(listed: ListedRoot, path: string): { full: true } | { run: str
   // A `checkpoint-N` folder, or a file in one, belongs to the run that holds the folder.
   if (parseHfCheckpointDir(name) !== undefined) return { run: parent };
   if (parseHfCheckpointDir(basename(parent)) !== undefined) return { run: dirname(parent) };
-  if (isListedFileName(name)) return { run: parent };
+  // The state file's pins and notes are part of the run's listing.
+  if (isListedFileName(name) || name === MARKS_FILE) return { run: parent };
   // Other files with these endings (nanoGPT's `train.bin`, a `config.json`) are not listed.
   if (/\.(pt|pth|ckpt|safetensors|bin|json)$/i.test(name)) return { none: true };
   // Any other name is a folder (files are watched by checkpoint names only): it may hold runs.

@@ -4,7 +4,9 @@
 
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { readRunMarks } from '../marks/marksFile';
 import { markBest } from './bestCheckpoint';
+import { checkpointKey } from './checkpointKey';
 import { compareNames, isListedFileName } from './checkpointNames';
 import { readDirEntries } from './dirEntries';
 import type { DirEntry } from './dirEntries';
@@ -54,6 +56,14 @@ async function buildSlot(kind: RunKind, tag: string, dir: string, real: string, 
   }
   const primary = markBest(checkpoints, trainerBest);
   if (primary) run.primaryMetric = primary;
+  const marks = readRunMarks(dir);
+  if (marks.problem) warnings.push(`${marks.path}: ${marks.problem}; ${marks.newer ? 'only what this version knows is shown' : 'its pins and notes are skipped'}`);
+  if (marks.marks.size > 0) {
+    for (const c of checkpoints) {
+      const mark = marks.marks.get(checkpointKey(c));
+      if (mark) c.mark = mark;
+    }
+  }
   return { run, real, warnings };
 }
 

@@ -23,7 +23,8 @@ function toFile(e: DirEntry, role: FileRole, rank?: number): CheckpointFile {
 type EntryBase = Omit<CheckpointEntry, 'bytes' | 'modelBytes' | 'optimizerBytes' | 'mtimeMs' | 'best' | 'metrics'>;
 
 // Built field by field, not by spreading `base`: a 150,000-file listing makes 50,000 of these.
-function entryFrom(base: EntryBase, metrics: Record<string, number> = {}): CheckpointEntry {
+function entryFrom(base: EntryBase, info?: SidecarInfo): CheckpointEntry {
+  const metrics = info?.metrics ?? {};
   let bytes = 0;
   let modelBytes = 0;
   let optimizerBytes = 0;
@@ -51,6 +52,7 @@ function entryFrom(base: EntryBase, metrics: Record<string, number> = {}): Check
     best: false,
   };
   if (base.epoch !== undefined) entry.epoch = base.epoch;
+  if (info?.plannedSteps !== undefined) entry.plannedSteps = info.plannedSteps;
   if (base.incomplete) entry.incomplete = base.incomplete;
   else if (empty) entry.incomplete = `${empty.name} is empty (still being written, or an interrupted save)`;
   return entry;
@@ -104,7 +106,7 @@ function nanochatSteps(files: DirEntry[], cache: SidecarCache | undefined, warni
       files,
     };
     if (!g.model) base.incomplete = `no model_${padded}.pt`;
-    out.push(entryFrom(base, info.metrics));
+    out.push(entryFrom(base, info));
   }
   return out;
 }
@@ -141,7 +143,7 @@ async function hfCheckpoint(
       files,
       ...(main ? {} : { incomplete: 'no model weights in the folder' }),
     },
-    info.metrics,
+    info,
   );
   return { entry, info };
 }

@@ -45,6 +45,10 @@ function finiteNumber(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
+function positiveInteger(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined;
+}
+
 /** Metric-like finite numbers at the top level and under a `metrics` object. */
 function collectMetrics(obj: Record<string, unknown>, into: Record<string, number>): void {
   for (const [key, value] of Object.entries(obj)) {
@@ -67,6 +71,9 @@ export function nanochatMetaInfo(value: unknown): SidecarInfo {
   const info: SidecarInfo = { metrics };
   const step = finiteNumber(value.step);
   if (step !== undefined) info.step = step;
+  // -1 (the default) means the length came from a FLOPs or data budget and was not recorded.
+  const planned = isRecord(value.user_config) ? positiveInteger(value.user_config.num_iterations) : undefined;
+  if (planned !== undefined) info.plannedSteps = planned;
   return info;
 }
 
@@ -97,6 +104,8 @@ export function trainerStateInfo(value: unknown): SidecarInfo {
   }
   const info: SidecarInfo = { metrics };
   if (step !== undefined) info.step = step;
+  const planned = positiveInteger(value.max_steps);
+  if (planned !== undefined) info.plannedSteps = planned;
   if (typeof value.best_model_checkpoint === 'string') {
     const parts = value.best_model_checkpoint.split(/[\\/]/).filter(Boolean);
     const last = parts[parts.length - 1];

@@ -1,7 +1,9 @@
 // The names a file watcher needs to see for the listing to stay true: checkpoint files, nanochat
-// sidecars, Hugging Face `checkpoint-N` folders and their files, and nanochat's kind and tag
-// folders. Saving a source file or a log matches none of them.
+// sidecars, Hugging Face `checkpoint-N` folders and their files, nanochat's kind and tag
+// folders, and the runs' state files (pins and notes). Saving a source file or a log matches none
+// of them.
 
+import { MARKS_FILE } from '../marks/checkpointMarks';
 import { CHECKPOINT_EXTENSIONS } from './checkpointNames';
 import { NANOCHAT_KIND_DIRS } from './nanochatHome';
 
@@ -9,6 +11,7 @@ import { NANOCHAT_KIND_DIRS } from './nanochatHome';
 export const LISTED_NAME_PATTERNS: readonly string[] = [
   ...[...CHECKPOINT_EXTENSIONS, '.bin'].map((ext) => `**/*${ext}`),
   '**/meta_*.json',
+  `**/${MARKS_FILE}`,
   '**/checkpoint-*',
   '**/checkpoint-*/*',
   ...NANOCHAT_KIND_DIRS.flatMap(({ dir }) => [dir, `${dir}/*`]),
