@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { CheckpointError } from '../core/errors';
-import type { InspectOptions } from '../core/inspect/inspectFile';
+import type { InspectOptions } from '../core/session/inspectFile';
 import type { InspectReport } from '../core/inspect/report';
 import type { InspectorErrorInfo } from '../shared/protocol';
 import { errorInfo, isAbort } from './inspectorErrorInfo';

@@ -1,6 +1,6 @@
 // The Checkpoint Inspector: a readonly custom editor whose webview shows what a checkpoint holds.
 import * as vscode from 'vscode';
-import { inspectFile } from '../core/inspect/inspectFile';
+import { inspectFile } from '../core/session/inspectFile';
 import { assertNever } from '../shared/assertNever';
 import type { HostMessage, WebviewMessage } from '../shared/protocol';
 import type { InspectFn, InspectorState } from './inspectorDocument';
