@@ -27,6 +27,7 @@ export function planReader(plan: TensorPlan, source: ByteSource): StorageReader 
   return {
     littleEndian: plan.littleEndian,
     readStorage: (_storage, offset, length) => source.read(plan.storageStart + offset, length),
+    ...(source.readInto ? { readStorageInto: (_storage, offset, target) => source.readInto!(plan.storageStart + offset, target) } : {}),
   };
 }
 
