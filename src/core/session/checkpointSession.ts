@@ -52,7 +52,8 @@ function checkAbort(signal: AbortSignal | undefined): void {
 
 export class CheckpointSession {
   private readonly byPath = new Map<string, TensorOccurrence>();
-  private readonly plans = new Map<PyOpaque<TensorRef>, TensorPlan>();
+  /** Plans made on first need: making one reads the record's local header. */
+  private readonly plans = new Map<PyOpaque<TensorRef>, Promise<TensorPlan | undefined>>();
   private readonly distinct: Array<PyOpaque<TensorRef>> = [];
   private readonly firstPath = new Map<PyOpaque<TensorRef>, string>();
   private hashed: InspectReport | undefined;
@@ -89,21 +90,22 @@ export class CheckpointSession {
       const name = basename(sourceName(spec));
       const parts = await describeParts({ file: sourceName(spec), name, size: source.size, checkpoint, occurrences, sidecar });
       checkAbort(options.signal);
-      const session = new CheckpointSession(spec, source, checkpoint, occurrences, parts, describeWith(parts), options.pool, options.inPlaceBytes);
-      if (options.pool) await session.planAll();
-      return session;
+      return new CheckpointSession(spec, source, checkpoint, occurrences, parts, describeWith(parts), options.pool, options.inPlaceBytes);
     } catch (err) {
       await source.close();
       throw err;
     }
   }
 
-  private async planAll(): Promise<void> {
-    for (const t of this.distinct) {
-      const plan = await planFor(this.checkpoint, this.spec, this.firstPath.get(t)!, t.payload);
-      if (plan) this.plans.set(t, plan);
+  /** The tensor's plan for a kernel worker; undefined where its bytes are not stored as they are. */
+  private readonly planOf = (t: PyOpaque<TensorRef>): Promise<TensorPlan | undefined> => {
+    let plan = this.plans.get(t);
+    if (!plan) {
+      plan = planFor(this.checkpoint, this.spec, this.firstPath.get(t)!, t.payload);
+      this.plans.set(t, plan);
     }
-  }
+    return plan;
+  };
 
   private checkOpen(): void {
     if (this.closed) throw new Error('The checkpoint session is closed.');
@@ -119,7 +121,7 @@ export class CheckpointSession {
   async summaryWithHashes(options: WorkOptions = {}): Promise<InspectReport> {
     this.checkOpen();
     if (!this.hashed) {
-      const hashes = await hashSession({ checkpoint: this.checkpoint, occurrences: this.occurrences, distinct: this.distinct, plans: this.plans, pool: this.pool, inPlaceBytes: this.inPlaceBytes }, options);
+      const hashes = await hashSession({ checkpoint: this.checkpoint, occurrences: this.occurrences, distinct: this.distinct, planOf: this.planOf, pool: this.pool, inPlaceBytes: this.inPlaceBytes }, options);
       this.hashed = describeWith(this.parts, hashes);
     }
     return this.hashed;
@@ -140,7 +142,8 @@ export class CheckpointSession {
 
   async stats(path: string, options: WorkOptions & { bins?: number } = {}): Promise<TensorStats> {
     const { tensor } = this.tensor(path);
-    return statsOf({ checkpoint: this.checkpoint, tensor: tensor.payload, plan: this.plans.get(tensor), pool: this.pool }, options);
+    const plan = this.pool ? await this.planOf(tensor) : undefined;
+    return statsOf({ checkpoint: this.checkpoint, tensor: tensor.payload, plan, pool: this.pool }, options);
   }
 
   /** Every distinct tensor with the path it is first seen under, in checkpoint order. */
@@ -150,7 +153,7 @@ export class CheckpointSession {
 
   async scanNonFinite(options: WorkOptions = {}): Promise<{ scanned: number; found: NonFiniteRow[] }> {
     this.checkOpen();
-    return scanNonFinite({ checkpoint: this.checkpoint, tensors: this.tensors(), plans: this.plans, pool: this.pool, inPlaceBytes: this.inPlaceBytes }, options);
+    return scanNonFinite({ checkpoint: this.checkpoint, tensors: this.tensors(), planOf: this.planOf, pool: this.pool, inPlaceBytes: this.inPlaceBytes }, options);
   }
 
   async close(): Promise<void> {

@@ -116,7 +116,7 @@ export class SessionClient {
     this.idle = undefined;
     if (this.running) return this.running;
     const workerData = { kernelScript: this.options.kernelScript, inPlaceBytes: this.options.inPlaceBytes };
-    const worker = new Worker(this.options.script, { workerData, resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 4096 } });
+    const worker = new Worker(this.options.script, { workerData, resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 4096, maxYoungGenerationSizeMb: 64 } });
     const endpoint = new RpcEndpoint<MethodMap, SessionMethods>((m) => worker.postMessage(m), {});
     let exitedResolve!: () => void;
     const exited = new Promise<void>((resolve) => (exitedResolve = resolve));

@@ -12,7 +12,7 @@ import type { TensorRef } from '../torch/tensorRef';
 import { tensorNbytes } from '../torch/tensorRef';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 import type { PyOpaque } from '../values/pyValue';
-import { balance } from './tensorPlans';
+import { balance, plansOf } from './tensorPlans';
 import type { WorkOptions } from './workOptions';
 import { allOrStop, IN_PLACE_BYTES, linkedController, progressOf } from './workOptions';
 
@@ -20,7 +20,7 @@ export interface HashInput {
   checkpoint: LoadedCheckpoint;
   occurrences: readonly TensorOccurrence[];
   distinct: ReadonlyArray<PyOpaque<TensorRef>>;
-  plans: ReadonlyMap<PyOpaque<TensorRef>, TensorPlan>;
+  planOf(tensor: PyOpaque<TensorRef>): Promise<TensorPlan | undefined>;
   pool?: KernelPool;
   inPlaceBytes?: number;
 }
@@ -32,11 +32,12 @@ function withPaths(err: unknown, input: HashInput, storageKey: string): unknown 
 }
 
 export async function hashSession(input: HashInput, options: WorkOptions = {}): Promise<Map<object, string>> {
-  const { checkpoint, distinct, plans, pool } = input;
+  const { checkpoint, distinct, pool } = input;
   const total = distinct.reduce((s, t) => s + tensorNbytes(t.payload), 0);
   const progress = progressOf(total, options);
   const hashes = new Map<object, string>();
-  const remote = pool && total >= (input.inPlaceBytes ?? IN_PLACE_BYTES) ? distinct.filter((t) => plans.has(t)) : [];
+  const plans = pool && total >= (input.inPlaceBytes ?? IN_PLACE_BYTES) ? await plansOf(distinct, input.planOf) : new Map<PyOpaque<TensorRef>, TensorPlan>();
+  const remote = distinct.filter((t) => plans.has(t));
   const inWorkers = new Set(remote);
   const local = distinct.filter((t) => !inWorkers.has(t));
   // One failure stops the rest: the workers' shares are cancelled too.

@@ -16,7 +16,7 @@ import { tensorChunks } from '../torch/tensorBytes';
 import type { TensorRef } from '../torch/tensorRef';
 import { numel, tensorNbytes } from '../torch/tensorRef';
 import type { PyOpaque } from '../values/pyValue';
-import { balance } from './tensorPlans';
+import { balance, plansOf } from './tensorPlans';
 import type { WorkOptions } from './workOptions';
 import { allOrStop, IN_PLACE_BYTES, linkedController, progressOf } from './workOptions';
 
@@ -78,19 +78,20 @@ export interface ScanInput {
   checkpoint: LoadedCheckpoint;
   /** Each distinct tensor with the path it is first seen under. */
   tensors: ReadonlyArray<{ tensor: PyOpaque<TensorRef>; path: string }>;
-  plans: ReadonlyMap<PyOpaque<TensorRef>, TensorPlan>;
+  planOf(tensor: PyOpaque<TensorRef>): Promise<TensorPlan | undefined>;
   pool?: KernelPool;
   inPlaceBytes?: number;
 }
 
 /** The floating-point tensors that hold any NaN or infinity, in checkpoint order. */
 export async function scanNonFinite(input: ScanInput, options: WorkOptions = {}): Promise<{ scanned: number; found: NonFiniteRow[] }> {
-  const { checkpoint, plans, pool } = input;
+  const { checkpoint, pool } = input;
   const candidates = input.tensors.filter((c) => canBeNonFinite(c.tensor.payload.dtype.name));
   const total = candidates.reduce((s, c) => s + tensorNbytes(c.tensor.payload), 0);
   const progress = progressOf(total, options);
   const counts = new Map<object, NonFiniteCounts>();
-  const remote = pool && total >= (input.inPlaceBytes ?? IN_PLACE_BYTES) ? candidates.filter((c) => plans.has(c.tensor)) : [];
+  const plans = pool && total >= (input.inPlaceBytes ?? IN_PLACE_BYTES) ? await plansOf(candidates.map((c) => c.tensor), input.planOf) : new Map<PyOpaque<TensorRef>, TensorPlan>();
+  const remote = candidates.filter((c) => plans.has(c.tensor));
   const inWorkers = new Set(remote);
   const stop = linkedController(options.signal);
   const signal = stop.signal;

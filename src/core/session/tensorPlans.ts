@@ -19,6 +19,16 @@ export async function planFor(ckpt: LoadedCheckpoint, source: SourceSpec, path: 
   return plan;
 }
 
+/** The plans of the tensors that have one. */
+export async function plansOf<T>(tensors: readonly T[], planOf: (t: T) => Promise<TensorPlan | undefined>): Promise<Map<T, TensorPlan>> {
+  const out = new Map<T, TensorPlan>();
+  for (const t of tensors) {
+    const plan = await planOf(t);
+    if (plan) out.set(t, plan);
+  }
+  return out;
+}
+
 /**
  * Deals items out to `parts` lists of about equal weight, heaviest first, each list keeping the
  * items' original order (so reads within a list move forward through the file).
