@@ -8,6 +8,7 @@ import type { InspectOptions } from '../core/inspect/inspectFile';
 import type { InspectReport } from '../core/inspect/report';
 import type { InspectorErrorInfo } from '../shared/protocol';
 import { errorInfo, isAbort } from './inspectorErrorInfo';
+import type { InspectorStatsSource } from './inspectorStats';
 
 export type InspectFn = (path: string, options?: InspectOptions) => Promise<InspectReport>;
 
@@ -40,6 +41,8 @@ export class InspectorDocument implements vscode.CustomDocument {
   constructor(
     readonly uri: vscode.Uri,
     private readonly inspect: InspectFn,
+    /** Where the editors' statistics requests go (the seam a worker client replaces). */
+    readonly stats: InspectorStatsSource,
   ) {
     this.disposables.push(this.stateEmitter, this.hashingEmitter);
     if (uri.scheme === 'file') {
