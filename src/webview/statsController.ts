@@ -40,6 +40,7 @@ export class StatsController {
   readonly scanPanel: ScanPanel;
   private statsRun: AbortController | undefined;
   private scanRun: AbortController | undefined;
+  private scanning: Promise<void> | undefined;
   private disposed = false;
 
   constructor(private readonly options: StatsControllerOptions) {
@@ -74,9 +75,14 @@ export class StatsController {
     }
   }
 
-  /** Scans every tensor for NaN and Inf; resolves once the list (or an error) is shown. */
-  async scan(): Promise<void> {
-    if (this.disposed || this.scanRun) return;
+  /** Scans every tensor for NaN and Inf; resolves once the list (or an error) is shown. A scan already running is joined. */
+  scan(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    this.scanning ??= this.runScan().finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private async runScan(): Promise<void> {
     const run = new AbortController();
     this.scanRun = run;
     this.scanPanel.showRunning();
