@@ -1,14 +1,13 @@
 // The Checkpoint Inspector: a readonly custom editor whose webview shows what a checkpoint holds.
 import * as vscode from 'vscode';
-import { inspectFile } from '../core/inspect/inspectFile';
 import { RpcEndpoint } from '../core/rpc/rpcEndpoint';
 import { assertNever } from '../shared/assertNever';
 import type { HostEvent, HostMethods, ShownStats, WebviewEvent, WebviewMethods } from '../shared/protocol';
-import type { InspectFn, InspectorState } from './inspectorDocument';
+import type { InspectorState, SessionOpener } from './inspectorDocument';
 import { InspectorDocument } from './inspectorDocument';
 import { inspectorHandlers } from './inspectorHandlers';
 import { createNonce, inspectorHtml } from './inspectorHtml';
-import { fileStatsSource, unavailableStatsSource } from './inspectorStats';
+import { createSessionOpener } from './sessionHost';
 import type { InspectorTestingAction, InspectorTestingState, SentSummary } from './inspectorTestingState';
 import { summarizeSent } from './inspectorTestingState';
 
@@ -44,7 +43,7 @@ interface PanelRecord {
 function stateMessage(document: InspectorDocument, state: InspectorState): HostEvent {
   switch (state.kind) {
     case 'loading':
-      return { type: 'loading', file: document.uri.fsPath };
+      return { type: 'loading', file: document.fileName };
     case 'report':
       return { type: 'report', report: state.report, hashed: state.hashed };
     case 'error':
@@ -68,12 +67,11 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly inspect: InspectFn,
+    private readonly openSession: SessionOpener,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): InspectorDocument {
-    const stats = uri.scheme === 'file' ? fileStatsSource(uri.fsPath) : unavailableStatsSource('Only files on this machine can be inspected.');
-    return new InspectorDocument(uri, this.inspect, stats);
+    return new InspectorDocument(uri, this.openSession);
   }
 
   resolveCustomEditor(document: InspectorDocument, panel: vscode.WebviewPanel): void {
@@ -167,8 +165,8 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
 }
 
 /** Registers the readonly custom editor that inspects checkpoint files. */
-export function registerInspector(context: vscode.ExtensionContext, inspect: InspectFn = inspectFile): void {
-  const provider = new InspectorEditorProvider(context.extensionUri, inspect);
+export function registerInspector(context: vscode.ExtensionContext, openSession: SessionOpener = createSessionOpener(context)): void {
+  const provider = new InspectorEditorProvider(context.extensionUri, openSession);
   const options = {
     supportsMultipleEditorsPerDocument: true,
     // The webview keeps filter and sort with setState instead of staying alive when hidden.

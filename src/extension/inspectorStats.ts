@@ -1,11 +1,9 @@
 // The seam between the inspector's editor and whatever computes statistics: the editor's request
-// handlers call an InspectorStatsSource, which an InspectorDocument provides. This one runs in the
-// extension host, opening the file for each request; a worker client can take its place.
+// handlers call an InspectorStatsSource, which an InspectorDocument provides. This one asks the
+// document's open session (the session worker's RemoteSession in the extension; an in-process
+// CheckpointSession answers the same two calls in unit tests).
+import type { WorkOptions } from '../core/session/workOptions';
 import type { TensorStats } from '../core/stats/tensorStats';
-import { openCheckpoint } from '../core/checkpoint/openCheckpoint';
-import { scanNonFinite, statsOfTensor } from '../core/inspect/checkpointStats';
-import { FileByteSource } from '../core/io/fileByteSource';
-import type { LoadedCheckpoint } from '../core/torch/loadedCheckpoint';
 import type { NonFiniteTensor } from '../shared/protocol';
 
 export interface StatsRunOptions {
@@ -18,26 +16,23 @@ export interface InspectorStatsSource {
   scanNonFinite(o: StatsRunOptions): Promise<NonFiniteTensor[]>;
 }
 
-async function withCheckpoint<T>(file: string, signal: AbortSignal, use: (ckpt: LoadedCheckpoint) => Promise<T>): Promise<T> {
-  const source = await FileByteSource.open(file);
-  try {
-    if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled.');
-    return await use(await openCheckpoint(source));
-  } finally {
-    await source.close();
-  }
+/** What a statistics source needs of a session. */
+export interface StatsSession {
+  stats(path: string, options?: WorkOptions): Promise<TensorStats>;
+  scanNonFinite(options?: WorkOptions): Promise<{ scanned: number; found: NonFiniteTensor[] }>;
 }
 
-/** Statistics read from the file at `file` (a `file:` URI's fsPath), in this process. */
-export function fileStatsSource(file: string): InspectorStatsSource {
-  return {
-    tensorStats: (path, o) => withCheckpoint(file, o.signal, (ckpt) => statsOfTensor(ckpt, path, o)),
-    scanNonFinite: (o) => withCheckpoint(file, o.signal, (ckpt) => scanNonFinite(ckpt, o)),
+const NOT_OPEN = 'The checkpoint is not open (it is still loading, or could not be read).';
+
+/** Statistics from whatever session `current` returns at the time of each request. */
+export function sessionStatsSource(current: () => StatsSession | undefined): InspectorStatsSource {
+  const session = (): StatsSession => {
+    const s = current();
+    if (!s) throw Object.assign(new Error(NOT_OPEN), { code: 'not-open' });
+    return s;
   };
-}
-
-/** For documents that cannot be read (other URI schemes): every request fails with `message`. */
-export function unavailableStatsSource(message: string): InspectorStatsSource {
-  const fail = (): Promise<never> => Promise.reject(Object.assign(new Error(message), { code: 'unsupported' }));
-  return { tensorStats: fail, scanNonFinite: fail };
+  return {
+    tensorStats: async (path, o) => session().stats(path, o),
+    scanNonFinite: async (o) => (await session().scanNonFinite(o)).found.map(({ path, dtype, count, nan, posinf, neginf }) => ({ path, dtype, count, nan, posinf, neginf })),
+  };
 }

@@ -1,18 +1,19 @@
 // The inspector's statistics end to end in one process: the webview's StatsController and panels
 // (on a stand-in DOM) talking to the host's handlers through two RpcEndpoints, each message
-// structured-cloned as postMessage would. Real statistics of the torch fixtures; stand-in sources
+// structured-cloned as postMessage would. Real statistics of the torch fixtures from an in-process
+// CheckpointSession (the extension's session worker answers the same calls); stand-in sources
 // where a test must hold a request open to cancel it.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
-import { inspectFile } from '../../src/core/inspect/inspectFile';
+import { after, before, test } from 'node:test';
+import { CheckpointSession } from '../../src/core/session/checkpointSession';
 import { RpcEndpoint } from '../../src/core/rpc/rpcEndpoint';
 import type { RpcMessage } from '../../src/core/rpc/rpcEndpoint';
 import type { TensorStats } from '../../src/core/stats/tensorStats';
 import { inspectorHandlers, percentThrottle } from '../../src/extension/inspectorHandlers';
 import type { InspectorStatsSource } from '../../src/extension/inspectorStats';
-import { fileStatsSource, unavailableStatsSource } from '../../src/extension/inspectorStats';
+import { sessionStatsSource } from '../../src/extension/inspectorStats';
 import type { HostEvent, HostMethods, WebviewEvent, WebviewMethods } from '../../src/shared/protocol';
 import { StatsController } from '../../src/webview/statsController';
 import type { ChartDrawer } from '../../src/webview/statsPanel';
@@ -25,6 +26,18 @@ const statsDir = join(fixtures, 'stats');
 const expected = JSON.parse(readFileSync(join(statsDir, 'expected.json'), 'utf8')) as { files: Record<string, Record<string, TensorStats & { dtype: string }>> };
 
 before(() => installFakeDocument());
+
+const sessions: CheckpointSession[] = [];
+after(async () => {
+  for (const s of sessions) await s.close();
+});
+
+/** Statistics from a session on `file`, as the inspector's document gives them. */
+async function fileStatsSource(file: string): Promise<InspectorStatsSource> {
+  const session = await CheckpointSession.open({ kind: 'file', path: file });
+  sessions.push(session);
+  return sessionStatsSource(() => session);
+}
 
 interface Wired {
   controller: StatsController;
@@ -90,7 +103,7 @@ async function until(what: string, ok: () => boolean): Promise<void> {
 }
 
 test("selecting a tensor shows torch's statistics in the panel's table, and draws the histogram", async () => {
-  const w = wire(fileStatsSource(join(statsDir, 'dtypes.pt')), dtypesOf('dtypes.pt'));
+  const w = wire(await fileStatsSource(join(statsDir, 'dtypes.pt')), dtypesOf('dtypes.pt'));
   await w.controller.select('f32');
   const want = expected.files['dtypes.pt']!.f32!;
   const shown = w.controller.shown();
@@ -120,7 +133,7 @@ test("selecting a tensor shows torch's statistics in the panel's table, and draw
 });
 
 test('a tensor with no finite value shows its counts and no chart', async () => {
-  const w = wire(fileStatsSource(join(statsDir, 'dtypes.pt')), dtypesOf('dtypes.pt'));
+  const w = wire(await fileStatsSource(join(statsDir, 'dtypes.pt')), dtypesOf('dtypes.pt'));
   await w.controller.select('all_nan');
   const shown = w.controller.shown();
   assert.deepEqual([shown.cells.min, shown.cells.std, shown.cells.NaN, shown.chart?.label, shown.chart?.drawn], ['—', '—', '10', 'Histogram: no finite values to draw.', false]);
@@ -145,7 +158,7 @@ test('Cancel aborts the running statistics on the host, and the panel says so', 
 
 test('a new selection cancels the one still running', async () => {
   const source = holdingSource();
-  const real = fileStatsSource(join(statsDir, 'dtypes.pt'));
+  const real = await fileStatsSource(join(statsDir, 'dtypes.pt'));
   const w = wire({ ...source, tensorStats: (p, o) => (p === 'slow' ? source.tensorStats(p, o) : real.tensorStats(p, o)) }, { ...dtypesOf('dtypes.pt'), slow: 'float32' });
   const first = w.controller.select('slow');
   await until('the host started', () => source.started.length === 1);
@@ -156,17 +169,18 @@ test('a new selection cancels the one still running', async () => {
 });
 
 test("errors reach the panel as the host's sentence", async () => {
-  const w = wire(fileStatsSource(join(statsDir, 'dtypes.pt')));
+  const w = wire(await fileStatsSource(join(statsDir, 'dtypes.pt')));
   await w.controller.select('no.such.tensor');
   assert.equal(w.controller.panel.current, 'error');
-  assert.match(byTag(w.controller.panel.element, 'p').find((p) => p.getAttribute('role') === 'alert')!.textContent, /Unsupported checkpoint: there is no tensor at "no\.such\.tensor"/);
-  const other = wire(unavailableStatsSource('Only files on this machine can be inspected.'));
+  assert.match(byTag(w.controller.panel.element, 'p').find((p) => p.getAttribute('role') === 'alert')!.textContent, /no\.such\.tensor/);
+  // No session (the file is loading, or could not be read): a sentence, not a crash.
+  const other = wire(sessionStatsSource(() => undefined));
   await other.controller.select('w');
-  assert.match((other.controller.panel.element as unknown as FakeElement).textContent, /Only files on this machine can be inspected\./);
+  assert.match((other.controller.panel.element as unknown as FakeElement).textContent, /The checkpoint is not open/);
 });
 
 test('a request with a malformed path is refused with a code, not a crash', async () => {
-  const w = wire(fileStatsSource(join(statsDir, 'dtypes.pt')));
+  const w = wire(await fileStatsSource(join(statsDir, 'dtypes.pt')));
   await assert.rejects(w.web.request('tensorStats', { path: 42 as unknown as string }), (err: Error & { code?: string }) => err.code === 'bad-request' && /must be a string/.test(err.message));
 });
 
@@ -181,7 +195,7 @@ test('closing the panel (the host endpoint disposed) aborts what it was computin
 });
 
 test('the scan lists the tensors holding NaN or Inf, each selecting its tensor when clicked', async () => {
-  const w = wire(fileStatsSource(join(statsDir, 'dtypes.pt')), dtypesOf('dtypes.pt'), 24);
+  const w = wire(await fileStatsSource(join(statsDir, 'dtypes.pt')), dtypesOf('dtypes.pt'), 24);
   await w.controller.scan();
   const shown = w.controller.shown();
   assert.deepEqual(shown.scan?.paths, ['f32', 'f16', 'bf16', 'all_nan', 'all_inf']);
@@ -196,8 +210,10 @@ test('the scan lists the tensors holding NaN or Inf, each selecting its tensor w
 
 test('a clean file says so, counting its tensors', async () => {
   const file = join(fixtures, 'workspace', 'checkpoints', 'best.pt');
-  const report = await inspectFile(file);
-  const w = wire(fileStatsSource(file), {}, report.tensors.length);
+  const session = await CheckpointSession.open({ kind: 'file', path: file });
+  sessions.push(session);
+  const report = session.summary();
+  const w = wire(sessionStatsSource(() => session), {}, report.tensors.length);
   await w.controller.scan();
   assert.deepEqual(w.controller.shown().scan, { paths: [], text: `No NaN or Inf in ${report.tensors.length} tensors.` });
 });
