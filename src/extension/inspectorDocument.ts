@@ -10,6 +10,8 @@ import type { TensorStats } from '../core/stats/tensorStats';
 import type { InspectorErrorInfo } from '../shared/protocol';
 import { sizeOf } from './byteSources';
 import { errorInfo, isAbort, isBrokenFile } from './inspectorErrorInfo';
+import type { InspectorStatsSource } from './inspectorStats';
+import { sessionStatsSource } from './inspectorStats';
 
 /** What the document asks of its checkpoint; a RemoteSession of the session worker. */
 export interface InspectorSession {
@@ -49,6 +51,8 @@ export class InspectorDocument implements vscode.CustomDocument {
   private readonly hashingEmitter = new vscode.EventEmitter<boolean>();
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidChangeHashing = this.hashingEmitter.event;
+  /** Where the editors' statistics and scans go: the open session. */
+  readonly stats: InspectorStatsSource = sessionStatsSource(() => this.open);
 
   constructor(
     readonly uri: vscode.Uri,
