@@ -1,8 +1,10 @@
 // The session worker, for real: a worker thread running the compiled sessionWorker.js, opened
 // through SessionClient as the extension does; its answers against the in-process session.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { shareBytes } from '../../src/core/io/sourceSpec';
 import { RpcError } from '../../src/core/rpc/rpcEndpoint';
 import { CheckpointSession } from '../../src/core/session/checkpointSession';
 import { SessionClient } from '../../src/core/session/sessionClient';
@@ -11,8 +13,10 @@ import { statsDir } from './support/statsExpected';
 
 const out = join(__dirname, '..', '..', 'src', 'core');
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
-const client = new SessionClient({ script: join(out, 'session', 'sessionWorker.js'), kernelScript: join(out, 'parallel', 'kernelWorker.js'), idleMs: 0, inPlaceBytes: 0 });
-after(() => client.dispose());
+const options = { script: join(out, 'session', 'sessionWorker.js'), kernelScript: join(out, 'parallel', 'kernelWorker.js'), idleMs: 0, inPlaceBytes: 0 };
+const client = new SessionClient(options);
+const processClient = new SessionClient({ ...options, kind: 'process' });
+after(() => Promise.all([client.dispose(), processClient.dispose()]));
 
 const file = (rel: string) => ({ kind: 'file' as const, path: join(fixtures, rel) });
 
@@ -71,4 +75,23 @@ test('a request cancelled by its signal rejects as aborted', async () => {
   } finally {
     await s.close();
   }
+});
+
+test('in a child process too: the same answers, memory sources copied across, and the process gone after the last close', async () => {
+  const spec = { kind: 'file' as const, path: join(statsDir, 'dtypes.pt') };
+  const local = await CheckpointSession.open(spec);
+  const remote = await processClient.openSession(spec);
+  const bytes = new Uint8Array(readFileSync(join(fixtures, 'formats', 'views.pt')));
+  const inMemory = await processClient.openSession({ kind: 'memory', name: 'views.pt', bytes: shareBytes(bytes) });
+  try {
+    assert.deepEqual(remote.report, local.summary());
+    assert.deepEqual(await remote.stats('bf16'), await local.stats('bf16'));
+    assert.deepEqual((await inMemory.summaryWithHashes()).tensors.map((t) => t.sha256).filter(Boolean).length > 0, true);
+  } finally {
+    await remote.close();
+    await inMemory.close();
+    await local.close();
+  }
+  for (let i = 0; i < 100 && processClient.active; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(processClient.active, false);
 });

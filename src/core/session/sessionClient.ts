@@ -2,13 +2,14 @@
 // requests to it, and stops it once no session has been open for `idleMs`, so that the memory a
 // parsed checkpoint holds goes back when its editor closes. A worker that dies (out of memory on
 // a hostile file) fails what was asked of it; the next open starts a new one.
-import { Worker } from 'node:worker_threads';
 import type { InspectReport } from '../inspect/report';
 import type { SourceSpec } from '../io/sourceSpec';
 import type { MethodMap } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
 import type { TensorStats } from '../stats/tensorStats';
 import type { NonFiniteScan, SessionMethods, WorkProgress } from './sessionProtocol';
+import type { WorkerHandle, WorkerKind } from './workerHost';
+import { startWorker } from './workerHost';
 import type { WorkOptions } from './workOptions';
 
 export interface SessionClientOptions {
@@ -22,13 +23,13 @@ export interface SessionClientOptions {
   kernelScript?: string;
   /** Passed to every session (see SessionOptions.inPlaceBytes). */
   inPlaceBytes?: number;
+  /** A worker thread (default), or a child process whose memory goes back when it exits. */
+  kind?: WorkerKind;
 }
 
 interface Running {
-  worker: Worker;
+  worker: WorkerHandle;
   endpoint: RpcEndpoint<MethodMap, SessionMethods>;
-  /** Resolves once the thread has exited. */
-  exited: Promise<void>;
 }
 
 function progressOf(options: WorkOptions): ((p: WorkProgress) => void) | undefined {
@@ -71,6 +72,12 @@ export class RemoteSession {
   }
 }
 
+/** Bytes on a SharedArrayBuffer cannot go to another process: they go as a copy. */
+function unshared(spec: SourceSpec): SourceSpec {
+  if (spec.kind !== 'memory' || !(spec.bytes.buffer instanceof SharedArrayBuffer)) return spec;
+  return { ...spec, bytes: spec.bytes.slice() };
+}
+
 export class SessionClient {
   private running: Running | undefined;
   private open = 0;
@@ -94,7 +101,7 @@ export class SessionClient {
     const { endpoint } = this.start();
     this.open++;
     try {
-      const { session, report } = await endpoint.request('open', { spec, ...(options.sidecar !== undefined ? { sidecar: options.sidecar } : {}) }, { signal: options.signal });
+      const { session, report } = await endpoint.request('open', { spec: this.options.kind === 'process' ? unshared(spec) : spec, ...(options.sidecar !== undefined ? { sidecar: options.sidecar } : {}) }, { signal: options.signal });
       return new RemoteSession(this, endpoint, session, report);
     } catch (err) {
       this.released();
@@ -115,21 +122,14 @@ export class SessionClient {
     if (this.idle) clearTimeout(this.idle);
     this.idle = undefined;
     if (this.running) return this.running;
-    const workerData = { kernelScript: this.options.kernelScript, inPlaceBytes: this.options.inPlaceBytes };
-    const worker = new Worker(this.options.script, { workerData, resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 4096, maxYoungGenerationSizeMb: 64 } });
-    const endpoint = new RpcEndpoint<MethodMap, SessionMethods>((m) => worker.postMessage(m), {});
-    let exitedResolve!: () => void;
-    const exited = new Promise<void>((resolve) => (exitedResolve = resolve));
-    const running: Running = { worker, endpoint, exited };
-    worker.on('message', (m: unknown) => endpoint.receive(m));
-    const fail = (message: string): void => {
+    const settings = { kernelScript: this.options.kernelScript, inPlaceBytes: this.options.inPlaceBytes };
+    const worker = startWorker(this.options.kind ?? 'thread', this.options.script, settings, this.options.maxHeapMb ?? 4096);
+    const endpoint = new RpcEndpoint<MethodMap, SessionMethods>((m) => worker.post(m), {});
+    const running: Running = { worker, endpoint };
+    worker.onMessage((m) => endpoint.receive(m));
+    worker.onExit((message) => {
       endpoint.dispose({ message, code: 'worker-stopped' });
       if (this.running === running) this.running = undefined;
-    };
-    worker.on('error', (err) => fail(`The checkpoint reader stopped: ${err.message}`));
-    worker.on('exit', (code) => {
-      fail(`The checkpoint reader stopped (exit code ${code}).`);
-      exitedResolve();
     });
     this.running = running;
     return running;
@@ -144,7 +144,6 @@ export class SessionClient {
     this.running = undefined;
     running.endpoint.dispose();
     await running.worker.terminate();
-    await running.exited;
   }
 
   async dispose(): Promise<void> {

@@ -6,16 +6,34 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { KernelPool } from '../parallel/kernelPool';
 import type { MethodMap } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
+import { shareBytes } from '../io/sourceSpec';
 import { CheckpointSession } from './checkpointSession';
 import type { SessionMethods } from './sessionProtocol';
 import { sessionErrorData } from './sessionProtocol';
+import type { WorkerSettings } from './workerHost';
+import { SETTINGS_VARIABLE } from './workerHost';
 
-const port = parentPort;
+/** The parent's end: a worker thread's port, or a child process's IPC channel. */
+function parentChannel(): { post(message: unknown): void; on(listener: (message: unknown) => void): void; settings: WorkerSettings } | undefined {
+  if (parentPort) {
+    const port = parentPort;
+    return { post: (m) => port.postMessage(m), on: (l) => port.on('message', l), settings: (workerData ?? {}) as WorkerSettings };
+  }
+  if (process.send) {
+    const send = process.send.bind(process);
+    // The host went away: nothing is left to answer.
+    process.on('disconnect', () => process.exit(0));
+    return { post: (m) => send(m as never), on: (l) => process.on('message', l), settings: JSON.parse(process.env[SETTINGS_VARIABLE] ?? '{}') as WorkerSettings };
+  }
+  return undefined;
+}
+
+const port = parentChannel();
 if (port) {
   const sessions = new Map<number, CheckpointSession>();
   let nextSession = 1;
   let pool: KernelPool | undefined;
-  const data = (workerData ?? {}) as { kernelScript?: string; inPlaceBytes?: number };
+  const data = port.settings;
   const kernels = (): KernelPool => (pool ??= new KernelPool({ script: data.kernelScript ?? join(__dirname, 'kernelWorker.js') }));
   const sessionOf = (id: number): CheckpointSession => {
     const s = sessions.get(id);
@@ -30,10 +48,12 @@ if (port) {
       throw Object.assign(new Error(), sessionErrorData(err));
     }
   };
-  const endpoint = new RpcEndpoint<SessionMethods, MethodMap>((m) => port.postMessage(m), {
+  const endpoint = new RpcEndpoint<SessionMethods, MethodMap>((m) => port.post(m), {
     open: ({ spec, sidecar }, { signal }) =>
       plain(async () => {
-        const session = await CheckpointSession.open(spec, { signal, pool: kernels(), inPlaceBytes: data.inPlaceBytes, ...(sidecar !== undefined ? { sidecar } : {}) });
+        // Bytes that came from another process are shared again, for the kernel workers.
+        const source = spec.kind === 'memory' ? { ...spec, bytes: shareBytes(spec.bytes) } : spec;
+        const session = await CheckpointSession.open(source, { signal, pool: kernels(), inPlaceBytes: data.inPlaceBytes, ...(sidecar !== undefined ? { sidecar } : {}) });
         if (signal.aborted) {
           await session.close();
           throw Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
@@ -52,5 +72,5 @@ if (port) {
       return null;
     },
   });
-  port.on('message', (m: unknown) => endpoint.receive(m));
+  port.on((m) => endpoint.receive(m));
 }
