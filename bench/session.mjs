@@ -54,7 +54,8 @@ try {
     }
     lines.push(`| sha256 of ${gib.toFixed(2)} GiB: CLI inspect --sha256 vs openssl dgst -sha256 (median of 3, A B A B) | ${median(ours).toFixed(0)} ms | ${median(openssl).toFixed(0)} ms | ${(median(ours) / median(openssl)).toFixed(2)}x of openssl's time |`);
 
-    const client = new SessionClient({ script: join(dist, 'sessionWorker.js'), idleMs: 0 });
+    // As the extension runs it: a child process.
+    const client = new SessionClient({ script: join(dist, 'sessionWorker.js'), idleMs: 0, kind: 'process' });
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const t0 = performance.now();
@@ -64,7 +65,7 @@ try {
     delay.disable();
     await session.close();
     await client.dispose();
-    lines.push(`| summary of ${gib.toFixed(2)} GiB through the session worker, from the open request (worker start included) | ${openMs.toFixed(0)} ms | | target 400 ms |`);
+    lines.push(`| summary of ${gib.toFixed(2)} GiB through the session worker (a child process), from the open request (its start included) | ${openMs.toFixed(0)} ms | | target 400 ms |`);
     lines.push(`| host event-loop delay while the worker parses and hashes it | max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms | | target: no stall over 50 ms |`);
     rmSync(big, { force: true });
   }
