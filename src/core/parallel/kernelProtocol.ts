@@ -1,12 +1,22 @@
 // What a kernel worker answers (see kernelWorker.ts and kernelPool.ts).
 import type { MomentsPartial } from '../stats/moments';
+import type { TensorDiffResult } from '../stats/tensorDiff';
 import type { TensorPlan } from './tensorPlan';
+
+/** Two tensors of one dtype and shape to compare (see stats/tensorDiff.ts); `values` skips the byte check. */
+export interface ComparePair {
+  a: TensorPlan;
+  b: TensorPlan;
+  values?: boolean;
+}
 
 export type KernelMethods = {
   sha256: { params: { plans: TensorPlan[] }; result: string[]; progress: number };
   moments: { params: { plan: TensorPlan }; result: MomentsPartial; progress: number };
   histogram: { params: { plan: TensorPlan; edges: Float64Array }; result: Float64Array; progress: number };
   patterns: { params: { plan: TensorPlan }; result: Float64Array; progress: number };
+  /** Progress: bytes read of both sides together. */
+  compare: { params: { pairs: ComparePair[] }; result: TensorDiffResult[]; progress: number };
 };
 
 export type KernelMethod = keyof KernelMethods;

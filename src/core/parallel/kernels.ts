@@ -1,12 +1,15 @@
-// The heavy loops over tensor bytes, as functions of plans: hashing, the statistics passes and
-// the NaN/Inf scan. The kernel worker runs them on its own thread; the session runs them in
+// The heavy loops over tensor bytes, as functions of plans: hashing, the statistics passes, the
+// NaN/Inf scan and the comparison of two tensors. The kernel worker runs them on its own thread; the session runs them in
 // place when the work is too small to be worth a message.
 import { createHash } from 'node:crypto';
 import type { ByteSource } from '../io/byteSource';
 import { elementKind } from '../stats/elementValues';
 import type { MomentsPartial } from '../stats/moments';
+import { diffTensorStreams } from '../stats/tensorDiff';
+import type { TensorDiffResult } from '../stats/tensorDiff';
 import { scanHistogram, scanMoments, scanPatterns } from '../stats/tensorStats';
 import { tensorChunks } from '../torch/tensorBytes';
+import type { ComparePair } from './kernelProtocol';
 import type { TensorPlan } from './tensorPlan';
 import { planReader } from './tensorPlan';
 
@@ -67,4 +70,20 @@ export async function patternsKernel(plan: TensorPlan, open: SourceOpener, conte
   const kind = elementKind(plan.tensor.dtype.name);
   if (kind.kind !== 'pattern') throw new Error(`${plan.tensor.dtype.name} is scanned, not counted by patterns`);
   return scanPatterns(kind.bits, streamOf(plan, await open(plan), context.signal), counter(context), context.signal);
+}
+
+/** How each pair of tensors differs (see stats/tensorDiff.ts), in pair order. */
+export async function compareKernel(pairs: readonly ComparePair[], open: SourceOpener, context: KernelContext = {}): Promise<TensorDiffResult[]> {
+  const out: TensorDiffResult[] = [];
+  const progress = counter(context);
+  for (const pair of pairs) {
+    const [sa, sb] = await Promise.all([open(pair.a), open(pair.b)]);
+    const result = await diffTensorStreams(pair.a.tensor.dtype.name, streamOf(pair.a, sa, context.signal), streamOf(pair.b, sb, context.signal), {
+      values: pair.values,
+      progress,
+      signal: context.signal,
+    });
+    out.push(result);
+  }
+  return out;
 }
