@@ -1,5 +1,5 @@
-// Three bundles: the extension host (Node, CommonJS, `vscode` external), the inspector webview
-// (browser IIFE) and the command-line tool (Node, CommonJS, with a shebang).
+// Four bundles: the extension host (Node, CommonJS, `vscode` external), the inspector webview
+// (browser IIFE), the command-line tool (Node, CommonJS, with a shebang) and the kernel worker.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -16,6 +16,8 @@ const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' } },
+  // The kernel workers' script, beside the bundles that start a KernelPool (its default path).
+  { ...common, entryPoints: ['src/core/parallel/kernelWorker.ts'], outfile: 'dist/kernelWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
 ];
 
 // In watch mode a rebuild (of one bundle or all three) is bracketed by one pair of lines that
