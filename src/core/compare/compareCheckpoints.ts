@@ -2,7 +2,6 @@
 // only in A, only in B, mismatched (dtype or shape), identical and changed, measures how each
 // changed tensor moved (streamed, on the kernel workers when given), and diffs the non-tensor
 // values. The model part and the optimizer state are reported apart.
-import type { KernelPool } from '../parallel/kernelPool';
 import type { TensorDiffResult } from '../stats/tensorDiff';
 import { diffStats } from '../stats/diffMoments';
 import type { TensorRef } from '../torch/tensorRef';
@@ -12,17 +11,12 @@ import type { CompareSide } from './compareSide';
 import { sideFacts } from './compareSide';
 import type { AlignedEntry, AlignOptions, Section } from './keyAlignment';
 import { alignTensors } from './keyAlignment';
-import type { DiffTask } from './tensorDiffRunner';
+import type { DiffTask, RunOptions } from './tensorDiffRunner';
 import { runTensorDiffs } from './tensorDiffRunner';
 import { diffOptimizerValues, diffValues } from './valueDiff';
 
-export interface CompareOptions extends AlignOptions {
-  /** Kernel workers to spread the arithmetic over; without one it runs in this thread. */
-  pool?: KernelPool;
-  signal?: AbortSignal;
-  /** Bytes of tensor data read from both files together, and the total. */
-  onProgress?: (done: number, total: number) => void;
-}
+/** `pool`: kernel workers to spread the arithmetic over; without one it all runs in this thread. */
+export interface CompareOptions extends AlignOptions, RunOptions {}
 
 function sameLayout(a: TensorRef, b: TensorRef): boolean {
   return a.dtype.name === b.dtype.name && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);

@@ -25,6 +25,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Bytes read of both sides together, and the total to read. */
   onProgress?: (done: number, total: number) => void;
+  /** Below this much tensor data in all, the work stays in this thread (default 64 MiB). */
+  poolMinBytes?: number;
+  /** Tensors of at least twice this size are cut into pieces of about this size (default 32 MiB). */
+  pieceBytes?: number;
 }
 
 /** Below this much tensor data in all, workers cost more to start than they save. */
@@ -81,7 +85,8 @@ export async function runTensorDiffs(sides: readonly [CompareSide, CompareSide],
   const out: TensorDiffResult[] = new Array(tasks.length);
   const startsA = new Map<StorageRef, Promise<number | undefined>>();
   const startsB = new Map<StorageRef, Promise<number | undefined>>();
-  const plans = pool && total >= POOL_MIN_BYTES
+  const pieceBytes = options.pieceBytes ?? PIECE_BYTES;
+  const plans = pool && total >= (options.poolMinBytes ?? POOL_MIN_BYTES)
     ? await Promise.all(tasks.map(async (t) => [await planOf(sides[0], t.a, t.pathA, startsA), await planOf(sides[1], t.b, t.pathB, startsB)] as const))
     : undefined;
   const local: number[] = [];
@@ -104,9 +109,9 @@ export async function runTensorDiffs(sides: readonly [CompareSide, CompareSide],
       return;
     }
     const bytes = tensorNbytes(task.a);
-    const parts = Math.max(pool!.size, Math.floor(bytes / PIECE_BYTES));
-    const pa = splitPlan(plan[0], parts, PIECE_BYTES);
-    const pb = splitPlan(plan[1], parts, PIECE_BYTES);
+    const parts = Math.max(pool!.size, Math.floor(bytes / pieceBytes));
+    const pa = splitPlan(plan[0], parts, pieceBytes);
+    const pb = splitPlan(plan[1], parts, pieceBytes);
     if (pa.length > 1 && pa.length === pb.length) {
       const run = (j: number, values: boolean): Promise<TensorDiffResult> => {
         const key = {};
