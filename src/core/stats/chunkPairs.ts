@@ -1,11 +1,12 @@
-// Two byte streams of one length walked side by side: pairs of equal-length pieces, whatever
-// sizes each stream's chunks come in (a contiguous tensor and a gathered strided one chunk
-// differently). Each stream reads ahead one chunk, so both files' reads overlap the work.
-import { prefetch } from '../io/prefetch';
+// Two byte streams of one length walked side by side: pairs of equal-length pieces of whole
+// elements, whatever sizes each stream's chunks come in (a contiguous tensor and a gathered
+// strided one chunk differently). Each stream reads ahead one chunk, so both files' reads overlap
+// the work.
+import { wholeElements } from './tensorStats';
 
-export async function* chunkPairs(a: AsyncIterable<Uint8Array>, b: AsyncIterable<Uint8Array>): AsyncGenerator<[Uint8Array, Uint8Array]> {
-  const ia = prefetch(a)[Symbol.asyncIterator]();
-  const ib = prefetch(b)[Symbol.asyncIterator]();
+export async function* chunkPairs(a: AsyncIterable<Uint8Array>, b: AsyncIterable<Uint8Array>, unit: number): AsyncGenerator<[Uint8Array, Uint8Array]> {
+  const ia = wholeElements(a, unit)[Symbol.asyncIterator]();
+  const ib = wholeElements(b, unit)[Symbol.asyncIterator]();
   let ra: Uint8Array = new Uint8Array(0);
   let rb: Uint8Array = new Uint8Array(0);
   try {

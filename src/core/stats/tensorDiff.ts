@@ -12,6 +12,7 @@ import { addEqualValues, emptyDiff, float32Diff, float64Diff } from './diffMomen
 import type { ElementKind } from './elementValues';
 import { elementKind } from './elementValues';
 import type { ChunkStream } from './tensorStats';
+import { wholeElements } from './tensorStats';
 
 export type TensorDiffResult =
   | { identical: true }
@@ -118,7 +119,8 @@ export async function diffTensorStreams(dtype: string, a: ChunkStream, b: ChunkS
   let diff: DiffPartial | undefined;
   let decodeA: Decoder | undefined;
   let decodeB: Decoder | undefined;
-  for await (const [ca, cb] of chunkPairs(a(), b())) {
+  const unit = typeof kind === 'string' ? 1 : unitOf(kind);
+  for await (const [ca, cb] of chunkPairs(a(), b(), unit)) {
     checkAbort(signal);
     if (!diff && !options.values && bytesEqual(ca, cb)) {
       equalPrefix += ca.length;
@@ -130,7 +132,7 @@ export async function diffTensorStreams(dtype: string, a: ChunkStream, b: ChunkS
       diff = emptyDiff();
       decodeA = new Decoder(kind);
       decodeB = new Decoder(kind);
-      for await (const chunk of takeBytes(a(), equalPrefix)) {
+      for await (const chunk of takeBytes(wholeElements(a(), unit), equalPrefix)) {
         checkAbort(signal);
         for (let from = 0; from < chunk.length / decodeA.unit; from += SCRATCH) addEqualValues(diff, decodeA.values(chunk, from));
       }
