@@ -10,6 +10,7 @@ import type { TensorDiffResult } from '../stats/tensorDiff';
 import { scanHistogram, scanMoments, scanPatterns } from '../stats/tensorStats';
 import { tensorChunks } from '../torch/tensorBytes';
 import type { ComparePair } from './kernelProtocol';
+import { planChunks } from './planChunks';
 import type { TensorPlan } from './tensorPlan';
 import { planReader } from './tensorPlan';
 
@@ -72,18 +73,27 @@ export async function patternsKernel(plan: TensorPlan, open: SourceOpener, conte
   return scanPatterns(kind.bits, streamOf(plan, await open(plan), context.signal), counter(context), context.signal);
 }
 
+/** Progress of a comparison is passed on every this many bytes (a message per small chunk costs). */
+const COMPARE_PROGRESS_BYTES = 64 * 1024 * 1024;
+
 /** How each pair of tensors differs (see stats/tensorDiff.ts), in pair order. */
 export async function compareKernel(pairs: readonly ComparePair[], open: SourceOpener, context: KernelContext = {}): Promise<TensorDiffResult[]> {
   const out: TensorDiffResult[] = [];
-  const progress = counter(context);
+  let done = 0;
+  let told = 0;
+  const progress = (bytes: number): void => {
+    done += bytes;
+    if (done - told >= COMPARE_PROGRESS_BYTES) context.progress?.((told = done));
+  };
   for (const pair of pairs) {
     const [sa, sb] = await Promise.all([open(pair.a), open(pair.b)]);
-    const result = await diffTensorStreams(pair.a.tensor.dtype.name, streamOf(pair.a, sa, context.signal), streamOf(pair.b, sb, context.signal), {
+    const result = await diffTensorStreams(pair.a.tensor.dtype.name, () => planChunks(pair.a, sa, context.signal), () => planChunks(pair.b, sb, context.signal), {
       values: pair.values,
       progress,
       signal: context.signal,
     });
     out.push(result);
   }
+  if (done > told) context.progress?.(done);
   return out;
 }
