@@ -65,7 +65,11 @@ for (const [label, other, want] of [['a step and the next', b, 1], ['identical f
     const r = run(process.execPath, ['--require', rssHook, join(root, 'dist', 'cli.js'), 'compare', a, other, '--json'], [want]);
     cli.push(r.ms);
     rss = Math.max(rss, lastJson(r.stderr).benchMaxRssKiB / 1024);
-    bytes = JSON.parse(r.stdout).bytes_compared;
+    const report = JSON.parse(r.stdout);
+    bytes = report.bytes_compared;
+    // Every weight of the next step moved; a copy moved none.
+    const moved = want === 1 ? report.changed.length : report.identical.length;
+    if (moved !== report.changed.length + report.identical.length || moved === 0) throw new Error(`unexpected report for ${label}: ${report.changed.length} changed, ${report.identical.length} identical`);
   }
   const inProcess = lastJson(run(process.execPath, [join(root, 'out', 'bench', 'compareCost.js'), a, other, String(RUNS)]).stdout);
   const torch = lastJson(run(python, [join(root, 'bench', 'torch_compare.py'), a, other]).stdout);

@@ -131,3 +131,23 @@ test('the fixtures cover every category, each statistic away from its trivial va
   assert.ok(changes.some((c) => number(c.cosine) < 0.999));
   assert.ok(Object.keys(expected.cases.loop!.optimizer.changed).length > 0);
 });
+
+test('progress ends at the bytes compared, in this thread and on workers', async () => {
+  for (const [, options] of RUNS) {
+    let last = [0, 0];
+    const r = await compare(expected.cases.steps!, { ...options, onProgress: (done, total) => (last = [done, total]) });
+    assert.deepEqual(last, [r.bytes_compared, r.bytes_compared]);
+    assert.ok(r.bytes_compared > 0);
+  }
+});
+
+test('a cancelled comparison rejects as aborted, in this thread and on workers', async () => {
+  for (const [how, options] of RUNS) {
+    const controller = new AbortController();
+    const task = compare(expected.cases.steps!, { ...options, signal: controller.signal, onProgress: () => controller.abort(Object.assign(new Error('Cancelled.'), { name: 'AbortError' })) });
+    await assert.rejects(task, (err: Error) => err.name === 'AbortError', how);
+  }
+  // The pool still works afterwards.
+  const r = await compare(expected.cases.identical!, RUNS[1]![1]);
+  assert.equal(r.equal, true);
+});

@@ -13,13 +13,13 @@ import { planReader } from './tensorPlan';
 /** Small enough that a chunk read is still in the CPU's cache when the kernel looks at it. */
 const CHUNK = 2 * 1024 * 1024;
 const RING = 4;
-/** Buffers kept between calls: a thread compares tensor after tensor, two streams at a time. */
-const KEEP = 4 * RING;
-const spare: Uint8Array[] = [];
 
-function takeBuffer(): Uint8Array {
-  // Not zero-filled: every byte is read into before it is handed out.
-  return spare.pop() ?? new Uint8Array(Buffer.allocUnsafeSlow(CHUNK).buffer, 0, CHUNK);
+/**
+ * Not zero-filled: every byte is read into before it is handed out. Never shared with another
+ * call: the last chunk of a stream is still in use after its generator has finished.
+ */
+function buffer(length: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
 }
 
 export async function* planChunks(plan: TensorPlan, source: ByteSource, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
@@ -34,16 +34,12 @@ export async function* planChunks(plan: TensorPlan, source: ByteSource, signal?:
   const start = plan.storageStart + (t.storage.byteOffset ?? 0) + t.storageOffset * item;
   const step = Math.floor(CHUNK / item) * item;
   const ring: Uint8Array[] = [];
-  try {
-    for (let done = 0, i = 0; done < total; done += step, i++) {
-      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled.');
-      const slot = i % RING;
-      ring[slot] ??= takeBuffer();
-      const target = ring[slot].subarray(0, Math.min(step, total - done));
-      await source.readInto(start + done, target);
-      yield target;
-    }
-  } finally {
-    for (const b of ring) if (spare.length < KEEP) spare.push(b);
+  for (let done = 0, i = 0; done < total; done += step, i++) {
+    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled.');
+    const slot = i % RING;
+    ring[slot] ??= buffer(Math.min(step, total));
+    const target = ring[slot].subarray(0, Math.min(step, total - done));
+    await source.readInto(start + done, target);
+    yield target;
   }
 }
