@@ -1,12 +1,21 @@
 // The compare kernel's reader (parallel/planChunks.ts): the bytes of every tensor of a torch
 // fixture through reused buffers are the bytes tensorChunks reads, while the consumer reads one
-// chunk ahead and keeps the previous one; reading into a buffer past the end of a file fails.
+// chunk ahead and keeps the previous one; the kernel's rings with A's equal prefix read again;
+// reading into a buffer past the end of a file fails.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openCheckpoint } from '../../src/core/checkpoint/openCheckpoint';
 import { TruncatedError } from '../../src/core/errors';
+import type { ByteSource } from '../../src/core/io/byteSource';
 import { FileByteSource } from '../../src/core/io/fileByteSource';
+import { openSource } from '../../src/core/io/sourceSpec';
+import { compareKernel } from '../../src/core/parallel/kernels';
+import type { TensorPlan } from '../../src/core/parallel/tensorPlan';
+import { diffStats } from '../../src/core/stats/diffMoments';
+import { dtypeByName } from '../../src/core/torch/dtypes';
 import { prefetch } from '../../src/core/io/prefetch';
 import { planChunks } from '../../src/core/parallel/planChunks';
 import { tensorChunks } from '../../src/core/torch/tensorBytes';
@@ -52,5 +61,37 @@ test('readInto past the end of the file is a TruncatedError', async () => {
     assert.deepEqual([...head], [...(await source.read(0, 4))]);
   } finally {
     await source.close();
+  }
+});
+
+test('the compare kernel reading through its rings: an equal leading chunk read again gives what summing everything gives', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plan-chunks-'));
+  try {
+    // 5 MiB of float32: the first 2 MiB chunk equal on both sides, the rest nudged.
+    const n = (5 * 1024 * 1024) / 4;
+    const a = Float32Array.from({ length: n }, (_, i) => Math.sin(i));
+    const b = Float32Array.from(a, (v, i) => (i < n / 2 ? v : v + 1e-3 * Math.cos(i)));
+    writeFileSync(join(dir, 'a.bin'), new Uint8Array(a.buffer));
+    writeFileSync(join(dir, 'b.bin'), new Uint8Array(b.buffer));
+    const dtype = dtypeByName('float32')!;
+    const plan = (name: string) => ({
+      source: { kind: 'file' as const, path: join(dir, name) },
+      path: name,
+      storageStart: 0,
+      littleEndian: true,
+      tensor: { dtype, shape: [n], stride: [1], storageOffset: 0, storage: { key: '0', dtype, nbytes: n * 4, location: 'cpu' }, requiresGrad: false, parameter: false },
+    });
+    const sources = new Map<string, Promise<ByteSource>>();
+    const open = (p: TensorPlan) => {
+      if (!sources.has(p.path)) sources.set(p.path, openSource(p.source));
+      return sources.get(p.path)!;
+    };
+    const [skipped, summed] = await compareKernel([{ a: plan('a.bin'), b: plan('b.bin') }, { a: plan('a.bin'), b: plan('b.bin'), values: true }], open);
+    assert.ok(!skipped!.identical && 'diff' in skipped! && !summed!.identical && 'diff' in summed!);
+    assert.deepEqual(diffStats(skipped.diff), diffStats(summed.diff));
+    assert.equal(skipped.diff.n, n);
+    for (const s of sources.values()) await (await s).close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

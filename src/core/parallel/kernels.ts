@@ -10,7 +10,7 @@ import type { TensorDiffResult } from '../stats/tensorDiff';
 import { scanHistogram, scanMoments, scanPatterns } from '../stats/tensorStats';
 import { tensorChunks } from '../torch/tensorBytes';
 import type { ComparePair } from './kernelProtocol';
-import { planChunks } from './planChunks';
+import { ChunkRing, planChunks } from './planChunks';
 import type { TensorPlan } from './tensorPlan';
 import { planReader } from './tensorPlan';
 
@@ -85,15 +85,33 @@ export async function compareKernel(pairs: readonly ComparePair[], open: SourceO
     done += bytes;
     if (done - told >= COMPARE_PROGRESS_BYTES) context.progress?.((told = done));
   };
-  for (const pair of pairs) {
-    const [sa, sb] = await Promise.all([open(pair.a), open(pair.b)]);
-    const result = await diffTensorStreams(pair.a.tensor.dtype.name, () => planChunks(pair.a, sa, context.signal), () => planChunks(pair.b, sb, context.signal), {
-      values: pair.values,
-      progress,
-      signal: context.signal,
-    });
-    out.push(result);
+  const rings = [ChunkRing.lease(), ChunkRing.lease()] as const;
+  try {
+    for (const pair of pairs) {
+      const [sa, sb] = await Promise.all([open(pair.a), open(pair.b)]);
+      const result = await diffTensorStreams(pair.a.tensor.dtype.name, ringStreams(pair.a, sa, rings[0], context.signal), ringStreams(pair.b, sb, rings[1], context.signal), {
+        values: pair.values,
+        progress,
+        signal: context.signal,
+      });
+      out.push(result);
+    }
+  } finally {
+    rings.forEach((r) => r.release());
   }
   if (done > told) context.progress?.(done);
   return out;
+}
+
+/**
+ * A plan's streams for diffTensorStreams: the first reads into `ring`; a second one (A's equal
+ * prefix read again) runs while the first's chunks are in use, so it gets buffers of its own.
+ */
+function ringStreams(plan: TensorPlan, source: ByteSource, ring: ChunkRing, signal?: AbortSignal): () => AsyncIterable<Uint8Array> {
+  let first = true;
+  return () => {
+    const mine = first ? ring : undefined;
+    first = false;
+    return planChunks(plan, source, signal, mine);
+  };
 }

@@ -14,15 +14,31 @@ import { planReader } from './tensorPlan';
 const CHUNK = 2 * 1024 * 1024;
 const RING = 4;
 
-/**
- * Not zero-filled: every byte is read into before it is handed out. Never shared with another
- * call: the last chunk of a stream is still in use after its generator has finished.
- */
+/** Not zero-filled: every byte is read into before it is handed out. */
 function buffer(length: number): Uint8Array {
   return new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
 }
 
-export async function* planChunks(plan: TensorPlan, source: ByteSource, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+/**
+ * Buffers for one stream at a time, kept from tensor to tensor. The last chunk of a stream is
+ * still in use after its generator has finished, so a ring goes back (`release`) only when its
+ * user is done with every chunk, never when a stream ends.
+ */
+export class ChunkRing {
+  private static readonly spare: ChunkRing[] = [];
+  readonly buffers: Uint8Array[] = [];
+
+  static lease(): ChunkRing {
+    return ChunkRing.spare.pop() ?? new ChunkRing();
+  }
+
+  release(): void {
+    if (ChunkRing.spare.length < 4) ChunkRing.spare.push(this);
+  }
+}
+
+/** `ring`: buffers to read into, in use by this stream alone until it is done; else fresh ones. */
+export async function* planChunks(plan: TensorPlan, source: ByteSource, signal?: AbortSignal, ring: ChunkRing = new ChunkRing()): AsyncGenerator<Uint8Array> {
   const t = plan.tensor;
   if (!source.readInto || !plan.littleEndian || !isContiguous(t)) {
     yield* tensorChunks(planReader(plan, source), t, signal);
@@ -33,12 +49,13 @@ export async function* planChunks(plan: TensorPlan, source: ByteSource, signal?:
   const total = numel(t.shape) * item;
   const start = plan.storageStart + (t.storage.byteOffset ?? 0) + t.storageOffset * item;
   const step = Math.floor(CHUNK / item) * item;
-  const ring: Uint8Array[] = [];
+  const buffers = ring.buffers;
   for (let done = 0, i = 0; done < total; done += step, i++) {
     if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled.');
     const slot = i % RING;
-    ring[slot] ??= buffer(Math.min(step, total));
-    const target = ring[slot].subarray(0, Math.min(step, total - done));
+    const length = Math.min(step, total - done);
+    if (!buffers[slot] || buffers[slot].length < length) buffers[slot] = buffer(Math.max(length, Math.min(step, total)));
+    const target = buffers[slot].subarray(0, length);
     await source.readInto(start + done, target);
     yield target;
   }
