@@ -67,10 +67,12 @@ test('readInto past the end of the file is a TruncatedError', async () => {
 test('the compare kernel reading through its rings: an equal leading chunk read again gives what summing everything gives', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'plan-chunks-'));
   try {
-    // 5 MiB of float32: the first 2 MiB chunk equal on both sides, the rest nudged.
-    const n = (5 * 1024 * 1024) / 4;
+    // 9 MiB of float32 in 2 MiB chunks: the first three equal on both sides (more than the ring
+    // can hold besides the chunks in use), the rest nudged.
+    const n = (9 * 1024 * 1024) / 4;
+    const equal = (6.5 * 1024 * 1024) / 4;
     const a = Float32Array.from({ length: n }, (_, i) => Math.sin(i));
-    const b = Float32Array.from(a, (v, i) => (i < n / 2 ? v : v + 1e-3 * Math.cos(i)));
+    const b = Float32Array.from(a, (v, i) => (i < equal ? v : v + 1e-3 * Math.cos(i)));
     writeFileSync(join(dir, 'a.bin'), new Uint8Array(a.buffer));
     writeFileSync(join(dir, 'b.bin'), new Uint8Array(b.buffer));
     const dtype = dtypeByName('float32')!;
