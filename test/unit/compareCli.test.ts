@@ -94,3 +94,16 @@ test('trouble exits 2 with one line on stderr: a missing file, a file that is no
     assert.match(r.stderr, /^compare: /);
   }
 });
+
+test('--align model compares the model alone, by bare names, and says so', () => {
+  const all = json(fixture('loop/epoch_1.pt'), fixture('loop/epoch_2.pt'));
+  assert.ok(((all.report.optimizer as { changed: unknown[] }).changed).length > 0);
+  const model = json(fixture('loop/epoch_1.pt'), fixture('loop/epoch_2.pt'), '--align', 'model');
+  assert.equal(model.status, 1);
+  assert.deepEqual((model.report.optimizer as { changed: unknown[] }).changed, []);
+  assert.deepEqual((model.report.changed as Array<{ path: string }>).map((c) => c.path), ['model_state_dict.fc1.weight', 'model_state_dict.fc1.bias', 'model_state_dict.fc2.weight', 'model_state_dict.fc2.bias']);
+  assert.match(model.report.aligned as string, /only the model was compared/);
+  // Against the flat layout, bare names pair every weight.
+  const wrapped = json(fixture('layouts/wrapped.pt'), fixture('layouts/flat.pt'), '--align', 'model');
+  assert.equal((wrapped.report.identical as string[]).length, 4);
+});
