@@ -35,6 +35,11 @@ function run(cmd, args, okCodes = [0]) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const lastJson = (text) => JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop());
+/** The hook's report, the latest of its lines (worker threads inherit the hook and report too). */
+const usageOf = (stderr) => {
+  const lines = stderr.split('\n').filter((l) => l.startsWith('{"benchMaxRssKiB"')).map((l) => JSON.parse(l));
+  return { benchMaxRssKiB: Math.max(...lines.map((l) => l.benchMaxRssKiB)), benchCpuMs: Math.max(...lines.map((l) => l.benchCpuMs)) };
+};
 const rssHook = join(root, 'bench', 'rssHook.cjs');
 
 if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
@@ -50,21 +55,31 @@ if (![a, b, copy].every((f) => existsSync(f))) {
   run(python, [join(root, 'bench', 'make_compare_pair.py'), String(mib), cache]);
 }
 
-const baseRss = lastJson(run(process.execPath, ['--require', rssHook, '-e', '0']).stderr).benchMaxRssKiB / 1024;
+const baseRss = usageOf(run(process.execPath, ['--require', rssHook, '-e', '0']).stderr).benchMaxRssKiB / 1024;
 const rows = [];
 for (const [label, other, want] of [['a step and the next', b, 1], ['identical files', copy, 0]]) {
   // Never through this process: Linux carries a parent's peak RSS over into its children's.
-  const readBoth = () => run('sh', ['-c', `cat "${a}" "${other}" > /dev/null`]).ms;
+  // CPU time (user + system) is told too: a loaded machine stretches wall times, CPU time less.
+  const readBoth = () => {
+    const r = run('/usr/bin/time', ['-f', '%U %S', 'sh', '-c', `cat "${a}" "${other}" > /dev/null`]);
+    const [user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+    return { ms: r.ms, cpu: (user + sys) * 1000 };
+  };
   readBoth(); // warm the page cache
-  const floor = median(Array.from({ length: RUNS }, readBoth));
+  const reads = Array.from({ length: RUNS }, readBoth);
+  const floor = median(reads.map((r) => r.ms));
+  const floorCpu = median(reads.map((r) => r.cpu));
   const load = loadavg()[0];
   const cli = [];
+  const cliCpu = [];
   let rss = 0;
   let bytes = 0;
   for (let i = 0; i < RUNS; i++) {
     const r = run(process.execPath, ['--require', rssHook, join(root, 'dist', 'cli.js'), 'compare', a, other, '--json'], [want]);
     cli.push(r.ms);
-    rss = Math.max(rss, lastJson(r.stderr).benchMaxRssKiB / 1024);
+    const usage = usageOf(r.stderr);
+    rss = Math.max(rss, usage.benchMaxRssKiB / 1024);
+    cliCpu.push(usage.benchCpuMs);
     const report = JSON.parse(r.stdout);
     bytes = report.bytes_compared;
     // Every weight of the next step moved; a copy moved none.
@@ -73,14 +88,14 @@ for (const [label, other, want] of [['a step and the next', b, 1], ['identical f
   }
   const inProcess = lastJson(run(process.execPath, [join(root, 'out', 'bench', 'compareCost.js'), a, other, String(RUNS)]).stdout);
   const torch = lastJson(run(python, [join(root, 'bench', 'torch_compare.py'), a, other]).stdout);
-  const row = { label, load, bytes, floor, cliMs: median(cli), rss, growth: rss - baseRss, inProcessMs: inProcess.ms, torchMs: torch.ms, torchRss: torch.maxRssMiB };
+  const row = { label, load, bytes, floor, floorCpu, cliMs: median(cli), cliCpu: median(cliCpu), rss, growth: rss - baseRss, inProcessMs: inProcess.ms, torchMs: torch.ms, torchRss: torch.maxRssMiB };
   rows.push(row);
   console.error(JSON.stringify(row));
 }
 const gbps = (bytes, ms) => (bytes / (ms / 1000) / 1e9).toFixed(2);
 console.log(`Two ${(mib / 1024).toFixed(2)} GiB checkpoints; load average at the start of each row in the first column.\n`);
-console.log('| pair (load) | read both, warm (`cat`) | CLI compare (median of ' + RUNS + ') | CLI peak RSS (growth) | in a running process | torch: load both + stats | torch peak RSS | torch ÷ CLI |');
+console.log('| pair (load) | read both, warm (`cat`): wall, CPU | CLI compare (median of ' + RUNS + '): wall, CPU | CLI peak RSS (growth) | in a running process | torch: load both + stats | torch peak RSS | torch ÷ CLI |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.label} (${r.load.toFixed(1)}) | ${r.floor.toFixed(0)} ms, ${gbps(r.bytes, r.floor)} GB/s | ${r.cliMs.toFixed(0)} ms, ${gbps(r.bytes, r.cliMs)} GB/s | ${r.rss.toFixed(0)} MiB (+${r.growth.toFixed(0)}) | ${r.inProcessMs.toFixed(0)} ms, ${gbps(r.bytes, r.inProcessMs)} GB/s | ${r.torchMs.toFixed(0)} ms | ${r.torchRss.toFixed(0)} MiB | ${(r.torchMs / r.cliMs).toFixed(1)}× |`);
+  console.log(`| ${r.label} (${r.load.toFixed(1)}) | ${r.floor.toFixed(0)} ms (${gbps(r.bytes, r.floor)} GB/s), ${r.floorCpu.toFixed(0)} ms | ${r.cliMs.toFixed(0)} ms (${gbps(r.bytes, r.cliMs)} GB/s), ${r.cliCpu.toFixed(0)} ms | ${r.rss.toFixed(0)} MiB (+${r.growth.toFixed(0)}) | ${r.inProcessMs.toFixed(0)} ms, ${gbps(r.bytes, r.inProcessMs)} GB/s | ${r.torchMs.toFixed(0)} ms | ${r.torchRss.toFixed(0)} MiB | ${(r.torchMs / r.cliMs).toFixed(1)}× |`);
 }
