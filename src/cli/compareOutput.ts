@@ -50,7 +50,7 @@ function valueSection(values: readonly ValueDiff[], lines: string[]): void {
 }
 
 export function compareText(r: CompareReport): string {
-  const lines = [`A: ${r.a}`, `B: ${r.b}`];
+  const lines = [`A: ${r.a}`, `B: ${r.b}`, r.summary];
   if (r.aligned) lines.push(`aligned: ${r.aligned}`);
   lines.push('model:');
   tensorSection(r, lines);

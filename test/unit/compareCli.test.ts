@@ -69,6 +69,7 @@ test('layouts align by default with a note; --align none pairs paths as they are
 test('the readable form names categories, the largest change and the verdict', () => {
   const r = run(fixture('keys/a.pt'), fixture('keys/b.pt'));
   assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stdout.split('\n')[2], '33% of the 3 common tensors changed, median rel_l2 0.0013; 2 with another dtype or shape, 1 only in A, 1 only in B.');
   assert.match(r.stdout, /^ {2}changed +1 tensor \(96 B\)$/m);
   assert.match(r.stdout, /^ {4}resized\.weight {2}A float32\[5, 4\] {2}B float32\[7, 4\]$/m);
   assert.match(r.stdout, /^ {2}only in A:\n {4}dropped\.weight$/m);
@@ -76,6 +77,7 @@ test('the readable form names categories, the largest change and the verdict', (
   const same = run(fixture('identical/a.pt'), fixture('identical/b.pt'));
   assert.equal(same.status, 0);
   assert.match(same.stdout, /^The checkpoints are equal\.$/m);
+  assert.equal(same.stdout.split('\n')[2], 'A and B are the same: every tensor is identical and no value differs.');
 });
 
 test('trouble exits 2 with one line on stderr: a missing file, a file that is no checkpoint, bad arguments', () => {

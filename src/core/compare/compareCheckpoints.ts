@@ -9,6 +9,7 @@ import { tensorNbytes } from '../torch/tensorRef';
 import type { CategoryCount, ChangedTensor, CompareReport, TensorComparison } from './compareReport';
 import type { CompareSide } from './compareSide';
 import { sideFacts } from './compareSide';
+import { compareSummary } from './compareSummary';
 import type { AlignedEntry, AlignOptions, Section } from './keyAlignment';
 import { alignTensors } from './keyAlignment';
 import type { DiffTask, RunOptions } from './tensorDiffRunner';
@@ -100,7 +101,7 @@ export async function compareCheckpoints(a: CompareSide, b: CompareSide, options
   const optimizerValues = diffOptimizerValues(fa, fb);
   const model = sections.model;
   const optimizer = { ...sections.optimizer, values: optimizerValues };
-  return {
+  const report: Omit<CompareReport, 'summary'> = {
     a: fa.name,
     b: fb.name,
     ...model,
@@ -110,4 +111,5 @@ export async function compareCheckpoints(a: CompareSide, b: CompareSide, options
     bytes_compared: tasks.reduce((s, t) => s + 2 * tensorNbytes(t.a), 0),
     equal: !isDifferent(model) && !isDifferent(optimizer) && values.length === 0 && optimizerValues.length === 0,
   };
+  return { ...report, summary: compareSummary(report) };
 }

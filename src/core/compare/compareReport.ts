@@ -44,6 +44,8 @@ export interface TensorComparison {
 export interface CompareReport extends TensorComparison {
   a: string;
   b: string;
+  /** The comparison in one plain sentence (compareSummary.ts). */
+  summary: string;
   /** What alignment did, in words; '' when paths were compared as they are. */
   aligned: string;
   /** Step, epoch, metrics, config, architecture and sidecar values that differ. */
