@@ -10,10 +10,9 @@ export interface ByteSource {
    */
   read(offset: number, length: number): Promise<Uint8Array>;
   /**
-   * Optional: fills `target` with the bytes from `offset` (TruncatedError past the end). For
-   * readers that stream a range through buffers they reuse: a fresh array per chunk costs a
-   * page fault per 4 KiB, which is most of the time of reading from the page cache.
+   * Fills `target` with the bytes from `offset` and returns it: for a stream that reuses its
+   * buffers instead of allocating one per chunk. Optional; sources in memory need no copy.
    */
-  readInto?(offset: number, target: Uint8Array): Promise<void>;
+  readInto?(offset: number, target: Uint8Array): Promise<Uint8Array>;
   close(): Promise<void>;
 }

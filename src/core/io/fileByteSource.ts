@@ -45,26 +45,28 @@ export class FileByteSource implements ByteSource {
     // Every byte is overwritten by the reads below (or the read throws), so skip the zero fill.
     // Unpooled, so the array owns its whole ArrayBuffer; a plain Uint8Array, not a Buffer.
     const out = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
-    await this.fill(handle, offset, out);
-    return out;
-  }
-
-  async readInto(offset: number, target: Uint8Array): Promise<void> {
-    const handle = this.handle;
-    if (!handle) throw new Error(`Cannot read ${this.path}: the file has been closed.`);
-    checkRange(offset, target.length);
-    if (offset + target.length > this.size) throw new TruncatedError();
-    await this.fill(handle, offset, target);
-  }
-
-  private async fill(handle: FileHandle, offset: number, out: Uint8Array): Promise<void> {
     let done = 0;
-    while (done < out.length) {
-      const { bytesRead } = await handle.read(out, done, Math.min(out.length - done, MAX_CHUNK), offset + done);
+    while (done < length) {
+      const { bytesRead } = await handle.read(out, done, Math.min(length - done, MAX_CHUNK), offset + done);
       // Zero bytes before the size fstat gave: the file shrank while open (a copy being replaced).
       if (bytesRead === 0) throw new TruncatedError();
       done += bytesRead;
     }
+    return out;
+  }
+
+  async readInto(offset: number, target: Uint8Array): Promise<Uint8Array> {
+    const handle = this.handle;
+    if (!handle) throw new Error(`Cannot read ${this.path}: the file has been closed.`);
+    checkRange(offset, target.length);
+    if (offset + target.length > this.size) throw new TruncatedError();
+    let done = 0;
+    while (done < target.length) {
+      const { bytesRead } = await handle.read(target, done, Math.min(target.length - done, MAX_CHUNK), offset + done);
+      if (bytesRead === 0) throw new TruncatedError();
+      done += bytesRead;
+    }
+    return target;
   }
 
   close(): Promise<void> {

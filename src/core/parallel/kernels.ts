@@ -2,9 +2,13 @@
 // NaN/Inf scan and the comparison of two tensors. The kernel worker runs them on its own thread; the session runs them in
 // place when the work is too small to be worth a message.
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { DamagedRecordError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import { elementKind } from '../stats/elementValues';
 import type { MomentsPartial } from '../stats/moments';
+import type { NonFiniteCounts } from '../stats/nonFinite';
+import { countNonFinite } from '../stats/nonFinite';
 import { diffTensorStreams } from '../stats/tensorDiff';
 import type { TensorDiffResult } from '../stats/tensorDiff';
 import { scanHistogram, scanMoments, scanPatterns } from '../stats/tensorStats';
@@ -31,17 +35,41 @@ function counter(context: KernelContext): (bytes: number) => void {
   };
 }
 
-/** sha256 (hex) of each tensor's elements, row-major and little-endian, in plan order. */
-export async function sha256Kernel(plans: readonly TensorPlan[], open: SourceOpener, context: KernelContext = {}): Promise<string[]> {
-  const out: string[] = [];
+/** What a sha256 kernel found for one plan: the hash, or the damaged record its bytes came from. */
+export type HashOutcome = { sha256: string } | { damaged: { record: string; storedCrc: number; computedCrc: number } };
+
+/**
+ * sha256 (hex) of each tensor's elements, row-major and little-endian, in plan order. A plan with
+ * `crc` has its record's CRC-32 checked on the same bytes; a mismatch is that plan's outcome.
+ */
+export async function sha256Kernel(plans: readonly TensorPlan[], open: SourceOpener, context: KernelContext = {}): Promise<HashOutcome[]> {
+  const out: HashOutcome[] = [];
   const progress = counter(context);
   for (const plan of plans) {
     const hash = createHash('sha256');
+    let crc = 0;
     for await (const chunk of tensorChunks(planReader(plan, await open(plan)), plan.tensor, context.signal)) {
       hash.update(chunk);
+      if (plan.crc) crc = crc32(chunk, crc);
       progress(chunk.length);
     }
-    out.push(hash.digest('hex'));
+    if (plan.crc && crc >>> 0 !== plan.crc.crc32) out.push({ damaged: { record: plan.crc.record, storedCrc: plan.crc.crc32, computedCrc: crc >>> 0 } });
+    else out.push({ sha256: hash.digest('hex') });
+  }
+  return out;
+}
+
+/** The error a damaged outcome stands for. */
+export function damagedError(outcome: Extract<HashOutcome, { damaged: unknown }>): DamagedRecordError {
+  return new DamagedRecordError(outcome.damaged.record, outcome.damaged.storedCrc, outcome.damaged.computedCrc);
+}
+
+/** NaN and infinity counts of each tensor, in plan order, one pass each. */
+export async function nonFiniteKernel(plans: readonly TensorPlan[], open: SourceOpener, context: KernelContext = {}): Promise<NonFiniteCounts[]> {
+  const out: NonFiniteCounts[] = [];
+  const progress = counter(context);
+  for (const plan of plans) {
+    out.push(await countNonFinite(elementKind(plan.tensor.dtype.name), streamOf(plan, await open(plan), context.signal), progress, context.signal));
   }
   return out;
 }

@@ -56,7 +56,6 @@ export async function* planChunks(plan: TensorPlan, source: ByteSource, signal?:
     const length = Math.min(step, total - done);
     if (!buffers[slot] || buffers[slot].length < length) buffers[slot] = buffer(Math.max(length, Math.min(step, total)));
     const target = buffers[slot].subarray(0, length);
-    await source.readInto(start + done, target);
-    yield target;
+    yield await source.readInto(start + done, target);
   }
 }
