@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
 import type { MethodMap } from '../rpc/rpcEndpoint';
 import type { KernelMethods } from './kernelProtocol';
-import { histogramKernel, momentsKernel, nonFiniteKernel, patternsKernel, sha256Kernel } from './kernels';
+import { compareKernel, histogramKernel, momentsKernel, nonFiniteKernel, patternsKernel, sha256Kernel } from './kernels';
 import { SourceCache } from './sourceCache';
 
 const port = parentPort;
@@ -17,6 +17,7 @@ if (port) {
     moments: ({ plan }, { signal, progress }) => momentsKernel(plan, open, { signal, progress }),
     histogram: ({ plan, edges }, { signal, progress }) => histogramKernel(plan, edges, open, { signal, progress }),
     patterns: ({ plan }, { signal, progress }) => patternsKernel(plan, open, { signal, progress }),
+    compare: ({ pairs }, { signal, progress }) => compareKernel(pairs, open, { signal, progress }),
   });
   port.on('message', (m: unknown) => {
     if (m === 'close-sources') void sources.closeAll();

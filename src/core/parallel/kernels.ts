@@ -1,5 +1,5 @@
-// The heavy loops over tensor bytes, as functions of plans: hashing, the statistics passes and
-// the NaN/Inf scan. The kernel worker runs them on its own thread; the session runs them in
+// The heavy loops over tensor bytes, as functions of plans: hashing, the statistics passes, the
+// NaN/Inf scan and the comparison of two tensors. The kernel worker runs them on its own thread; the session runs them in
 // place when the work is too small to be worth a message.
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
@@ -9,8 +9,12 @@ import { elementKind } from '../stats/elementValues';
 import type { MomentsPartial } from '../stats/moments';
 import type { NonFiniteCounts } from '../stats/nonFinite';
 import { countNonFinite } from '../stats/nonFinite';
+import { diffTensorStreams } from '../stats/tensorDiff';
+import type { TensorDiffResult } from '../stats/tensorDiff';
 import { scanHistogram, scanMoments, scanPatterns } from '../stats/tensorStats';
 import { tensorChunks } from '../torch/tensorBytes';
+import type { ComparePair } from './kernelProtocol';
+import { ChunkRing, planChunks } from './planChunks';
 import type { TensorPlan } from './tensorPlan';
 import { planReader } from './tensorPlan';
 
@@ -95,4 +99,47 @@ export async function patternsKernel(plan: TensorPlan, open: SourceOpener, conte
   const kind = elementKind(plan.tensor.dtype.name);
   if (kind.kind !== 'pattern') throw new Error(`${plan.tensor.dtype.name} is scanned, not counted by patterns`);
   return scanPatterns(kind.bits, streamOf(plan, await open(plan), context.signal), counter(context), context.signal);
+}
+
+/** Progress of a comparison is passed on every this many bytes (a message per small chunk costs). */
+const COMPARE_PROGRESS_BYTES = 64 * 1024 * 1024;
+
+/** How each pair of tensors differs (see stats/tensorDiff.ts), in pair order. */
+export async function compareKernel(pairs: readonly ComparePair[], open: SourceOpener, context: KernelContext = {}): Promise<TensorDiffResult[]> {
+  const out: TensorDiffResult[] = [];
+  let done = 0;
+  let told = 0;
+  const progress = (bytes: number): void => {
+    done += bytes;
+    if (done - told >= COMPARE_PROGRESS_BYTES) context.progress?.((told = done));
+  };
+  const rings = [ChunkRing.lease(), ChunkRing.lease()] as const;
+  try {
+    for (const pair of pairs) {
+      const [sa, sb] = await Promise.all([open(pair.a), open(pair.b)]);
+      const result = await diffTensorStreams(pair.a.tensor.dtype.name, ringStreams(pair.a, sa, rings[0], context.signal), ringStreams(pair.b, sb, rings[1], context.signal), {
+        values: pair.values,
+        progress,
+        signal: context.signal,
+      });
+      out.push(result);
+    }
+  } finally {
+    rings.forEach((r) => r.release());
+  }
+  if (done > told) context.progress?.(done);
+  return out;
+}
+
+/**
+ * A plan's streams for diffTensorStreams: the first reads into `ring`; a second one (A's equal
+ * prefix read again) runs while the first's chunks are in use, so it gets buffers of its own.
+ */
+function ringStreams(plan: TensorPlan, source: ByteSource, ring: ChunkRing, signal?: AbortSignal): () => AsyncIterable<Uint8Array> {
+  let first = true;
+  return () => {
+    const mine = first ? ring : undefined;
+    first = false;
+    return planChunks(plan, source, signal, mine);
+  };
 }
