@@ -56,6 +56,9 @@ export function repeatedMoments(v: number, times: number): MomentsPartial {
 
 type Kernel = (values: ArrayLike<number>) => MomentsPartial;
 
+/** Elements per block of the branch-free loop. */
+const BLOCK = 4096;
+
 /**
  * One scanning loop per array type: V8 keeps type feedback per closure, so a kernel made here
  * for Float32Array alone stays monomorphic and runs about a third faster than one shared loop.
@@ -79,22 +82,50 @@ function makeKernel(): Kernel {
     let n = 0;
     let s1 = 0;
     let s2 = 0;
-    for (; i < a.length; i++) {
-      const v = a[i];
-      const d = v - shift;
-      // d - d is NaN exactly when v is NaN or infinite.
-      if (d - d !== 0) {
-        if (v !== v) p.nan++;
-        else if (v > 0) p.posinf++;
-        else p.neginf++;
+    // Blocks without a branch per element while every value is finite: a NaN or an infinity
+    // makes the block's sum of squares non-finite, and that block is scanned again exactly.
+    for (let start = i; start < a.length; start += BLOCK) {
+      const end = Math.min(a.length, start + BLOCK);
+      let bmin = min;
+      let bmax = max;
+      let bzeros = 0;
+      let b1 = 0;
+      let b2 = 0;
+      for (let j = start; j < end; j++) {
+        const v = a[j];
+        const d = v - shift;
+        bmin = v < bmin ? v : bmin;
+        bmax = v > bmax ? v : bmax;
+        bzeros += v === 0 ? 1 : 0;
+        b1 += d;
+        b2 += d * d;
+      }
+      if (b2 - b2 === 0) {
+        min = bmin;
+        max = bmax;
+        zeros += bzeros;
+        s1 += b1;
+        s2 += b2;
+        n += end - start;
         continue;
       }
-      if (v < min) min = v;
-      if (v > max) max = v;
-      if (v === 0) zeros++;
-      s1 += d;
-      s2 += d * d;
-      n++;
+      for (let j = start; j < end; j++) {
+        const v = a[j];
+        const d = v - shift;
+        // d - d is NaN exactly when v is NaN or infinite.
+        if (d - d !== 0) {
+          if (v !== v) p.nan++;
+          else if (v > 0) p.posinf++;
+          else p.neginf++;
+          continue;
+        }
+        if (v < min) min = v;
+        if (v > max) max = v;
+        if (v === 0) zeros++;
+        s1 += d;
+        s2 += d * d;
+        n++;
+      }
     }
     p.min = min;
     p.max = max;
