@@ -5,7 +5,8 @@
 //   (perf_hooks.monitorEventLoopDelay; target: no stall over 50 ms);
 // - the summary of that file through the session worker, from the open request (target: 400 ms);
 // - statistics of a 1 GiB float32 and a 1 GiB bfloat16 tensor (targets: 1 GB/s and 0.5 GB/s),
-//   with the process's RSS growth sampled while they run (target: under 64 MB).
+//   with the process's RSS growth sampled while they run (target: under 64 MB), the kernel
+//   workers started before (their fixed cost is reported on its own line).
 // Needs Debian's python3-torch to write the files (bench/.tmp, deleted after). Prints Markdown.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
@@ -74,6 +75,10 @@ try {
   warm(statsFile);
   const pool = new KernelPool({ script: join(dist, 'kernelWorker.js') });
   const session = await CheckpointSession.open({ kind: 'file', path: statsFile }, { pool });
+  // The workers start first: their fixed cost (an isolate each) is measured apart from the work.
+  const bare = process.memoryUsage().rss;
+  await Promise.all(Array.from({ length: pool.size }, () => pool.run('sha256', { plans: [] })));
+  lines.push(`| the kernel workers' fixed cost (${pool.size} threads started) | RSS +${((process.memoryUsage().rss - bare) / 2 ** 20).toFixed(0)} MiB | | once per process |`);
   for (const [path, target] of [['w', 1], ['h', 0.5]]) {
     const base = process.memoryUsage().rss;
     let peak = base;
