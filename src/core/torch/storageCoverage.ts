@@ -2,7 +2,7 @@
 // storage counts once, however many tensors read it (tied weights saved as two tensors, slices,
 // transposes, q/k/v views of one fused matrix). The totals never exceed what the storages hold.
 import type { TensorRef } from './tensorRef';
-import { numel, storageSpan } from './tensorRef';
+import { isContiguous, numel, storageSpan } from './tensorRef';
 
 export interface Coverage {
   elements: number;
@@ -81,34 +81,73 @@ function unionLength(runs: Run[]): number {
   return total;
 }
 
+/** The runs of one storage, and the element size of the tensor that made each. */
+interface StorageRuns {
+  /** While the storage has exactly one run (the common case): that run and its element size. */
+  start: number;
+  end: number;
+  item: number;
+  /** From its second run on: every run. */
+  runs: Array<[start: number, end: number, item: number]> | undefined;
+}
+
+function addRun(byStorage: Map<string, StorageRuns>, key: string, start: number, end: number, item: number): void {
+  const known = byStorage.get(key);
+  if (!known) {
+    byStorage.set(key, { start, end, item, runs: undefined });
+  } else {
+    known.runs ??= [[known.start, known.end, known.item]];
+    known.runs.push([start, end, item]);
+  }
+}
+
 /** Elements and bytes of the tensors, shared storage counted once. */
 export function storageCoverage(tensors: Iterable<TensorRef>): Coverage {
   // Runs per storage (for bytes) and per storage and element size (for elements: a storage
   // viewed as two dtypes, possible since torch 2.x's untyped storages, counts each dtype's elements).
-  const byStorage = new Map<string, Run[]>();
-  const byStorageAndItem = new Map<string, { item: number; runs: Run[] }>();
+  // A storage read by one tensor laid out row-major, as nearly all are, keeps its one run without arrays.
+  const byStorage = new Map<string, StorageRuns>();
   let budget = RUN_BUDGET;
   for (const t of tensors) {
+    const n = numel(t.shape);
+    if (n === 0) continue;
     const low = t.storage.byteOffset ?? 0;
     const high = low + t.storage.nbytes;
-    const runs = byteRuns(t, Math.max(1, budget))
-      .map(([a, b]): Run => [Math.max(a, low), Math.min(b, high)])
-      .filter(([a, b]) => b > a);
-    budget -= runs.length;
-    const key = t.storage.key;
-    let all = byStorage.get(key);
-    if (!all) byStorage.set(key, (all = []));
-    const itemKey = `${t.dtype.itemsize}:${key}`;
-    let sized = byStorageAndItem.get(itemKey);
-    if (!sized) byStorageAndItem.set(itemKey, (sized = { item: t.dtype.itemsize, runs: [] }));
-    for (const run of runs) {
-      all.push(run);
-      sized.runs.push([run[0], run[1]]);
+    const item = t.dtype.itemsize;
+    if (isContiguous(t)) {
+      const base = low + t.storageOffset * item;
+      const start = Math.max(base, low);
+      const end = Math.min(base + n * item, high);
+      if (end > start) {
+        budget--;
+        addRun(byStorage, t.storage.key, start, end, item);
+      }
+      continue;
+    }
+    for (const [a, b] of byteRuns(t, Math.max(1, budget))) {
+      const start = Math.max(a, low);
+      const end = Math.min(b, high);
+      if (end <= start) continue;
+      budget--;
+      addRun(byStorage, t.storage.key, start, end, item);
     }
   }
   let bytes = 0;
-  for (const runs of byStorage.values()) bytes += unionLength(runs);
   let elements = 0;
-  for (const { item, runs } of byStorageAndItem.values()) elements += Math.floor(unionLength(runs) / item);
+  for (const s of byStorage.values()) {
+    if (!s.runs) {
+      bytes += s.end - s.start;
+      elements += Math.floor((s.end - s.start) / s.item);
+      continue;
+    }
+    bytes += unionLength(s.runs.map(([a, b]): Run => [a, b]));
+    const sizes = new Map<number, Run[]>();
+    for (const [a, b, item] of s.runs) {
+      let sized = sizes.get(item);
+      if (!sized) sizes.set(item, (sized = []));
+      sized.push([a, b]);
+    }
+    for (const [item, sized] of sizes) elements += Math.floor(unionLength(sized) / item);
+  }
   return { elements, bytes };
 }
