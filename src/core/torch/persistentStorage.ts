@@ -20,8 +20,10 @@ function keyString(v: PyValue | undefined): string {
   throw new CorruptError('a storage has no key.');
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function count(v: PyValue | undefined): number {
-  if (typeof v !== 'bigint' || v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new CorruptError('a storage has an invalid size.');
+  if (typeof v !== 'bigint' || v < 0n || v > MAX_SAFE) throw new CorruptError('a storage has an invalid size.');
   return Number(v);
 }
 
