@@ -16,6 +16,8 @@ import { PyByteArray, PyDict, PyGlobal, PyObject, PySet, PyTuple } from '../valu
 import type { PyValue, Reconstruction, UnpickleHooks, UnpickleResult } from '../values/pyValue';
 import { ArgumentProblem } from './argumentProblem';
 import { builtinReconstructions } from './builtinReconstructions';
+import { memoReads } from './memoReads';
+import type { MemoReads } from './memoReads';
 import { HIGHEST_PROTOCOL, Op, opcodeName } from './opcodes';
 import { python3Global } from './python2Names';
 import { asciiText, decodeUtf8, latin1, py2String } from './stringDecoders';
@@ -77,6 +79,8 @@ class Machine {
   private readonly memo: Array<PyValue | undefined> = [];
   private readonly sparseMemo = new Map<number, PyValue>();
   private memoCount = 0;
+  /** The memo indices the pickle reads back (see memoReads.ts); undefined: keep every entry. */
+  private readonly reads: MemoReads | undefined;
   private readonly maxMemo: number;
   private readonly globals: string[] = [];
   private readonly seenGlobals = new Set<string>();
@@ -106,6 +110,7 @@ class Machine {
     if (!Number.isInteger(this.pos) || this.pos < 0 || this.pos > data.length) {
       throw new RangeError(`unpickle: offset ${this.pos} is outside the data (${data.length} bytes)`);
     }
+    this.reads = memoReads(data, this.pos);
   }
 
   run(): UnpickleResult {
@@ -646,7 +651,8 @@ class Machine {
   // --- Memo
 
   private memoPut(index: number): void {
-    const value = this.top();
+    // An entry nothing reads keeps a placeholder, not the value, so that the value can die young.
+    const value = this.reads === undefined || this.reads.has(index) ? this.top() : (this.top(), UNREAD);
     const memo = this.memo;
     if (index <= memo.length && index < 0x1000_0000) {
       if (index === memo.length || memo[index] === undefined) this.countMemo();
@@ -665,6 +671,7 @@ class Machine {
   private memoGet(index: number): PyValue {
     const v = index < this.memo.length ? this.memo[index] : this.sparseMemo.get(index);
     if (v === undefined) this.fail(`memo entry ${index} was never stored`);
+    if (v === UNREAD) throw new Error(`unpickle: memo entry ${index} was read, but the scan of memo reads missed it`);
     return v;
   }
 
@@ -758,6 +765,9 @@ function pyInt(v: number): bigint {
 }
 
 const EMPTY_TUPLE = new PyTuple([]);
+
+/** What the memo holds for an entry the pickle never reads (one object, never handed out). */
+const UNREAD = new PyTuple([]) as PyValue;
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
