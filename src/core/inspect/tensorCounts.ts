@@ -1,7 +1,8 @@
 // The counts a report gives, meaning what they say: shared storage counted once, the model's
 // parameters apart from its buffers, optimizer and RNG state, and tied weights named.
 import type { PyValue } from '../values/pyValue';
-import { storageCoverage } from '../torch/storageCoverage';
+import { CoverageIndex } from '../torch/storageCoverage';
+import type { TensorRef } from '../torch/tensorRef';
 import { findTies } from '../torch/tiedTensors';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 import type { RoleTotals, TensorRole } from './report';
@@ -21,14 +22,26 @@ export interface TensorCounts {
 
 const ROLE_ORDER: readonly TensorRole[] = ['parameter', 'buffer', 'optimizer', 'rng', 'other'];
 
-export function countTensors(root: PyValue, occurrences: readonly TensorOccurrence[], topKeys: readonly string[]): TensorCounts {
+/**
+ * `coverage`: an index made from these occurrences' tensors (summarize shares one between its
+ * counts); made here when not given.
+ */
+export function countTensors(root: PyValue, occurrences: readonly TensorOccurrence[], topKeys: readonly string[], coverage?: CoverageIndex): TensorCounts {
   const { roles, modelKey } = assignRoles(root, occurrences, topKeys);
-  const all = storageCoverage(occurrences.map((o) => o.tensor.payload));
+  const payloads = occurrences.map((o) => o.tensor.payload);
+  const index = coverage ?? new CoverageIndex(payloads);
+  const all = index.coverage(payloads);
+  const byRole = new Map<TensorRole, TensorRef[]>();
+  roles.forEach((role, i) => {
+    let members = byRole.get(role);
+    if (!members) byRole.set(role, (members = []));
+    members.push(payloads[i]);
+  });
   const roleTotals: Partial<Record<TensorRole, RoleTotals>> = {};
   for (const role of ROLE_ORDER) {
-    const members = occurrences.filter((_, i) => roles[i] === role);
-    if (members.length === 0) continue;
-    const { elements, bytes } = storageCoverage(members.map((o) => o.tensor.payload));
+    const members = byRole.get(role);
+    if (!members) continue;
+    const { elements, bytes } = index.coverage(members);
     roleTotals[role] = { tensors: members.length, elements, bytes };
   }
   return {

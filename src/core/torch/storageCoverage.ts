@@ -103,11 +103,44 @@ function addRun(byStorage: Map<string, StorageRuns>, key: string, start: number,
 
 /** Elements and bytes of the tensors, shared storage counted once. */
 export function storageCoverage(tensors: Iterable<TensorRef>): Coverage {
+  return coverageOf(tensors, undefined);
+}
+
+/**
+ * Coverage of any subsets of one set of tensors (a report counts by role, by key and by layer).
+ * Made once, it knows which storages more than one of the tensors view; a storage viewed by only
+ * one row-major tensor, as nearly all are, then counts as that tensor's own bytes, with no
+ * bookkeeping per storage. The results are those of storageCoverage.
+ */
+export class CoverageIndex {
+  /** Storage key → how many of the tensors view it. */
+  private readonly viewers = new Map<string, number>();
+
+  constructor(tensors: Iterable<TensorRef>) {
+    for (const t of tensors) this.viewers.set(t.storage.key, (this.viewers.get(t.storage.key) ?? 0) + 1);
+  }
+
+  /**
+   * Elements and bytes of `tensors`, shared storage counted once. They must be among the tensors
+   * the index was made from (a storage it has not seen is counted the general way).
+   */
+  coverage(tensors: Iterable<TensorRef>): Coverage {
+    return coverageOf(tensors, this.viewers);
+  }
+}
+
+/**
+ * storageCoverage; with `viewers` (how many tensors of a superset view each storage), a storage
+ * that one tensor alone views needs no bookkeeping.
+ */
+function coverageOf(tensors: Iterable<TensorRef>, viewers: ReadonlyMap<string, number> | undefined): Coverage {
   // Runs per storage (for bytes) and per storage and element size (for elements: a storage
   // viewed as two dtypes, possible since torch 2.x's untyped storages, counts each dtype's elements).
   // A storage read by one tensor laid out row-major, as nearly all are, keeps its one run without arrays.
   const byStorage = new Map<string, StorageRuns>();
   let budget = RUN_BUDGET;
+  let bytes = 0;
+  let elements = 0;
   for (const t of tensors) {
     const n = numel(t.shape);
     if (n === 0) continue;
@@ -118,8 +151,12 @@ export function storageCoverage(tensors: Iterable<TensorRef>): Coverage {
       const base = low + t.storageOffset * item;
       const start = Math.max(base, low);
       const end = Math.min(base + n * item, high);
-      if (end > start) {
-        budget--;
+      if (end <= start) continue;
+      budget--;
+      if (viewers !== undefined && viewers.get(t.storage.key) === 1) {
+        bytes += end - start;
+        elements += Math.floor((end - start) / item);
+      } else {
         addRun(byStorage, t.storage.key, start, end, item);
       }
       continue;
@@ -132,8 +169,6 @@ export function storageCoverage(tensors: Iterable<TensorRef>): Coverage {
       addRun(byStorage, t.storage.key, start, end, item);
     }
   }
-  let bytes = 0;
-  let elements = 0;
   for (const s of byStorage.values()) {
     if (!s.runs) {
       bytes += s.end - s.start;
