@@ -1,6 +1,6 @@
 // Preloaded into a benchmarked Node process: reports on exit, on stderr as JSON, the time its
 // garbage collections took and the process's CPU time, so a bench can give GC's share.
-const { PerformanceObserver } = require('node:perf_hooks');
+// (PerformanceObserver is Node's global.)
 
 let gcMs = 0;
 let collections = 0;

@@ -80,7 +80,8 @@ export const MAX_OCCURRENCES = 1_000_000;
 
 interface Frame extends Children {
   container: object;
-  path: string;
+  /** The container's path and a dot (nothing at the root): one concatenation per child. */
+  prefix: string;
   next: number;
 }
 
@@ -103,7 +104,7 @@ function walkValues(root: PyValue, prefix: string, visit: (v: object, path: stri
     const kids = childrenOf(v);
     if (!kids) return;
     onPath.add(v);
-    stack.push({ container: v, path, keys: kids.keys, values: kids.values, next: 0 });
+    stack.push({ container: v, prefix: path === '' ? '' : `${path}.`, keys: kids.keys, values: kids.values, next: 0 });
   };
   count();
   if (typeof root === 'object' && root !== null) enter(root, prefix);
@@ -119,7 +120,7 @@ function walkValues(root: PyValue, prefix: string, visit: (v: object, path: stri
     count();
     if (typeof x !== 'object' || x === null) continue;
     const k = frame.keys ? keyToString(frame.keys[i]) : String(i);
-    enter(x, frame.path === '' ? k : `${frame.path}.${k}`);
+    enter(x, frame.prefix + k);
   }
 }
 
