@@ -2,7 +2,7 @@
 // parameters apart from its buffers, optimizer and RNG state, and tied weights named.
 import type { PyValue } from '../values/pyValue';
 import { CoverageIndex } from '../torch/storageCoverage';
-import type { TensorRef } from '../torch/tensorRef';
+import type { CoverageTally } from '../torch/storageCoverage';
 import { findTies } from '../torch/tiedTensors';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 import type { RoleTotals, TensorRole } from './report';
@@ -30,27 +30,30 @@ export function countTensors(root: PyValue, occurrences: readonly TensorOccurren
   const { roles, modelKey } = assignRoles(root, occurrences, topKeys);
   const payloads = occurrences.map((o) => o.tensor.payload);
   const index = coverage ?? new CoverageIndex(payloads);
-  const all = index.coverage(payloads);
-  const byRole = new Map<TensorRole, TensorRef[]>();
+  // One pass for the total and every role's.
+  const all = index.tally();
+  const byRole = new Map<TensorRole, CoverageTally>();
   roles.forEach((role, i) => {
-    let members = byRole.get(role);
-    if (!members) byRole.set(role, (members = []));
-    members.push(payloads[i]);
+    let tally = byRole.get(role);
+    if (!tally) byRole.set(role, (tally = index.tally()));
+    all.add(payloads[i]);
+    tally.add(payloads[i]);
   });
   const roleTotals: Partial<Record<TensorRole, RoleTotals>> = {};
   for (const role of ROLE_ORDER) {
-    const members = byRole.get(role);
-    if (!members) continue;
-    const { elements, bytes } = index.coverage(members);
-    roleTotals[role] = { tensors: members.length, elements, bytes };
+    const tally = byRole.get(role);
+    if (!tally) continue;
+    const { elements, bytes } = tally.total();
+    roleTotals[role] = { tensors: tally.tensors, elements, bytes };
   }
+  const total = all.total();
   return {
     roles,
     modelKey,
-    parameters: all.elements,
-    tensorBytes: all.bytes,
+    parameters: total.elements,
+    tensorBytes: total.bytes,
     modelParameters: roleTotals.parameter?.elements ?? 0,
     roleTotals,
-    tied: findTies(occurrences),
+    tied: findTies(occurrences, (key) => index.viewedOnce(key)),
   };
 }

@@ -120,12 +120,22 @@ export class CoverageIndex {
     for (const t of tensors) this.viewers.set(t.storage.key, (this.viewers.get(t.storage.key) ?? 0) + 1);
   }
 
+  /** Whether exactly one of the tensors views this storage (then none of them can be tied to another). */
+  viewedOnce(storageKey: string): boolean {
+    return this.viewers.get(storageKey) === 1;
+  }
+
   /**
    * Elements and bytes of `tensors`, shared storage counted once. They must be among the tensors
    * the index was made from (a storage it has not seen is counted the general way).
    */
   coverage(tensors: Iterable<TensorRef>): Coverage {
     return coverageOf(tensors, this.viewers);
+  }
+
+  /** A tally to add some of the tensors to one by one (several tallies can share a pass). */
+  tally(): CoverageTally {
+    return new CoverageTally(this.viewers);
   }
 }
 
@@ -134,16 +144,32 @@ export class CoverageIndex {
  * that one tensor alone views needs no bookkeeping.
  */
 function coverageOf(tensors: Iterable<TensorRef>, viewers: ReadonlyMap<string, number> | undefined): Coverage {
-  // Runs per storage (for bytes) and per storage and element size (for elements: a storage
-  // viewed as two dtypes, possible since torch 2.x's untyped storages, counts each dtype's elements).
-  // A storage read by one tensor laid out row-major, as nearly all are, keeps its one run without arrays.
-  const byStorage = new Map<string, StorageRuns>();
-  let budget = RUN_BUDGET;
-  let bytes = 0;
-  let elements = 0;
-  for (const t of tensors) {
+  const tally = new CoverageTally(viewers);
+  for (const t of tensors) tally.add(t);
+  return tally.total();
+}
+
+/**
+ * Coverage counted tensor by tensor, so that several counts can share one pass over the tensors
+ * (each keeps its own budget and bookkeeping, so each gives what storageCoverage would).
+ */
+export class CoverageTally {
+  /** Runs per storage (for bytes) and per storage and element size (for elements: a storage
+   * viewed as two dtypes, possible since torch 2.x's untyped storages, counts each dtype's
+   * elements). A storage read by one tensor laid out row-major keeps its one run without arrays. */
+  private readonly byStorage = new Map<string, StorageRuns>();
+  private budget = RUN_BUDGET;
+  private bytes = 0;
+  private elements = 0;
+  /** How many tensors were added. */
+  tensors = 0;
+
+  constructor(private readonly viewers: ReadonlyMap<string, number> | undefined) {}
+
+  add(t: TensorRef): void {
+    this.tensors++;
     const n = numel(t.shape);
-    if (n === 0) continue;
+    if (n === 0) return;
     const low = t.storage.byteOffset ?? 0;
     const high = low + t.storage.nbytes;
     const item = t.dtype.itemsize;
@@ -151,38 +177,43 @@ function coverageOf(tensors: Iterable<TensorRef>, viewers: ReadonlyMap<string, n
       const base = low + t.storageOffset * item;
       const start = Math.max(base, low);
       const end = Math.min(base + n * item, high);
-      if (end <= start) continue;
-      budget--;
-      if (viewers !== undefined && viewers.get(t.storage.key) === 1) {
-        bytes += end - start;
-        elements += Math.floor((end - start) / item);
+      if (end <= start) return;
+      this.budget--;
+      if (this.viewers !== undefined && this.viewers.get(t.storage.key) === 1) {
+        this.bytes += end - start;
+        this.elements += Math.floor((end - start) / item);
       } else {
-        addRun(byStorage, t.storage.key, start, end, item);
+        addRun(this.byStorage, t.storage.key, start, end, item);
       }
-      continue;
+      return;
     }
-    for (const [a, b] of byteRuns(t, Math.max(1, budget))) {
+    for (const [a, b] of byteRuns(t, Math.max(1, this.budget))) {
       const start = Math.max(a, low);
       const end = Math.min(b, high);
       if (end <= start) continue;
-      budget--;
-      addRun(byStorage, t.storage.key, start, end, item);
+      this.budget--;
+      addRun(this.byStorage, t.storage.key, start, end, item);
     }
   }
-  for (const s of byStorage.values()) {
-    if (!s.runs) {
-      bytes += s.end - s.start;
-      elements += Math.floor((s.end - s.start) / s.item);
-      continue;
+
+  total(): Coverage {
+    let bytes = this.bytes;
+    let elements = this.elements;
+    for (const s of this.byStorage.values()) {
+      if (!s.runs) {
+        bytes += s.end - s.start;
+        elements += Math.floor((s.end - s.start) / s.item);
+        continue;
+      }
+      bytes += unionLength(s.runs.map(([a, b]): Run => [a, b]));
+      const sizes = new Map<number, Run[]>();
+      for (const [a, b, item] of s.runs) {
+        let sized = sizes.get(item);
+        if (!sized) sizes.set(item, (sized = []));
+        sized.push([a, b]);
+      }
+      for (const [item, sized] of sizes) elements += Math.floor(unionLength(sized) / item);
     }
-    bytes += unionLength(s.runs.map(([a, b]): Run => [a, b]));
-    const sizes = new Map<number, Run[]>();
-    for (const [a, b, item] of s.runs) {
-      let sized = sizes.get(item);
-      if (!sized) sizes.set(item, (sized = []));
-      sized.push([a, b]);
-    }
-    for (const [item, sized] of sizes) elements += Math.floor(unionLength(sized) / item);
+    return { elements, bytes };
   }
-  return { elements, bytes };
 }

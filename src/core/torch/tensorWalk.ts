@@ -100,9 +100,9 @@ function walkValues(root: PyValue, prefix: string, visit: (v: object, path: stri
   };
   const enter = (v: object, path: string): void => {
     visit(v, path);
-    if (onPath.has(v)) return;
+    // Containers only are looked up on the path: a tensor needs no identity hash.
     const kids = childrenOf(v);
-    if (!kids) return;
+    if (!kids || onPath.has(v)) return;
     onPath.add(v);
     stack.push({ container: v, prefix: path === '' ? '' : `${path}.`, keys: kids.keys, values: kids.values, next: 0 });
   };

@@ -20,9 +20,10 @@ function viewKey(t: TensorRef): string {
 
 /**
  * Every occurrence that views the bytes of an earlier one, with that earlier path. Grouped by
- * storage first: a storage seen once (nearly all) needs no view key at all.
+ * storage first: a storage seen once (nearly all) needs no view key at all. `viewedOnce`, when
+ * given, says which storages a single occurrence views.
  */
-export function findTies(occurrences: readonly TensorOccurrence[]): TiedPair[] {
+export function findTies(occurrences: readonly TensorOccurrence[], viewedOnce?: (storageKey: string) => boolean): TiedPair[] {
   /** Per storage key: its first occurrence, until a second one comes; then first paths by view key. */
   const byStorage = new Map<string, TensorOccurrence | Map<string, string>>();
   const empty = new Map<object, string>();
@@ -35,6 +36,8 @@ export function findTies(occurrences: readonly TensorOccurrence[]): TiedPair[] {
       else ties.push({ path: o.path, sameAs: earlier });
       continue;
     }
+    // A storage only one occurrence views (the caller may know) holds no tie.
+    if (viewedOnce?.(t.storage.key)) continue;
     const known = byStorage.get(t.storage.key);
     if (known === undefined) {
       byStorage.set(t.storage.key, o);
