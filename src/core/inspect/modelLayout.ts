@@ -33,9 +33,15 @@ export function findModelKey(occurrences: readonly TensorOccurrence[], topKeyLis
   // An optimizer's state alone (nanochat's optim_*_rank*.pt): no model weights here.
   if (occurrences.every((o) => OPTIMIZER_STATE.test(o.path))) return undefined;
   const topKeys = new Set(topKeyList);
-  const direct = occurrences.filter((o) => topKeys.has(o.path)).length;
+  // One lookup pass: a path that is a top key itself is its own holder.
+  let direct = 0;
+  const holders = new Set<string | undefined>();
+  for (const o of occurrences) {
+    const holder = topKeyOf(o.path, topKeys);
+    if (holder === o.path) direct++;
+    holders.add(holder);
+  }
   if (direct * 2 >= occurrences.length) return '';
-  const holders = new Set(occurrences.map((o) => topKeyOf(o.path, topKeys)));
   for (const k of MODEL_KEYS) if (holders.has(k)) return k;
   const [only] = holders;
   return holders.size === 1 && only !== undefined ? only : '';
