@@ -2,8 +2,8 @@
 // (bench/make_many_tensors.py: a 1,250-block model's state dict and its AdamW state, about
 // 20 MiB), written once into a cache folder. Times `node dist/cli.js inspect --json` (the whole
 // process, production bundle) and torch.load of the same file in turns, A B A B, and prints the
-// medians, their ratio and each side's peak RSS; then one more CLI run gives the share of its CPU
-// time spent collecting garbage. Needs Debian's python3-torch and `node esbuild.mjs --production`.
+// medians, their ratio and each side's peak RSS; then one more CLI run, with --trace-gc, gives the
+// share of its time spent collecting garbage. Needs Debian's python3-torch and `node esbuild.mjs --production`.
 //
 // torch.load is timed inside Python with the import excluded (bench/torch_load.py), with
 // weights_only=True when torch accepts the file that way (torch 1.13 refuses the optimizer's
@@ -72,7 +72,23 @@ for (let i = 0; i < rounds; i++) {
   theirs.push(b.ms);
   theirRss = Math.max(theirRss, b.maxRssMiB);
 }
-const gc = lastJson(run(process.execPath, ['--require', join(root, 'bench', 'gcHook.cjs'), cli, 'inspect', '--json', file]).stderr);
+
+/**
+ * The share of a run's wall time that its main thread spent in garbage collection: the pauses
+ * (and incremental marking steps) --trace-gc reports, over the run's wall time. Both stretch alike
+ * on a busy machine, so the share holds better than either.
+ */
+function gcShare() {
+  const r = run(process.execPath, ['--trace-gc', cli, 'inspect', '--json', file]);
+  let ms = 0;
+  for (const line of r.stdout.split('\n')) {
+    if (line.startsWith('{')) continue;
+    const pause = / MB, ([\d.]+) \/ [\d.]+ ms/.exec(line);
+    const steps = /\(\+ ([\d.]+) ms in \d+ steps/.exec(line);
+    ms += Number(pause?.[1] ?? 0) + Number(steps?.[1] ?? 0);
+  }
+  return ms / r.ms;
+}
 
 const row = {
   tensors,
@@ -82,13 +98,13 @@ const row = {
   torchLoadMs: median(theirs),
   torchRssMiB: theirRss,
   torchWeightsOnly: weightsOnly,
-  gcShare: gc.benchGcMs / gc.benchCpuMs,
+  gcShare: gcShare(),
   load: loadavg()[0],
   cores: cpus().length,
 };
 row.speedup = row.torchLoadMs / row.cliMs;
 console.error(JSON.stringify(row));
-console.log(`| tensors | file | CLI inspect --json (wall, median of ${rounds}) | CLI peak RSS | GC share of CLI CPU | torch.load${weightsOnly ? ' (weights_only)' : ''} (median of ${rounds}) | torch peak RSS | torch.load time ÷ CLI time |`);
+console.log(`| tensors | file | CLI inspect --json (wall, median of ${rounds}) | CLI peak RSS | CLI time in GC | torch.load${weightsOnly ? ' (weights_only)' : ''} (median of ${rounds}) | torch peak RSS | torch.load time ÷ CLI time |`);
 console.log('|---|---|---|---|---|---|---|---|');
 console.log(
   `| ${tensors.toLocaleString('en-US')} | ${row.fileMiB.toFixed(1)} MiB | ${row.cliMs.toFixed(0)} ms | ${row.cliRssMiB.toFixed(0)} MiB | ${(row.gcShare * 100).toFixed(0)}% | ${row.torchLoadMs.toFixed(0)} ms | ${row.torchRssMiB.toFixed(0)} MiB | ${row.speedup.toFixed(1)}× |`,
