@@ -25,9 +25,8 @@ const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 const inflateRawAsync = promisify(inflateRaw);
 
 export class ZipArchive {
-  private readonly byName = new Map<string, ZipEntry>();
-  /** Entry → its index in the directory, made the first time a local header is read. */
-  private indexOf: Map<ZipEntry, number> | undefined;
+  /** Name → index in `entries` (and in the name offsets). */
+  private readonly byName = new Map<string, number>();
   private readonly dataOffsets = new Map<ZipEntry, Promise<number>>();
 
   private constructor(
@@ -42,10 +41,10 @@ export class ZipArchive {
     /** The archive comment, as stored. */
     readonly comment: Uint8Array,
   ) {
-    for (const entry of entries) {
+    entries.forEach((entry, i) => {
       if (this.byName.has(entry.name)) throw new CorruptError(`the zip has two entries named "${entry.name}".`);
-      this.byName.set(entry.name, entry);
-    }
+      this.byName.set(entry.name, i);
+    });
   }
 
   /** Reads only the end records and the central directory; checks every entry's range against the file. */
@@ -57,18 +56,15 @@ export class ZipArchive {
     return new ZipArchive(source, entries, directory, nameStarts, nameLengths, end.directoryOffset, end.comment);
   }
 
-  /** The name of `entry` as its central directory record stores it. */
+  /** The name of `entry` (one of this archive's) as its central directory record stores it. */
   private storedName(entry: ZipEntry): Uint8Array | undefined {
-    if (!this.indexOf) {
-      this.indexOf = new Map();
-      this.entries.forEach((e, i) => this.indexOf?.set(e, i));
-    }
-    const i = this.indexOf.get(entry);
-    return i === undefined ? undefined : this.directory.subarray(this.nameStarts[i], this.nameStarts[i] + this.nameLengths[i]);
+    const i = this.byName.get(entry.name);
+    return i === undefined || this.entries[i] !== entry ? undefined : this.directory.subarray(this.nameStarts[i], this.nameStarts[i] + this.nameLengths[i]);
   }
 
   entry(name: string): ZipEntry | undefined {
-    return this.byName.get(name);
+    const i = this.byName.get(name);
+    return i === undefined ? undefined : this.entries[i];
   }
 
   /** The one folder every entry sits in (PyTorch's `archive/` or the file's stem), if there is one. */
