@@ -8,7 +8,7 @@ import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import { CoverageIndex } from '../torch/storageCoverage';
 import { tensorNbytes } from '../torch/tensorRef';
 import type { TensorOccurrence } from '../torch/tensorWalk';
-import { keyToString, walkTensors } from '../torch/tensorWalk';
+import { keyToString, tensorsUnder } from '../torch/tensorWalk';
 import { callbackLabels, labelledPath } from './callbackKeys';
 import { modelCheckpointMetrics } from './modelCheckpoint';
 import { inferDepth, modelOccurrences, summarizeLayers } from './modelLayout';
@@ -43,10 +43,11 @@ function callbackKeyLabels(entries: Map<string, PyValue>): Map<string, string> {
 
 function keySummaries(entries: Array<[string, PyValue]>, budget: TreeBudget, labels: ReadonlyMap<string, string>, coverage: CoverageIndex): KeySummary[] {
   // Walked per key: keys of a flat state dict hold dots themselves (`transformer.wte.weight`).
+  // Only counts are wanted here, so the walk builds no paths.
   return entries.map(([key, value]) => {
-    const occ = walkTensors(value, key);
-    const { elements, bytes } = coverage.coverage(occ.map((o) => o.tensor.payload));
-    const summary: KeySummary = { key, type: typeLabel(value), tensors: occ.length, elements, bytes };
+    const found = tensorsUnder(value);
+    const { elements, bytes } = coverage.coverage(found.map((t) => t.payload));
+    const summary: KeySummary = { key, type: typeLabel(value), tensors: found.length, elements, bytes };
     const v = pyValueText(value);
     if (v !== undefined) summary.value = v;
     const tree = valueTree(value, budget, key === CALLBACKS_KEY ? labels : undefined);

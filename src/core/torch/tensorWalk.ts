@@ -91,7 +91,7 @@ interface Frame extends Children {
  * cut. Iterative, so a deeply nested pickle cannot overflow the call stack; a child's path is
  * built only when the child is an object.
  */
-function walkValues(root: PyValue, prefix: string, visit: (v: object, path: string) => void): void {
+function walkValues(root: PyValue, prefix: string, visit: (v: object, path: string) => void, withPaths = true): void {
   const onPath = new Set<object>();
   const stack: Frame[] = [];
   let visits = 0;
@@ -104,7 +104,7 @@ function walkValues(root: PyValue, prefix: string, visit: (v: object, path: stri
     const kids = childrenOf(v);
     if (!kids || onPath.has(v)) return;
     onPath.add(v);
-    stack.push({ container: v, prefix: path === '' ? '' : `${path}.`, keys: kids.keys, values: kids.values, next: 0 });
+    stack.push({ container: v, prefix: path === '' || !withPaths ? '' : `${path}.`, keys: kids.keys, values: kids.values, next: 0 });
   };
   count();
   if (typeof root === 'object' && root !== null) enter(root, prefix);
@@ -119,8 +119,9 @@ function walkValues(root: PyValue, prefix: string, visit: (v: object, path: stri
     const x = frame.values[i];
     count();
     if (typeof x !== 'object' || x === null) continue;
-    const k = frame.keys ? keyToString(frame.keys[i]) : String(i);
-    enter(x, frame.prefix + k);
+    // Without paths, every value gets '' (the walk itself never reads them).
+    if (!withPaths) enter(x, '');
+    else enter(x, frame.prefix + (frame.keys ? keyToString(frame.keys[i]) : String(i)));
   }
 }
 
@@ -132,6 +133,25 @@ export function walkTensors(root: PyValue, prefix = ''): TensorOccurrence[] {
     if (out.length >= MAX_OCCURRENCES) throw new CorruptError(`it names more than ${MAX_OCCURRENCES} tensors (a hostile or broken pickle).`);
     out.push({ path, tensor: v });
   });
+  return out;
+}
+
+/**
+ * The tensors walkTensors finds under `root`, in its order, without their paths: for counts,
+ * which need no path (the walk goes the same way whatever the paths are).
+ */
+export function tensorsUnder(root: PyValue): Array<PyOpaque<TensorRef>> {
+  const out: Array<PyOpaque<TensorRef>> = [];
+  walkValues(
+    root,
+    '',
+    (v) => {
+      if (!isTensor(v)) return;
+      if (out.length >= MAX_OCCURRENCES) throw new CorruptError(`it names more than ${MAX_OCCURRENCES} tensors (a hostile or broken pickle).`);
+      out.push(v);
+    },
+    false,
+  );
   return out;
 }
 
