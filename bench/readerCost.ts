@@ -1,7 +1,7 @@
 // The reader's own cost inside a running process (as in the extension host): inspectFile on one
 // checkpoint (median of 5, no hashing), then every tensor's bytes streamed through the core
 // without hashing. `node out/bench/readerCost.js FILE` prints one JSON line.
-import { inspectFile } from '../src/core/inspect/inspectFile';
+import { inspectFile } from '../src/core/session/inspectFile';
 import { FileByteSource } from '../src/core/io/fileByteSource';
 import { openCheckpoint } from '../src/core/checkpoint/openCheckpoint';
 import { tensorChunks } from '../src/core/torch/tensorBytes';

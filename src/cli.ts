@@ -1,17 +1,21 @@
 // Command-line front end over the core: `node dist/cli.js <command> ...`.
+import { compareCommand } from './cli/compareCommand';
 import { describeError } from './core/errors';
 import { inspectCommand } from './cli/inspectCommand';
 import { listCommand } from './cli/listCommand';
 import { pruneCommand } from './cli/pruneCommand';
+import { statsCommand } from './cli/statsCommand';
 
 const USAGE = `usage:
   checkpoint-manager inspect <file> [--json] [--sha256]
+  checkpoint-manager stats <file> [--tensor PATH] [--json]
   checkpoint-manager list <root> [--json]
+  checkpoint-manager compare <a> <b> [--json] [--align auto|none|model] [--strip-prefix P]
   checkpoint-manager prune <dir> [--keep-last N] [--keep-best K --metric NAME --mode min|max] [--keep-every K] [--dry-run] [--json] [--yes]`;
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, Command> = { inspect: inspectCommand, list: listCommand, prune: pruneCommand };
+const commands: Record<string, Command> = { inspect: inspectCommand, stats: statsCommand, list: listCommand, prune: pruneCommand, compare: compareCommand };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,8 +1,9 @@
 // `inspect <file> [--json] [--sha256]`: one JSON object, or a summary a person reads.
-import { inspectFile } from '../core/inspect/inspectFile';
+import { inspectFile } from '../core/session/inspectFile';
 import { optimizerTitle, settingNames, settingText } from '../core/inspect/optimizerSettings';
 import type { InspectReport } from '../core/inspect/report';
 import { formatBytes, formatCount, formatMetric } from '../core/format';
+import { withPool } from './cliPool';
 import { countRows } from './countRows';
 
 function parseArgs(args: string[]): { file?: string; json: boolean; sha256: boolean; unknown: string[] } {
@@ -68,7 +69,8 @@ export async function inspectCommand(args: string[]): Promise<number> {
     process.stderr.write(`usage: checkpoint-manager inspect <file> [--json] [--sha256]${opts.unknown.length ? ` (unknown: ${opts.unknown.join(' ')})` : ''}\n`);
     return 2;
   }
-  const report = await inspectFile(opts.file, { sha256: opts.sha256 });
+  // Hashing reads every tensor byte: workers share it out over the cores. A summary needs none.
+  const report = opts.sha256 ? await withPool((pool) => inspectFile(opts.file!, { sha256: true, pool })) : await inspectFile(opts.file);
   // Written as is, then the newline: no copy of a report of many megabytes to append one byte.
   process.stdout.write(opts.json ? JSON.stringify(report) : summaryText(report));
   process.stdout.write('\n');

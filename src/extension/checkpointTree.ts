@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { CheckpointTreeProvider } from './checkpointTreeProvider';
 import { registerTreeCommands } from './checkpointTreeCommands';
+import { registerPruneCommand } from './pruneCommand';
 import { readTreeSettings } from './treeRoots';
 import { TreeUpdates } from './treeUpdates';
 
@@ -43,6 +44,7 @@ export function registerCheckpointTree(context: vscode.ExtensionContext): Checkp
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(reconfigure),
     ...registerTreeCommands(provider),
+    ...registerPruneCommand(provider),
     vscode.commands.registerCommand(TREE_STATE_COMMAND, () => updates.state()),
   );
   return provider;

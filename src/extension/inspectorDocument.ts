@@ -1,15 +1,28 @@
-// One open checkpoint: its report, computed once and shared by every editor on the file, kept up
-// to date when the file changes on disk.
-import { stat } from 'node:fs/promises';
+// One open checkpoint: a session on it in the session worker, shared by every editor on the file,
+// its report kept up to date when the file changes on disk. The session stays open while the
+// document does, so hashes, statistics and scans reuse the parse.
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { CheckpointError } from '../core/errors';
-import type { InspectOptions } from '../core/inspect/inspectFile';
 import type { InspectReport } from '../core/inspect/report';
+import type { NonFiniteScan } from '../core/session/sessionProtocol';
+import type { WorkOptions } from '../core/session/workOptions';
+import type { TensorStats } from '../core/stats/tensorStats';
 import type { InspectorErrorInfo } from '../shared/protocol';
-import { errorInfo, isAbort } from './inspectorErrorInfo';
+import { sizeOf } from './byteSources';
+import { errorInfo, isAbort, isBrokenFile } from './inspectorErrorInfo';
+import type { InspectorStatsSource } from './inspectorStats';
+import { sessionStatsSource } from './inspectorStats';
 
-export type InspectFn = (path: string, options?: InspectOptions) => Promise<InspectReport>;
+/** What the document asks of its checkpoint; a RemoteSession of the session worker. */
+export interface InspectorSession {
+  readonly report: InspectReport;
+  summaryWithHashes(options?: WorkOptions): Promise<InspectReport>;
+  stats(path: string, options?: WorkOptions): Promise<TensorStats>;
+  scanNonFinite(options?: WorkOptions): Promise<NonFiniteScan>;
+  close(): Promise<void>;
+}
+
+export type SessionOpener = (uri: vscode.Uri, signal: AbortSignal) => Promise<InspectorSession>;
 
 export type InspectorState =
   | { kind: 'loading' }
@@ -30,16 +43,20 @@ export class InspectorDocument implements vscode.CustomDocument {
   /** Bumped by every run so a slow, superseded run cannot overwrite a newer result. */
   private generation = 0;
   private running: AbortController | undefined;
+  private open: InspectorSession | undefined;
+  private disposed = false;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly stateEmitter = new vscode.EventEmitter<InspectorState>();
   private readonly hashingEmitter = new vscode.EventEmitter<boolean>();
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidChangeHashing = this.hashingEmitter.event;
+  /** Where the editors' statistics and scans go: the open session. */
+  readonly stats: InspectorStatsSource = sessionStatsSource(() => this.open);
 
   constructor(
     readonly uri: vscode.Uri,
-    private readonly inspect: InspectFn,
+    private readonly openSession: SessionOpener,
   ) {
     this.disposables.push(this.stateEmitter, this.hashingEmitter);
     if (uri.scheme === 'file') {
@@ -66,47 +83,58 @@ export class InspectorDocument implements vscode.CustomDocument {
     }, CHANGE_DEBOUNCE_MS);
   }
 
+  /** What the report and error pages call the file. */
+  get fileName(): string {
+    return this.uri.scheme === 'file' ? this.uri.fsPath : this.uri.toString();
+  }
+
+  /** The open session, for statistics and scans; undefined while loading or on the error page. */
+  get session(): InspectorSession | undefined {
+    return this.open;
+  }
+
+  private replaceSession(next: InspectorSession | undefined): void {
+    const old = this.open;
+    this.open = next;
+    void old?.close();
+  }
+
   /** Reads the file again; the last report stays on screen until the new one is ready. */
   async refresh(): Promise<void> {
-    if (this.uri.scheme !== 'file') {
-      this.setState({ kind: 'error', error: { file: this.uri.toString(), message: 'Only files on this machine can be inspected.' } });
-      return;
-    }
     const { generation, signal } = this.startRun();
-    const path = this.uri.fsPath;
     try {
-      const report = await this.inspect(path, { signal });
-      if (generation === this.generation) this.setState({ kind: 'report', report, hashed: false });
+      const session = await this.openSession(this.uri, signal);
+      if (generation !== this.generation || this.disposed) {
+        void session.close();
+        return;
+      }
+      this.replaceSession(session);
+      this.setState({ kind: 'report', report: session.report, hashed: false });
     } catch (err) {
       if (generation !== this.generation || signal.aborted || isAbort(err)) return;
-      this.setState({ kind: 'error', error: errorInfo(path, err, await fileSize(path)) });
+      // The file changed into something unreadable: what the old session read is not it any more.
+      this.replaceSession(undefined);
+      const size = await sizeOf(this.uri);
+      if (generation === this.generation) this.setState({ kind: 'error', error: errorInfo(this.fileName, err, size) });
     } finally {
       this.endRun(generation);
     }
   }
 
-  /** Re-inspects with sha256 of every tensor, with a cancellable progress notification. */
+  /** The report with sha256 of every tensor, with a cancellable progress notification. */
   async computeHashes(): Promise<void> {
-    if (this.hashing || this.uri.scheme !== 'file') return;
-    const path = this.uri.fsPath;
+    const session = this.open;
+    if (this.hashing || !session) return;
+    const name = basename(this.uri.path);
     const { generation, signal, controller } = this.startRun();
     this.setHashing(true);
     try {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Hashing tensors of ${basename(path)}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: `Hashing tensors of ${name}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          let reported = 0;
-          const onProgress = (done: number, total: number): void => {
-            if (total <= 0) return;
-            const percent = Math.min(100, (done / total) * 100);
-            if (percent - reported >= 1 || done === total) {
-              progress.report({ increment: percent - reported, message: `${Math.floor(percent)}%` });
-              reported = percent;
-            }
-          };
           try {
-            const report = await this.inspect(path, { sha256: true, signal, onProgress });
+            const report = await session.summaryWithHashes({ signal, onProgress: percentReporter(progress) });
             if (generation === this.generation) this.setState({ kind: 'report', report, hashed: true });
           } catch (err) {
             // Cancelled or superseded: keep the report without hashes that is already shown.
@@ -115,12 +143,12 @@ export class InspectorDocument implements vscode.CustomDocument {
               // Reading the bytes found the file broken (a record failing its CRC-32): the page says
               // where, keeping the verdict the report had.
               const shown = this.state.kind === 'report' ? this.state.report.security : undefined;
-              const error = errorInfo(path, err, await fileSize(path));
+              const error = errorInfo(this.fileName, err, await sizeOf(this.uri));
               if (generation !== this.generation) return;
               this.setState({ kind: 'error', error: { ...error, ...(error.security || !shown ? {} : { security: shown }) } });
               return;
             }
-            void vscode.window.showErrorMessage(`Could not hash ${basename(path)}: ${errorInfo(path, err, undefined).message}`);
+            void vscode.window.showErrorMessage(`Could not hash ${name}: ${errorInfo(this.fileName, err, undefined).message}`);
           }
         },
       );
@@ -154,22 +182,24 @@ export class InspectorDocument implements vscode.CustomDocument {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.debounce) clearTimeout(this.debounce);
     this.running?.abort();
     this.generation++;
+    this.replaceSession(undefined);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
 
-/** Errors that mean the file itself is broken, as opposed to cancelled or not supported. */
-function isBrokenFile(err: unknown): boolean {
-  return err instanceof CheckpointError && (err.code === 'corrupt' || err.code === 'truncated' || err.code === 'missing-record');
-}
-
-async function fileSize(path: string): Promise<number | undefined> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    return undefined;
-  }
+/** Progress in bytes as a notification's percentage, reported in steps of at least 1%. */
+export function percentReporter(progress: vscode.Progress<{ increment?: number; message?: string }>): (done: number, total: number) => void {
+  let reported = 0;
+  return (done, total) => {
+    if (total <= 0) return;
+    const percent = Math.min(100, (done / total) * 100);
+    if (percent - reported >= 1 || done === total) {
+      progress.report({ increment: percent - reported, message: `${Math.floor(percent)}%` });
+      reported = percent;
+    }
+  };
 }

@@ -1,12 +1,14 @@
 // The Checkpoint Inspector: a readonly custom editor whose webview shows what a checkpoint holds.
 import * as vscode from 'vscode';
-import { inspectFile } from '../core/inspect/inspectFile';
+import { RpcEndpoint } from '../core/rpc/rpcEndpoint';
 import { assertNever } from '../shared/assertNever';
-import type { HostMessage, WebviewMessage } from '../shared/protocol';
-import type { InspectFn, InspectorState } from './inspectorDocument';
+import type { HostEvent, HostMethods, ShownStats, WebviewEvent, WebviewMethods } from '../shared/protocol';
+import type { InspectorState, SessionOpener } from './inspectorDocument';
 import { InspectorDocument } from './inspectorDocument';
+import { inspectorHandlers } from './inspectorHandlers';
 import { createNonce, inspectorHtml } from './inspectorHtml';
-import type { InspectorTestingState, SentSummary } from './inspectorTestingState';
+import { createSessionOpener } from './sessionHost';
+import type { InspectorTestingAction, InspectorTestingState, SentSummary } from './inspectorTestingState';
 import { summarizeSent } from './inspectorTestingState';
 
 export const INSPECTOR_VIEW_TYPE = 'checkpointManager.inspector';
@@ -24,6 +26,10 @@ export function inspectorViewTypeFor(path: string): string {
 export const PICKLE_INSPECTOR_VIEW_TYPE = 'checkpointManager.inspector.pickle';
 /** Internal: used by test/integration/inspector.test.ts, not contributed to the palette. */
 export const INSPECTOR_TESTING_COMMAND = 'checkpointManager._testing.inspectorState';
+/** Runs "Scan for NaN/Inf" in the active inspector (palette and editor title). */
+export const SCAN_NON_FINITE_COMMAND = 'checkpointManager.scanNonFinite';
+
+type InspectorEndpoint = RpcEndpoint<HostMethods, WebviewMethods, HostEvent, WebviewEvent>;
 
 interface PanelRecord {
   id: number;
@@ -31,12 +37,13 @@ interface PanelRecord {
   document: InspectorDocument;
   ready: boolean;
   sent?: SentSummary;
+  endpoint: InspectorEndpoint;
 }
 
-function stateMessage(document: InspectorDocument, state: InspectorState): HostMessage {
+function stateMessage(document: InspectorDocument, state: InspectorState): HostEvent {
   switch (state.kind) {
     case 'loading':
-      return { type: 'loading', file: document.uri.fsPath };
+      return { type: 'loading', file: document.fileName };
     case 'report':
       return { type: 'report', report: state.report, hashed: state.hashed };
     case 'error':
@@ -60,11 +67,11 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly inspect: InspectFn,
+    private readonly openSession: SessionOpener,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): InspectorDocument {
-    return new InspectorDocument(uri, this.inspect);
+    return new InspectorDocument(uri, this.openSession);
   }
 
   resolveCustomEditor(document: InspectorDocument, panel: vscode.WebviewPanel): void {
@@ -75,68 +82,91 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     webview.html = inspectorHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'inspector.css')).toString(),
+      // uPlot's own rules first, so the inspector's can adjust them.
+      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(dist, 'uplot.css')).toString(), webview.asWebviewUri(vscode.Uri.joinPath(media, 'inspector.css')).toString()],
       nonce: createNonce(),
     });
 
-    const record: PanelRecord = { id: this.nextPanelId++, viewType: panel.viewType, document, ready: false };
+    const handlers = inspectorHandlers({
+      stats: document.stats,
+      computeHashes: () => document.computeHashes(),
+      copy: copyToClipboard,
+    });
+    const connect = (): InspectorEndpoint =>
+      new RpcEndpoint<HostMethods, WebviewMethods, HostEvent, WebviewEvent>((m) => void webview.postMessage(m), handlers, (event) => onEvent(event));
+    const record: PanelRecord = { id: this.nextPanelId++, viewType: panel.viewType, document, ready: false, endpoint: connect() };
     this.panels.set(panel, record);
     if (panel.active) this.activePanel = panel;
 
-    const post = (message: HostMessage): void => {
+    const send = (event: HostEvent): void => {
       if (!record.ready) return;
-      record.sent = summarizeSent(message) ?? record.sent;
-      void webview.postMessage(message);
+      record.sent = summarizeSent(event) ?? record.sent;
+      record.endpoint.emit(event);
+    };
+    const onEvent = (event: WebviewEvent): void => {
+      switch (event.type) {
+        case 'ready':
+          // Also after the webview was reloaded (hidden, then shown): what the old page asked for
+          // is cancelled, and everything is sent again.
+          if (record.ready) {
+            record.endpoint.dispose();
+            record.endpoint = connect();
+          }
+          record.ready = true;
+          send(stateMessage(document, document.current));
+          if (document.isHashing) send({ type: 'hashing', running: true });
+          break;
+        default:
+          assertNever(event.type);
+      }
     };
     const subscriptions: vscode.Disposable[] = [
-      webview.onDidReceiveMessage((message: WebviewMessage) => {
-        switch (message.type) {
-          case 'ready':
-            // Also after the webview was reloaded (hidden, then shown): send everything again.
-            record.ready = true;
-            post(stateMessage(document, document.current));
-            if (document.isHashing) post({ type: 'hashing', running: true });
-            break;
-          case 'computeHashes':
-            void document.computeHashes();
-            break;
-          case 'copy':
-            void copyToClipboard(message.text, message.what);
-            break;
-          default:
-            assertNever(message);
-        }
-      }),
-      document.onDidChangeState((state) => post(stateMessage(document, state))),
-      document.onDidChangeHashing((running) => post({ type: 'hashing', running })),
+      webview.onDidReceiveMessage((message: unknown) => record.endpoint.receive(message)),
+      document.onDidChangeState((state) => send(stateMessage(document, state))),
+      document.onDidChangeHashing((running) => send({ type: 'hashing', running })),
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.active) this.activePanel = e.webviewPanel;
       }),
     ];
     panel.onDidDispose(() => {
+      // Cancels the statistics and scans this panel asked for.
+      record.endpoint.dispose();
       for (const s of subscriptions) s.dispose();
       this.panels.delete(panel);
       if (this.activePanel === panel) this.activePanel = undefined;
     });
   }
 
+  /** "Scan for NaN/Inf" from the palette or the editor title: the active inspector runs it as its button does. */
+  startScan(): boolean {
+    const record = this.activePanel && this.panels.get(this.activePanel);
+    if (!record?.ready) return false;
+    record.endpoint.emit({ type: 'startScan' });
+    return true;
+  }
+
   /**
    * Internal: the active inspector's last message to its webview (see INSPECTOR_TESTING_COMMAND).
-   * `computeHashes` starts what the webview's button starts, as if it had been clicked.
+   * `computeHashes` starts what the webview's button starts, as if it had been clicked; the other
+   * actions ask the webview to act as a user would and say what its page shows.
    */
-  testingState(action?: 'computeHashes'): InspectorTestingState | undefined {
+  async testingState(action?: InspectorTestingAction, path?: string): Promise<InspectorTestingState | undefined> {
     const panel = this.activePanel;
     const record = panel && this.panels.get(panel);
     if (!record) return undefined;
     if (action === 'computeHashes') void record.document.computeHashes();
+    let shown: ShownStats | undefined;
+    if (action === 'selectTensor') shown = await record.endpoint.request('selectTensor', { path: path ?? '' });
+    else if (action === 'scanNonFinite') shown = await record.endpoint.request('scanNonFinite', {});
+    else if (action === 'shown') shown = await record.endpoint.request('shown', {});
     const editors = [...this.panels.values()].filter((r) => r.document === record.document).length;
-    return { viewType: record.viewType, uri: record.document.uri.toString(), editorId: record.id, editors, ready: record.ready, sent: record.sent };
+    return { viewType: record.viewType, uri: record.document.uri.toString(), editorId: record.id, editors, ready: record.ready, sent: record.sent, ...(shown ? { shown } : {}) };
   }
 }
 
 /** Registers the readonly custom editor that inspects checkpoint files. */
-export function registerInspector(context: vscode.ExtensionContext, inspect: InspectFn = inspectFile): void {
-  const provider = new InspectorEditorProvider(context.extensionUri, inspect);
+export function registerInspector(context: vscode.ExtensionContext, openSession: SessionOpener = createSessionOpener(context)): void {
+  const provider = new InspectorEditorProvider(context.extensionUri, openSession);
   const options = {
     supportsMultipleEditorsPerDocument: true,
     // The webview keeps filter and sort with setState instead of staying alive when hidden.
@@ -146,6 +176,9 @@ export function registerInspector(context: vscode.ExtensionContext, inspect: Ins
     vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, provider, options),
     vscode.window.registerCustomEditorProvider(INSPECTOR_BIN_VIEW_TYPE, provider, options),
     vscode.window.registerCustomEditorProvider(PICKLE_INSPECTOR_VIEW_TYPE, provider, options),
-    vscode.commands.registerCommand(INSPECTOR_TESTING_COMMAND, (action?: 'computeHashes') => provider.testingState(action)),
+    vscode.commands.registerCommand(INSPECTOR_TESTING_COMMAND, (action?: InspectorTestingAction, path?: string) => provider.testingState(action, path)),
+    vscode.commands.registerCommand(SCAN_NON_FINITE_COMMAND, () => {
+      if (!provider.startScan()) void vscode.window.showInformationMessage('Open a checkpoint in the Checkpoint Inspector to scan it for NaN and Inf.');
+    }),
   );
 }

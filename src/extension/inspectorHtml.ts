@@ -1,13 +1,13 @@
 // The inspector webview's HTML shell. It holds no checkpoint data (that arrives by message after
-// `ready`), only the bundle, the stylesheet and a CSP that allows nothing else.
+// `ready`), only the bundle, the stylesheets and a CSP that allows nothing else.
 import { randomBytes } from 'node:crypto';
 
 export interface InspectorHtmlParts {
   /** `webview.cspSource`. */
   cspSource: string;
-  /** `asWebviewUri` of dist/webview.js and media/inspector.css. */
+  /** `asWebviewUri` of dist/webview.js, then the stylesheets: dist/uplot.css and media/inspector.css. */
   scriptUri: string;
-  styleUri: string;
+  styleUris: string[];
   nonce: string;
 }
 
@@ -28,7 +28,7 @@ export function inspectorHtml(parts: InspectorHtmlParts): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(parts.cspSource, parts.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(parts.styleUri)}">
+${parts.styleUris.map((uri) => `<link rel="stylesheet" href="${attr(uri)}">`).join('\n')}
 <title>Checkpoint Inspector</title>
 </head>
 <body>

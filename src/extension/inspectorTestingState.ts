@@ -3,7 +3,7 @@
 // `checkpointManager._testing.inspectorState`; not part of the extension's public surface.
 import type { Verdict } from '../core/security/securityReport';
 import { savedDevices } from '../core/inspect/savedDevices';
-import type { HostMessage } from '../shared/protocol';
+import type { HostEvent, ShownStats } from '../shared/protocol';
 
 export type SentSummary =
   | {
@@ -28,6 +28,9 @@ export type SentSummary =
     }
   | { kind: 'error'; code?: string; message: string; size?: number; verdict?: Verdict; dangerous?: string[]; damage?: { record: string; tensors: string[] } };
 
+/** What the testing command may do before it answers: click Compute sha256, select a tensor, run the scan, read the page. */
+export type InspectorTestingAction = 'computeHashes' | 'selectTensor' | 'scanNonFinite' | 'shown';
+
 export interface InspectorTestingState {
   viewType: string;
   uri: string;
@@ -39,9 +42,11 @@ export interface InspectorTestingState {
   ready: boolean;
   /** The last report or error posted to the webview; absent until one was. */
   sent?: SentSummary;
+  /** What the statistics panel and the scan list show, read from the webview (actions other than computeHashes). */
+  shown?: ShownStats;
 }
 
-export function summarizeSent(message: HostMessage): SentSummary | undefined {
+export function summarizeSent(message: HostEvent): SentSummary | undefined {
   switch (message.type) {
     case 'report': {
       const r = message.report;
@@ -76,6 +81,7 @@ export function summarizeSent(message: HostMessage): SentSummary | undefined {
     }
     case 'loading':
     case 'hashing':
+    case 'startScan':
       return undefined;
   }
 }

@@ -1,8 +1,12 @@
-// The inspector webview's entry: says `ready`, then renders whatever the host sends.
-import type { HostMessage, WebviewMessage } from '../shared/protocol';
+// The inspector webview's entry: connects to the host over RpcEndpoint, says `ready`, renders the
+// events the host sends, and asks the host for statistics as the user selects tensors.
+import { RpcEndpoint } from '../core/rpc/rpcEndpoint';
+import type { Handlers } from '../core/rpc/rpcEndpoint';
+import type { HostEvent, HostMethods, ShownStats, WebviewEvent, WebviewMethods } from '../shared/protocol';
 import { assertNever } from '../shared/assertNever';
 import { el } from './dom';
 import { baseName } from './format';
+import { drawHistogram } from './histogramChart';
 import { renderError } from './renderError';
 import type { ReportPage } from './renderReport';
 import { renderReportPage, setHashing } from './renderReport';
@@ -10,7 +14,7 @@ import type { ViewState } from './viewState';
 import { parseViewState } from './viewState';
 
 interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
+  postMessage(message: unknown): void;
   getState(): unknown;
   setState(state: ViewState): void;
 }
@@ -22,46 +26,76 @@ let view = parseViewState(vscode.getState());
 let page: ReportPage | null = null;
 let hashing = false;
 
-function show(content: HTMLElement): void {
+function saveView(change: Partial<ViewState>): void {
+  view = { ...view, ...change };
+  vscode.setState(view);
+}
+
+function show(content: HTMLElement, next: ReportPage | null = null): void {
+  page?.stats.dispose();
+  page = next;
   document.body.replaceChildren(content);
 }
 
-function handle(message: HostMessage): void {
+const nothingShown: ShownStats = { panel: 'idle', cells: {} };
+
+/** What the host may ask (the integration tests do, through the internal testing command). */
+const handlers: Handlers<WebviewMethods> = {
+  selectTensor: async ({ path }) => {
+    if (!page) return nothingShown;
+    await page.select(path);
+    return page.stats.shown();
+  },
+  scanNonFinite: async () => {
+    if (!page) return nothingShown;
+    await page.stats.scan();
+    return page.stats.shown();
+  },
+  shown: () => page?.stats.shown() ?? nothingShown,
+};
+
+const host = new RpcEndpoint<WebviewMethods, HostMethods, WebviewEvent, HostEvent>((m) => vscode.postMessage(m), handlers, (event) => handle(event));
+
+function handle(message: HostEvent): void {
   switch (message.type) {
     case 'loading':
-      page = null;
       show(el('main', { className: 'loading' }, [el('p', {}, [`Inspecting ${baseName(message.file)}…`])]));
       break;
     case 'report': {
-      page = renderReportPage({
+      const next = renderReportPage({
         report: message.report,
         hashed: message.hashed,
         hashing,
         filter: view.filter,
         sort: view.sort,
-        onViewChange: (filter, sort) => {
-          view = { filter, sort };
-          vscode.setState(view);
+        onViewChange: (filter, sort) => saveView({ filter, sort }),
+        onComputeHashes: () => void host.request('computeHashes', {}).catch(() => undefined),
+        onCopy: (text, what) => void host.request('copy', { text, what }).catch(() => undefined),
+        stats: {
+          host,
+          drawChart: drawHistogram,
+          selected: view.selected,
+          onSelected: (path) => saveView({ selected: path }),
         },
-        onComputeHashes: () => vscode.postMessage({ type: 'computeHashes' }),
-        onCopy: (text, what) => vscode.postMessage({ type: 'copy', text, what }),
       });
-      show(page.element);
-      page.table.attached();
+      show(next.element, next);
+      next.attached();
       break;
     }
     case 'error':
-      page = null;
       show(renderError(message.error));
       break;
     case 'hashing':
       hashing = message.running;
       if (page?.hashButton) setHashing(page.hashButton, hashing);
       break;
+    case 'startScan':
+      void page?.stats.scan();
+      break;
     default:
       assertNever(message);
   }
 }
 
-window.addEventListener('message', (event: MessageEvent<HostMessage>) => handle(event.data));
-vscode.postMessage({ type: 'ready' });
+window.addEventListener('message', (event: MessageEvent<unknown>) => host.receive(event.data));
+host.emit({ type: 'ready' });

@@ -35,6 +35,10 @@ export interface TensorTableOptions {
   toolbar?: readonly HTMLElement[];
   /** Put `text` on the clipboard; `what` names it for the confirmation. */
   onCopy?: (text: string, what: string) => void;
+  /** A row was chosen (clicked, or Enter on the row the arrow keys moved to). */
+  onSelect?: (path: string) => void;
+  /** The path selected at first (a selection kept across reloads). */
+  selected?: string;
 }
 
 export class TensorTableView {
@@ -58,9 +62,13 @@ export class TensorTableView {
   private readonly hashed: boolean;
   private readonly showDevice: boolean;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The row the arrow keys are on (an index into `shown`), -1 for none. */
+  private cursor = -1;
+  private selectedPath: string | undefined;
 
   constructor(private readonly options: TensorTableOptions) {
     this.rows = toRows(options.tensors);
+    this.selectedPath = options.selected;
     this.filter = options.filter;
     this.sort = options.sort;
     this.hashed = this.rows.some((r) => r.sha256 !== undefined);
@@ -113,7 +121,8 @@ export class TensorTableView {
       }),
     );
     this.body = el('tbody');
-    this.scroller = el('div', { className: 'table-scroll', attrs: { tabindex: '0', role: 'region', 'aria-label': 'Tensors (Home, End, Page Up and Page Down move through the list)' } }, [
+    const keys = options.onSelect ? 'the arrow keys choose a row and Enter shows its statistics; ' : '';
+    this.scroller = el('div', { className: 'table-scroll', attrs: { tabindex: '0', role: 'region', 'aria-label': `Tensors (${keys}Home, End, Page Up and Page Down move through the list)` } }, [
       el('table', { className: 'grid tensor-table' }, [colgroup, el('thead', {}, [headRow]), this.body]),
     ]);
     this.scroller.addEventListener('scroll', () => this.schedule(false), { passive: true });
@@ -151,8 +160,67 @@ export class TensorTableView {
     this.cols.get('sha256')?.style.setProperty('width', `${Math.ceil((SHA256_CHARS + 2) * charWidth) + 64}px`);
   }
 
+  /** The selected path, if any. */
+  get selected(): string | undefined {
+    return this.selectedPath;
+  }
+
+  /** Marks the row of `path` as selected and scrolls it into view (without calling onSelect). */
+  reveal(path: string): void {
+    this.selectedPath = path;
+    const index = this.shown.findIndex((r) => r.path === path);
+    if (index >= 0) {
+      this.cursor = index;
+      this.scrollToIndex(index);
+    } else {
+      this.renderWindow();
+    }
+  }
+
+  private choose(index: number): void {
+    const row = this.shown[index];
+    if (!row || !this.options.onSelect) return;
+    this.cursor = index;
+    this.selectedPath = row.path;
+    this.renderWindow();
+    this.options.onSelect(row.path);
+  }
+
+  /** Scrolls the table so row `index` shows below the sticky header, and renders it. */
+  private scrollToIndex(index: number): void {
+    const s = this.scroller;
+    const header = this.body.parentElement?.querySelector('thead')?.getBoundingClientRect().height ?? 0;
+    const top = index * this.rowHeight;
+    const room = Math.max(this.rowHeight, s.clientHeight - header);
+    if (top < s.scrollTop) s.scrollTop = top;
+    else if (top + this.rowHeight > s.scrollTop + room) s.scrollTop = top + this.rowHeight - room;
+    this.renderWindow();
+  }
+
+  /** Arrow keys move the cursor row, Enter chooses it. */
+  private onArrowKey(e: KeyboardEvent): boolean {
+    if (!this.options.onSelect || e.altKey || e.metaKey || e.ctrlKey) return false;
+    if (e.key === 'Enter') {
+      if (this.cursor < 0) return false;
+      e.preventDefault();
+      this.choose(this.cursor);
+      return true;
+    }
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return false;
+    if (this.shown.length === 0) return false;
+    e.preventDefault();
+    const first = Math.min(this.shown.length - 1, Math.floor(this.scroller.scrollTop / this.rowHeight));
+    const next = this.cursor < 0 ? first : this.cursor + (e.key === 'ArrowDown' ? 1 : -1);
+    this.cursor = Math.max(0, Math.min(this.shown.length - 1, next));
+    this.scrollToIndex(this.cursor);
+    const row = this.shown[this.cursor]!;
+    this.status.textContent = `${row.shownPath}: row ${formatInteger(this.cursor + 1)} of ${formatInteger(this.shown.length)}, Enter shows its statistics.`;
+    return true;
+  }
+
   /** Home, End, Page Up, Page Down: move the list, and bring the row they land on into the page's view too. */
   private onKey(e: KeyboardEvent): void {
+    if (this.onArrowKey(e)) return;
     if (!NAVIGATION_KEYS.has(e.key) || e.altKey || e.metaKey) return;
     e.preventDefault();
     const s = this.scroller;
@@ -210,6 +278,7 @@ export class TensorTableView {
 
   private recompute(): void {
     this.shown = sortRows(filterRows(this.rows, this.filter), this.sort);
+    this.cursor = this.selectedPath === undefined ? -1 : this.shown.findIndex((r) => r.path === this.selectedPath);
     this.count.textContent =
       this.shown.length === this.rows.length ? plural(this.rows.length, 'tensor') : `${formatInteger(this.shown.length)} of ${plural(this.rows.length, 'tensor')}`;
     for (const [key, th] of this.headerCells) {
@@ -224,7 +293,7 @@ export class TensorTableView {
     const win = rowWindow(this.shown.length, this.rowHeight, this.scroller.scrollTop, viewport);
     const fragment = document.createDocumentFragment();
     if (win.padTop > 0) fragment.appendChild(this.spacer(win.padTop));
-    for (let i = win.start; i < win.end; i++) fragment.appendChild(this.renderRow(this.shown[i]));
+    for (let i = win.start; i < win.end; i++) fragment.appendChild(this.renderRow(this.shown[i], i));
     if (win.padBottom > 0) fragment.appendChild(this.spacer(win.padBottom));
     if (this.shown.length === 0) {
       fragment.appendChild(el('tr', { className: 'empty' }, [el('td', { attrs: { colspan: String(this.columns.length) } }, [this.rows.length === 0 ? 'No tensors in this file.' : 'No tensor matches the filter.'])]));
@@ -248,7 +317,7 @@ export class TensorTableView {
     return tr;
   }
 
-  private renderRow(row: TensorRow): HTMLTableRowElement {
+  private renderRow(row: TensorRow, index: number): HTMLTableRowElement {
     const cells: HTMLTableCellElement[] = [
       el('td', { className: 'col-path', title: row.path }, [row.shownPath]),
       el('td', { className: 'col-dtype' }, [row.dtype]),
@@ -260,7 +329,16 @@ export class TensorTableView {
       el('td', { className: 'num', title: `${formatInteger(row.bytes)} bytes` }, [formatBytes(row.bytes)]),
     );
     if (this.hashed) cells.push(this.hashCell(row));
-    return el('tr', { className: 'row' }, cells);
+    if (!this.options.onSelect) return el('tr', { className: 'row' }, cells);
+    const selected = row.path === this.selectedPath;
+    const className = `row selectable${selected ? ' selected' : ''}${index === this.cursor ? ' cursor' : ''}`;
+    const tr = el('tr', { className, attrs: { 'aria-selected': selected ? 'true' : 'false' } }, cells);
+    tr.addEventListener('click', (e) => {
+      // A click on the row's copy button copies; it does not select.
+      if ((e.target as Element | null)?.closest?.('button')) return;
+      this.choose(index);
+    });
+    return tr;
   }
 
   private hashCell(row: TensorRow): HTMLTableCellElement {

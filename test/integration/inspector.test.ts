@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { inspectFile } from '../../src/core/inspect/inspectFile';
+import { inspectFile } from '../../src/core/session/inspectFile';
 import type { InspectorTestingState, SentSummary } from '../../src/extension/inspectorTestingState';
 import { summarizeSent } from '../../src/extension/inspectorTestingState';
 import { nanochatBaseDir, repoFixture, workspaceDir } from './support/fixturePaths';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CheckpointError } from '../../src/core/errors';
-import { inspectFile } from '../../src/core/inspect/inspectFile';
+import { inspectFile } from '../../src/core/session/inspectFile';
 import { unpickle } from '../../src/core/pickle/unpickler';
 import { errorInfo } from '../../src/extension/inspectorErrorInfo';
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CheckpointError, DamagedRecordError } from '../../src/core/errors';
-import { inspectFile } from '../../src/core/inspect/inspectFile';
+import { inspectFile } from '../../src/core/session/inspectFile';
 import type { ModelCheckpointState, OptimizerSummary, RoleTotals, TensorInfo, TensorRole } from '../../src/core/inspect/report';
 import type { TiedPair } from '../../src/core/torch/tiedTensors';
 

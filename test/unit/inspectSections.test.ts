@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CheckpointError } from '../../src/core/errors';
-import { inspectFile } from '../../src/core/inspect/inspectFile';
+import { inspectFile } from '../../src/core/session/inspectFile';
 import type { ValueNode } from '../../src/core/inspect/report';
 import type { JsonValue } from '../../src/core/json';
 

@@ -46,7 +46,7 @@ for (const rel of ['formats/views.pt', 'formats/dtypes.pt', 'formats/legacy.pt',
     const { plans } = await plansOf(rel);
     const hashes = await pool.run('sha256', { plans });
     const want = new Map(expected.files[rel]!.tensors!.map((t) => [t.path, t.sha256]));
-    plans.forEach((p, i) => assert.equal(hashes[i], want.get(p.path), p.path));
+    plans.forEach((p, i) => assert.deepEqual(hashes[i], { sha256: want.get(p.path) }, p.path));
   });
 }
 
@@ -95,12 +95,32 @@ test('progress arrives from the worker, and a cancelled task rejects as aborted'
   assert.ok(reported > 0);
   // The pool still works after a cancellation.
   const [hash] = await pool.run('sha256', { plans: [floatPlan(Float32Array.of(1))] });
-  assert.match(hash!, /^[0-9a-f]{64}$/);
+  assert.match((hash as { sha256: string }).sha256, /^[0-9a-f]{64}$/);
 });
 
 test('a task on a file that is gone fails with the file system code, and the pool goes on', async () => {
   const plan: TensorPlan = { ...floatPlan(Float32Array.of(1)), source: { kind: 'file', path: join(fixtures, 'no-such-file.pt') } };
   await assert.rejects(pool.run('sha256', { plans: [plan] }), (err: { code?: string }) => err.code === 'ENOENT');
   const [hash] = await pool.run('sha256', { plans: [floatPlan(Float32Array.of(2))] });
-  assert.match(hash!, /^[0-9a-f]{64}$/);
+  assert.match((hash as { sha256: string }).sha256, /^[0-9a-f]{64}$/);
+});
+
+test('a plan that reads its whole record checks the CRC-32 on the same bytes, and reports a mismatch as that plan\'s outcome', async () => {
+  const good = floatPlan(Float32Array.of(1, 2, 3));
+  const bytes = new Uint8Array(good.source.kind === 'memory' ? good.source.bytes : []);
+  const { crc32 } = await import('node:zlib');
+  const right = crc32(bytes) >>> 0;
+  const [ok, bad] = await pool.run('sha256', {
+    plans: [
+      { ...good, crc: { record: 'archive/data/0', crc32: right } },
+      { ...good, crc: { record: 'archive/data/0', crc32: (right ^ 1) >>> 0 } },
+    ],
+  });
+  assert.ok('sha256' in ok!);
+  assert.deepEqual(bad, { damaged: { record: 'archive/data/0', storedCrc: (right ^ 1) >>> 0, computedCrc: right } });
+});
+
+test('the NaN/Inf kernel counts each plan in one pass', async () => {
+  const [counts] = await pool.run('nonFinite', { plans: [floatPlan(Float32Array.of(NaN, 1, Infinity, -Infinity, -Infinity))] });
+  assert.deepEqual(counts, { nan: 1, posinf: 1, neginf: 2 });
 });

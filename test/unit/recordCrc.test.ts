@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DamagedRecordError } from '../../src/core/errors';
-import { inspectFile } from '../../src/core/inspect/inspectFile';
+import { inspectFile } from '../../src/core/session/inspectFile';
 import { BufferByteSource } from '../../src/core/io/bufferByteSource';
 import type { ByteSource } from '../../src/core/io/byteSource';
 import { FileByteSource } from '../../src/core/io/fileByteSource';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { inspectFile } from '../../src/core/inspect/inspectFile';
+import { inspectFile } from '../../src/core/session/inspectFile';
 import { layerPrefix } from '../../src/core/inspect/modelLayout';
 
 const fixture = (p: string): string => join(__dirname, '..', '..', '..', 'test', 'fixtures', p);

@@ -2,7 +2,6 @@
 // every dtype torch saves, float8 from safetensors, NaN/Inf/zeros, strided and offset views,
 // empty, scalar and constant tensors.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FileByteSource } from '../../src/core/io/fileByteSource';
@@ -13,16 +12,7 @@ import { tensorChunks } from '../../src/core/torch/tensorBytes';
 import { numel } from '../../src/core/torch/tensorRef';
 import { walkTensors } from '../../src/core/torch/tensorWalk';
 
-const dir = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'stats');
-type Expected = Omit<TensorStats, 'histogram'> & { dtype: string; histogram: { edges: number[]; counts: number[] } };
-const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { files: Record<string, Record<string, Expected>> };
-
-/** Within `rel` of the larger of |want| and `scale` (a mean near zero of big values carries their rounding). */
-function close(actual: number | null, want: number | null, what: string, rel: number, scale = 1): void {
-  if (want === null || actual === null) return assert.equal(actual, want, what);
-  const tolerance = rel * Math.max(scale, Math.abs(want));
-  assert.ok(Math.abs(actual - want) <= tolerance, `${what}: ${actual} vs torch's ${want}`);
-}
+import { assertStatsMatch, close, expectedStats as expected, statsDir as dir } from './support/statsExpected';
 
 async function statsOf(file: string): Promise<Map<string, TensorStats & { dtype: string }>> {
   const source = await FileByteSource.open(join(dir, file));
@@ -46,16 +36,8 @@ for (const [file, tensors] of Object.entries(expected.files)) {
     assert.deepEqual([...got.keys()].sort(), Object.keys(tensors).sort());
     for (const [path, want] of Object.entries(tensors)) {
       const s = got.get(path)!;
-      // Complex magnitudes: torch's hypot and ours may differ in the last bit.
-      const rel = want.dtype.startsWith('complex') ? 1e-12 : 1e-13;
       assert.equal(s.dtype, want.dtype, path);
-      for (const k of ['count', 'zeros', 'nan', 'posinf', 'neginf'] as const) assert.equal(s[k], want[k], `${path}.${k}`);
-      const scale = Math.max(1, Math.abs(want.min ?? 0), Math.abs(want.max ?? 0));
-      for (const k of ['min', 'max', 'mean'] as const) close(s[k], want[k], `${path}.${k}`, rel, scale);
-      close(s.std, want.std, `${path}.std`, 1e-10);
-      assert.equal(s.histogram.edges.length, 65, `${path} edges`);
-      s.histogram.edges.forEach((e, i) => close(e, want.histogram.edges[i]!, `${path} edge ${i}`, 1e-13));
-      assert.deepEqual(s.histogram.counts, want.histogram.counts, `${path} histogram counts`);
+      assertStatsMatch(s, want, path);
     }
   });
 }

@@ -14,10 +14,10 @@ test('the CSP allows nothing but the nonce script and styles/fonts/images from t
   );
 });
 
-test('the HTML shell loads one script by nonce and one stylesheet, with no inline handlers or styles', () => {
-  const html = inspectorHtml({ cspSource: 'https://src', scriptUri: 'https://src/dist/webview.js', styleUri: 'https://src/media/inspector.css?a=1&b="2"', nonce: 'abc' });
+test('the HTML shell loads one script by nonce and the stylesheets as files, with no inline handlers or styles', () => {
+  const html = inspectorHtml({ cspSource: 'https://src', scriptUri: 'https://src/dist/webview.js', styleUris: ['https://src/dist/uplot.css', 'https://src/media/inspector.css?a=1&b="2"'], nonce: 'abc' });
   assert.deepEqual(html.match(/<script[^>]*>/g), ['<script nonce="abc" src="https://src/dist/webview.js">']);
-  assert.deepEqual(html.match(/<link[^>]*>/g), ['<link rel="stylesheet" href="https://src/media/inspector.css?a=1&amp;b=&quot;2&quot;">']);
+  assert.deepEqual(html.match(/<link[^>]*>/g), ['<link rel="stylesheet" href="https://src/dist/uplot.css">', '<link rel="stylesheet" href="https://src/media/inspector.css?a=1&amp;b=&quot;2&quot;">']);
   assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; [^"]*script-src 'nonce-abc'">/);
   assert.doesNotMatch(html, /\son\w+=|style=|<style/);
 });

@@ -9,5 +9,10 @@ export interface ByteSource {
    * The returned array may be a view on a shared buffer: copy it to keep it past the next read.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Fills `target` with the bytes from `offset` and returns it: for a stream that reuses its
+   * buffers instead of allocating one per chunk. Optional; sources in memory need no copy.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<Uint8Array>;
   close(): Promise<void>;
 }

@@ -55,6 +55,20 @@ export class FileByteSource implements ByteSource {
     return out;
   }
 
+  async readInto(offset: number, target: Uint8Array): Promise<Uint8Array> {
+    const handle = this.handle;
+    if (!handle) throw new Error(`Cannot read ${this.path}: the file has been closed.`);
+    checkRange(offset, target.length);
+    if (offset + target.length > this.size) throw new TruncatedError();
+    let done = 0;
+    while (done < target.length) {
+      const { bytesRead } = await handle.read(target, done, Math.min(target.length - done, MAX_CHUNK), offset + done);
+      if (bytesRead === 0) throw new TruncatedError();
+      done += bytesRead;
+    }
+    return target;
+  }
+
   close(): Promise<void> {
     if (!this.closing) {
       const handle = this.handle;

@@ -15,6 +15,11 @@ export interface TensorPlan {
   storageStart: number;
   littleEndian: boolean;
   tensor: TensorRef;
+  /**
+   * Set when the plan reads its storage's whole zip record, in order, and that record is not
+   * checked yet: the CRC-32 the bytes must have, checked by the kernel at no extra read.
+   */
+  crc?: { record: string; crc32: number };
 }
 
 /** Reads a plan's storage from an open source. */
@@ -22,6 +27,7 @@ export function planReader(plan: TensorPlan, source: ByteSource): StorageReader 
   return {
     littleEndian: plan.littleEndian,
     readStorage: (_storage, offset, length) => source.read(plan.storageStart + offset, length),
+    ...(source.readInto ? { readStorageInto: (_storage, offset, target) => source.readInto!(plan.storageStart + offset, target) } : {}),
   };
 }
 
@@ -42,7 +48,7 @@ export function splitPlan(plan: TensorPlan, parts: number, minBytes = 32 * 1024 
   const out: TensorPlan[] = [];
   for (let start = 0; start < count; start += per) {
     const n = Math.min(per, count - start);
-    out.push({ ...plan, tensor: { ...t, shape: [n], stride: [1], storageOffset: t.storageOffset + start } });
+    out.push({ ...plan, crc: undefined, tensor: { ...t, shape: [n], stride: [1], storageOffset: t.storageOffset + start } });
   }
   return out;
 }

@@ -45,7 +45,7 @@ function checkAbort(signal: AbortSignal | undefined): void {
 }
 
 /** Re-chunks a stream so every chunk holds whole, aligned elements of `unit` bytes. */
-async function* wholeElements(chunks: AsyncIterable<Uint8Array>, unit: number): AsyncGenerator<Uint8Array> {
+export async function* wholeElements(chunks: AsyncIterable<Uint8Array>, unit: number): AsyncGenerator<Uint8Array> {
   let carry: Uint8Array | undefined;
   for await (let chunk of prefetch(chunks)) {
     if (carry) {

@@ -15,6 +15,10 @@ export interface StorageIntegrity {
    * check to feed them to, when they are its whole record and it is not checked yet.
    */
   running(storage: StorageRef, offset: number, length: number): RunningCrc | undefined;
+  /** The CRC-32 that a reader of exactly the storage's whole, unchecked record must find (see RecordCrc.expected). */
+  expected(storage: StorageRef, offset: number, length: number): { record: string; crc32: number } | undefined;
+  /** Records a check made elsewhere: passed, or failed with `error`. */
+  settle(storage: StorageRef, error?: Error): void;
 }
 
 export interface LoadedCheckpoint {

@@ -5,11 +5,18 @@ import { CorruptError, UnsupportedError } from '../errors';
 import type { RunningCrc } from '../zip/recordCrc';
 import { swapUnit } from './dtypes';
 import type { LoadedCheckpoint } from './loadedCheckpoint';
-import type { TensorRef } from './tensorRef';
+import type { StorageRef, TensorRef } from './tensorRef';
 import { isContiguous, numel, storageSpan } from './tensorRef';
 
 /** What reading a tensor's bytes needs of a checkpoint: its byte order and its storages. */
-export type StorageReader = Pick<LoadedCheckpoint, 'littleEndian' | 'readStorage' | 'integrity'>;
+export type StorageReader = Pick<LoadedCheckpoint, 'littleEndian' | 'readStorage' | 'integrity'> & {
+  /** Fills `target` from `offset` of the storage: lets a stream reuse a few buffers (see ByteSource.readInto). */
+  readStorageInto?(storage: StorageRef, offset: number, target: Uint8Array): Promise<Uint8Array>;
+};
+
+/** Buffers a reusing stream rotates through: a chunk stays valid while the next two are read (prefetch reads one ahead). */
+const ROTATING_BUFFERS = 3;
+const ROTATING_CHUNK = 4 * 1024 * 1024;
 
 const CHUNK = 16 * 1024 * 1024;
 /** A strided tensor whose storage span is at most this is gathered from one read. */
@@ -69,6 +76,10 @@ export async function* tensorChunks(ckpt: StorageReader, t: TensorRef, signal?: 
     const total = count * item;
     const step = Math.floor(CHUNK / item) * item;
     const check = await startCheck(ckpt, t, start, total, crc, signal);
+    if (ckpt.readStorageInto && unit === 1) {
+      yield* rotatingChunks(ckpt.readStorageInto.bind(ckpt), t.storage, start, total, item, check, signal);
+      return;
+    }
     for (let done = 0; done < total; done += step) {
       abortIfNeeded(signal);
       const chunk = await ckpt.readStorage(t.storage, start + done, Math.min(step, total - done));
@@ -96,6 +107,30 @@ export async function* tensorChunks(ckpt: StorageReader, t: TensorRef, signal?: 
   check?.update(src);
   check?.finish();
   yield* gather(t, src, unit, signal);
+}
+
+/** A contiguous range read into a few reused buffers, so a long stream allocates almost nothing. */
+async function* rotatingChunks(
+  readInto: NonNullable<StorageReader['readStorageInto']>,
+  storage: StorageRef,
+  start: number,
+  total: number,
+  item: number,
+  check: RunningCrc | undefined,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  const step = Math.max(item, Math.floor(ROTATING_CHUNK / item) * item);
+  const buffers: Uint8Array[] = [];
+  for (let done = 0, i = 0; done < total; done += step, i++) {
+    abortIfNeeded(signal);
+    const length = Math.min(step, total - done);
+    const slot = i % ROTATING_BUFFERS;
+    buffers[slot] ??= new Uint8Array(Math.min(step, total));
+    const chunk = await readInto(storage, start + done, buffers[slot].subarray(0, length));
+    check?.update(chunk);
+    if (done + step >= total) check?.finish();
+    yield chunk;
+  }
 }
 
 function* gather(t: TensorRef, src: Uint8Array, unit: number, signal?: AbortSignal): Generator<Uint8Array> {

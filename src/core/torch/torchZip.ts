@@ -82,6 +82,8 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
     integrity: {
       verify: async (storage, signal) => crc.verify(recordOf(storage), signal),
       running: (storage, offset, length) => crc.running(recordOf(storage), offset, length),
+      expected: (storage, offset, length) => crc.expected(recordOf(storage), offset, length),
+      settle: (storage, error) => crc.settle(recordOf(storage), error),
     },
     async readStorage(storage: StorageRef, offset: number, length: number): Promise<Uint8Array> {
       const entry = recordOf(storage);

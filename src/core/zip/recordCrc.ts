@@ -70,6 +70,23 @@ export class RecordCrc {
     };
   }
 
+  /**
+   * The CRC-32 that bytes [offset, offset + length) of the record must have when they are the
+   * whole stored record and it is not checked yet: a worker reading them can check them itself.
+   */
+  expected(entry: ZipEntry, offset: number, length: number): { record: string; crc32: number } | undefined {
+    if (entry.method !== METHOD_STORED || offset !== 0 || length !== entry.uncompressedSize || this.checks.has(entry)) return undefined;
+    return { record: entry.name, crc32: entry.crc32 };
+  }
+
+  /** Records the outcome of a check made elsewhere (a worker that read the record whole). */
+  settle(entry: ZipEntry, error?: Error): void {
+    if (this.checks.has(entry)) return;
+    const outcome = error ? Promise.reject(error) : Promise.resolve();
+    outcome.catch(() => undefined);
+    this.checks.set(entry, outcome);
+  }
+
   private async stream(entry: ZipEntry, signal?: AbortSignal): Promise<void> {
     let value = 0;
     for (let done = 0; done < entry.uncompressedSize; done += CHUNK) {

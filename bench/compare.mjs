@@ -1,0 +1,101 @@
+// compare on two 1 GiB checkpoints (a step and the next, every weight nudged) and on two identical
+// ones, side by side in one run with what it replaces and what bounds it:
+// - the floor: reading both files from a warm page cache (`cat a b > /dev/null`);
+// - `node dist/cli.js compare a b --json` (production bundle): wall time (median of RUNS), peak
+//   RSS and its growth over a bare `node`, exit code;
+// - compareCheckpoints inside a running process with its kernel workers started (the extension);
+// - a Python script that torch.loads both and computes the same statistics in float64
+//   (bench/torch_compare.py), once per pair: it takes tens of seconds.
+// Throughput is tensor bytes compared (both files) per second. The checkpoints are written once
+// by torch (needs Debian's python3-torch) into $CHECKPOINT_MANAGER_CACHE (default
+// ~/.cache/checkpoint-manager-dev)/bench-compare and kept for the next run. Prints a Markdown table.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const mib = Number(process.env.BENCH_COMPARE_MIB ?? 1024);
+const cache = join(process.env.CHECKPOINT_MANAGER_CACHE ?? join(homedir(), '.cache', 'checkpoint-manager-dev'), 'bench-compare', String(mib));
+const python = '/usr/bin/python3';
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+const env = { ...process.env };
+// Parsing a CA bundle at every Node start-up (this machine sets it) is not compare's cost.
+delete env.NODE_EXTRA_CA_CERTS;
+
+function run(cmd, args, okCodes = [0]) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (!okCodes.includes(r.status)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const lastJson = (text) => JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop());
+/** The hook's report, the latest of its lines (worker threads inherit the hook and report too). */
+const usageOf = (stderr) => {
+  const lines = stderr.split('\n').filter((l) => l.startsWith('{"benchMaxRssKiB"')).map((l) => JSON.parse(l));
+  return { benchMaxRssKiB: Math.max(...lines.map((l) => l.benchMaxRssKiB)), benchCpuMs: Math.max(...lines.map((l) => l.benchCpuMs)) };
+};
+const rssHook = join(root, 'bench', 'rssHook.cjs');
+
+if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
+  console.error('bench/compare: needs /usr/bin/python3 with torch (apt-get install python3-torch) to write checkpoints.');
+  process.exit(1);
+}
+const a = join(cache, 'step_a.pt');
+const b = join(cache, 'step_b.pt');
+const copy = join(cache, 'step_a_copy.pt');
+if (![a, b, copy].every((f) => existsSync(f))) {
+  mkdirSync(cache, { recursive: true });
+  console.error(`writing ${mib} MiB checkpoints into ${cache} (once)…`);
+  run(python, [join(root, 'bench', 'make_compare_pair.py'), String(mib), cache]);
+}
+
+const baseRss = usageOf(run(process.execPath, ['--require', rssHook, '-e', '0']).stderr).benchMaxRssKiB / 1024;
+const rows = [];
+for (const [label, other, want] of [['a step and the next', b, 1], ['identical files', copy, 0]]) {
+  // Never through this process: Linux carries a parent's peak RSS over into its children's.
+  // CPU time (user + system) is told too: a loaded machine stretches wall times, CPU time less.
+  const readBoth = () => {
+    const r = run('/usr/bin/time', ['-f', '%U %S', 'sh', '-c', `cat "${a}" "${other}" > /dev/null`]);
+    const [user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+    return { ms: r.ms, cpu: (user + sys) * 1000 };
+  };
+  readBoth(); // warm the page cache
+  const reads = Array.from({ length: RUNS }, readBoth);
+  const floor = median(reads.map((r) => r.ms));
+  const floorCpu = median(reads.map((r) => r.cpu));
+  const load = loadavg()[0];
+  const cli = [];
+  const cliCpu = [];
+  let rss = 0;
+  let bytes = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const r = run(process.execPath, ['--require', rssHook, join(root, 'dist', 'cli.js'), 'compare', a, other, '--json'], [want]);
+    cli.push(r.ms);
+    const usage = usageOf(r.stderr);
+    rss = Math.max(rss, usage.benchMaxRssKiB / 1024);
+    cliCpu.push(usage.benchCpuMs);
+    const report = JSON.parse(r.stdout);
+    bytes = report.bytes_compared;
+    // Every weight of the next step moved; a copy moved none.
+    const moved = want === 1 ? report.changed.length : report.identical.length;
+    if (moved !== report.changed.length + report.identical.length || moved === 0) throw new Error(`unexpected report for ${label}: ${report.changed.length} changed, ${report.identical.length} identical`);
+  }
+  const inProcess = lastJson(run(process.execPath, [join(root, 'out', 'bench', 'compareCost.js'), a, other, String(RUNS)]).stdout);
+  const torch = lastJson(run(python, [join(root, 'bench', 'torch_compare.py'), a, other]).stdout);
+  const row = { label, load, bytes, floor, floorCpu, cliMs: median(cli), cliCpu: median(cliCpu), rss, growth: rss - baseRss, inProcessMs: inProcess.ms, torchMs: torch.ms, torchRss: torch.maxRssMiB };
+  rows.push(row);
+  console.error(JSON.stringify(row));
+}
+const gbps = (bytes, ms) => (bytes / (ms / 1000) / 1e9).toFixed(2);
+console.log(`Two ${(mib / 1024).toFixed(2)} GiB checkpoints; load average at the start of each row in the first column.\n`);
+console.log('| pair (load) | read both, warm (`cat`): wall, CPU | CLI compare (median of ' + RUNS + '): wall, CPU | CLI peak RSS (growth) | in a running process | torch: load both + stats | torch peak RSS | torch ÷ CLI |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.label} (${r.load.toFixed(1)}) | ${r.floor.toFixed(0)} ms (${gbps(r.bytes, r.floor)} GB/s), ${r.floorCpu.toFixed(0)} ms | ${r.cliMs.toFixed(0)} ms (${gbps(r.bytes, r.cliMs)} GB/s), ${r.cliCpu.toFixed(0)} ms | ${r.rss.toFixed(0)} MiB (+${r.growth.toFixed(0)}) | ${r.inProcessMs.toFixed(0)} ms, ${gbps(r.bytes, r.inProcessMs)} GB/s | ${r.torchMs.toFixed(0)} ms | ${r.torchRss.toFixed(0)} MiB | ${(r.torchMs / r.cliMs).toFixed(1)}× |`);
+}

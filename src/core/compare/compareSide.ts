@@ -1,0 +1,76 @@
+// One side of a comparison: an opened checkpoint, where its bytes come from (so workers can read
+// its tensors), and what the inspector reads from it besides tensors (step, epoch, metrics,
+// config, architecture, the sidecar, the optimizers' settings). The session can hand over a
+// checkpoint it already parsed; the CLI opens the file here.
+import { basename } from 'node:path';
+import { openCheckpoint } from '../checkpoint/openCheckpoint';
+import { readModelCheckpoints } from '../inspect/modelCheckpoint';
+import { summarizeOptimizers } from '../inspect/optimizerSummary';
+import type { InspectReport, TensorRole } from '../inspect/report';
+import { readScalarMetrics } from '../inspect/scalarMetrics';
+import type { Sidecar } from '../inspect/sidecar';
+import { readSidecarFor } from '../inspect/sidecar';
+import { summarize, topEntries } from '../inspect/summarize';
+import { countTensors } from '../inspect/tensorCounts';
+import type { ByteSource } from '../io/byteSource';
+import type { SourceSpec } from '../io/sourceSpec';
+import { openSource, sourceName } from '../io/sourceSpec';
+import { parseStepEpoch } from '../listing/checkpointNames';
+import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
+import type { TensorOccurrence } from '../torch/tensorWalk';
+import { walkTensors } from '../torch/tensorWalk';
+
+export interface CompareSide {
+  spec: SourceSpec;
+  checkpoint: LoadedCheckpoint;
+  /** The source's size in bytes. */
+  size: number;
+  /** nanochat's meta_<step>.json or a Trainer's trainer_state.json, when the file has one. */
+  sidecar?: Sidecar;
+}
+
+/** What the comparison needs of a side: its tensors with their roles, and its non-tensor facts. */
+export interface SideFacts {
+  name: string;
+  occurrences: TensorOccurrence[];
+  roles: TensorRole[];
+  /** Where the model's tensors sit ('' for a flat state dict); undefined when there are none. */
+  modelKey: string | undefined;
+  report: InspectReport;
+  sidecar?: Sidecar;
+}
+
+export async function sideFacts(side: CompareSide): Promise<SideFacts> {
+  const { checkpoint } = side;
+  const name = sourceName(side.spec);
+  const occurrences = walkTensors(checkpoint.root);
+  const entries = topEntries(checkpoint.root);
+  const { roles, modelKey } = countTensors(checkpoint.root, occurrences, entries.map(([k]) => k));
+  const { step, epoch } = parseStepEpoch(basename(name));
+  const report = summarize({
+    file: name,
+    size: side.size,
+    checkpoint,
+    occurrences,
+    sidecar: side.sidecar,
+    tensorMetrics: await readScalarMetrics(checkpoint, entries),
+    optimizers: await summarizeOptimizers(checkpoint),
+    modelCheckpoints: await readModelCheckpoints(checkpoint, new Map(entries).get('callbacks')),
+    ...(step !== null ? { nameStep: step } : {}),
+    ...(epoch !== undefined ? { nameEpoch: epoch } : {}),
+  });
+  return { name, occurrences, roles, modelKey, report, ...(side.sidecar ? { sidecar: side.sidecar } : {}) };
+}
+
+/** Opens a side from its spec (with its sidecar, for files); `close` releases the source. */
+export async function openCompareSide(spec: SourceSpec, options: { sidecars?: boolean } = {}): Promise<{ side: CompareSide; close: () => Promise<void> }> {
+  const source: ByteSource = await openSource(spec);
+  try {
+    const checkpoint = await openCheckpoint(source);
+    const sidecar = spec.kind === 'file' && options.sidecars !== false ? await readSidecarFor(spec.path) : undefined;
+    return { side: { spec, checkpoint, size: source.size, ...(sidecar ? { sidecar } : {}) }, close: () => source.close() };
+  } catch (err) {
+    await source.close();
+    throw err;
+  }
+}

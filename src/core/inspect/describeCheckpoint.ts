@@ -1,0 +1,49 @@
+// The report on one opened checkpoint: its tensors, parameters, keys, metrics, optimizers and
+// verdict, with the sidecar beside it and (when asked) each tensor's sha256. The reads it makes
+// are small: one-element metric tensors and optimizer settings.
+import { parseStepEpoch } from '../listing/checkpointNames';
+import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
+import type { TensorOccurrence } from '../torch/tensorWalk';
+import { readModelCheckpoints } from './modelCheckpoint';
+import { summarizeOptimizers } from './optimizerSummary';
+import type { InspectReport } from './report';
+import type { Sidecar } from './sidecar';
+import { readScalarMetrics } from './scalarMetrics';
+import { summarize, topEntries } from './summarize';
+import type { SummarizeInput } from './summarize';
+
+export interface DescribeInput {
+  /** What the report calls the file: its path, or the URI it came from. */
+  file: string;
+  /** The file's base name, which may carry a step or epoch. */
+  name: string;
+  size: number;
+  checkpoint: LoadedCheckpoint;
+  occurrences: readonly TensorOccurrence[];
+  sidecar?: Sidecar;
+}
+
+/** Everything the report needs that reads tensors; computed once per open file. */
+export type ReportParts = Omit<SummarizeInput, 'hashes'>;
+
+export async function describeParts(input: DescribeInput): Promise<ReportParts> {
+  const { checkpoint } = input;
+  const { step, epoch } = parseStepEpoch(input.name);
+  const entries = topEntries(checkpoint.root);
+  return {
+    file: input.file,
+    size: input.size,
+    checkpoint,
+    occurrences: input.occurrences,
+    sidecar: input.sidecar,
+    tensorMetrics: await readScalarMetrics(checkpoint, entries),
+    optimizers: await summarizeOptimizers(checkpoint),
+    modelCheckpoints: await readModelCheckpoints(checkpoint, new Map(entries).get('callbacks')),
+    ...(step !== null ? { nameStep: step } : {}),
+    ...(epoch !== undefined ? { nameEpoch: epoch } : {}),
+  };
+}
+
+export function describeWith(parts: ReportParts, hashes?: ReadonlyMap<object, string>): InspectReport {
+  return summarize({ ...parts, hashes });
+}

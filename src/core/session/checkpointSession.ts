@@ -1,0 +1,172 @@
+// One open checkpoint: parsed once, its source kept open, answering requests until closed — the
+// report, the report with every tensor's sha256, a tensor's bytes, its statistics, and the
+// NaN/Inf scan. The CLI runs a session in its own process; the extension runs sessions in the
+// session worker (sessionWorker.ts) and talks to them through SessionClient.
+import { basename } from 'node:path';
+import { openCheckpoint } from '../checkpoint/openCheckpoint';
+import type { ReportParts } from '../inspect/describeCheckpoint';
+import { describeParts, describeWith } from '../inspect/describeCheckpoint';
+import type { InspectReport } from '../inspect/report';
+import type { Sidecar } from '../inspect/sidecar';
+import { readSidecarFrom, sidecarSpecFor } from '../inspect/sidecar';
+import type { ByteSource } from '../io/byteSource';
+import type { SourceSpec } from '../io/sourceSpec';
+import { openSource, sourceName } from '../io/sourceSpec';
+import type { KernelPool } from '../parallel/kernelPool';
+import type { TensorPlan } from '../parallel/tensorPlan';
+import type { TensorStats } from '../stats/tensorStats';
+import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
+import { tensorChunks } from '../torch/tensorBytes';
+import type { TensorRef } from '../torch/tensorRef';
+import type { TensorOccurrence } from '../torch/tensorWalk';
+import { walkTensors } from '../torch/tensorWalk';
+import type { PyOpaque } from '../values/pyValue';
+import { hashSession } from './sessionHashes';
+import type { NonFiniteRow } from './sessionStats';
+import { scanNonFinite, statsOf } from './sessionStats';
+import { planFor } from './tensorPlans';
+import type { WorkOptions } from './workOptions';
+
+export interface SessionOptions {
+  signal?: AbortSignal;
+  /**
+   * The sidecar to read: a name and where its bytes are; `null` for none. By default a file's
+   * sidecar is looked for beside it (other sources have none unless given).
+   */
+  sidecar?: { name: string; spec: SourceSpec } | null;
+  /** Kernel workers for hashing and big statistics; without them everything runs in place. */
+  pool?: KernelPool;
+  /** Work on fewer tensor bytes than this stays in place (default IN_PLACE_BYTES; tests use 0). */
+  inPlaceBytes?: number;
+}
+
+/** A request named a tensor the checkpoint does not have. */
+export class NoSuchTensorError extends Error {
+  readonly code = 'no-such-tensor';
+  override readonly name = 'NoSuchTensorError';
+}
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
+}
+
+export class CheckpointSession {
+  private readonly byPath = new Map<string, TensorOccurrence>();
+  /** Plans made on first need: making one reads the record's local header. */
+  private readonly plans = new Map<PyOpaque<TensorRef>, Promise<TensorPlan | undefined>>();
+  private readonly distinct: Array<PyOpaque<TensorRef>> = [];
+  private readonly firstPath = new Map<PyOpaque<TensorRef>, string>();
+  private hashed: InspectReport | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly spec: SourceSpec,
+    private readonly source: ByteSource,
+    readonly checkpoint: LoadedCheckpoint,
+    readonly occurrences: readonly TensorOccurrence[],
+    private readonly parts: ReportParts,
+    private readonly report: InspectReport,
+    private readonly pool: KernelPool | undefined,
+    private readonly inPlaceBytes: number | undefined,
+  ) {
+    for (const o of occurrences) {
+      if (!this.byPath.has(o.path)) this.byPath.set(o.path, o);
+      if (!this.firstPath.has(o.tensor)) {
+        this.firstPath.set(o.tensor, o.path);
+        this.distinct.push(o.tensor);
+      }
+    }
+  }
+
+  /** Opens and parses the source. A CheckpointError thrown here carries what the pickles named. */
+  static async open(spec: SourceSpec, options: SessionOptions = {}): Promise<CheckpointSession> {
+    checkAbort(options.signal);
+    const source = await openSource(spec);
+    try {
+      const checkpoint = await openCheckpoint(source);
+      checkAbort(options.signal);
+      const occurrences = walkTensors(checkpoint.root);
+      const sidecar = await readSessionSidecar(spec, options.sidecar);
+      const name = basename(sourceName(spec));
+      const parts = await describeParts({ file: sourceName(spec), name, size: source.size, checkpoint, occurrences, sidecar });
+      checkAbort(options.signal);
+      return new CheckpointSession(spec, source, checkpoint, occurrences, parts, describeWith(parts), options.pool, options.inPlaceBytes);
+    } catch (err) {
+      await source.close();
+      throw err;
+    }
+  }
+
+  /** The tensor's plan for a kernel worker; undefined where its bytes are not stored as they are. */
+  private readonly planOf = (t: PyOpaque<TensorRef>): Promise<TensorPlan | undefined> => {
+    let plan = this.plans.get(t);
+    if (!plan) {
+      plan = planFor(this.checkpoint, this.spec, this.firstPath.get(t)!, t.payload);
+      this.plans.set(t, plan);
+    }
+    return plan;
+  };
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error('The checkpoint session is closed.');
+  }
+
+  /** The report without hashes (computed at open). */
+  summary(): InspectReport {
+    this.checkOpen();
+    return this.report;
+  }
+
+  /** The report with every tensor's sha256; computed once, then kept. */
+  async summaryWithHashes(options: WorkOptions = {}): Promise<InspectReport> {
+    this.checkOpen();
+    if (!this.hashed) {
+      const hashes = await hashSession({ checkpoint: this.checkpoint, occurrences: this.occurrences, distinct: this.distinct, planOf: this.planOf, pool: this.pool, inPlaceBytes: this.inPlaceBytes }, options);
+      this.hashed = describeWith(this.parts, hashes);
+    }
+    return this.hashed;
+  }
+
+  /** The tensor under `path` (as `inspect` names it). */
+  tensor(path: string): TensorOccurrence {
+    this.checkOpen();
+    const found = this.byPath.get(path);
+    if (!found) throw new NoSuchTensorError(`There is no tensor "${path}" in ${basename(sourceName(this.spec))}.`);
+    return found;
+  }
+
+  /** The tensor's elements, row-major and little-endian, in chunks (each valid until the next). */
+  tensorBytes(path: string, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+    return tensorChunks(this.checkpoint, this.tensor(path).tensor.payload, signal);
+  }
+
+  async stats(path: string, options: WorkOptions & { bins?: number } = {}): Promise<TensorStats> {
+    const { tensor } = this.tensor(path);
+    const plan = this.pool ? await this.planOf(tensor) : undefined;
+    return statsOf({ checkpoint: this.checkpoint, tensor: tensor.payload, plan, pool: this.pool }, options);
+  }
+
+  /** Every distinct tensor with the path it is first seen under, in checkpoint order. */
+  tensors(): Array<{ tensor: PyOpaque<TensorRef>; path: string }> {
+    return this.distinct.map((tensor) => ({ tensor, path: this.firstPath.get(tensor)! }));
+  }
+
+  async scanNonFinite(options: WorkOptions = {}): Promise<{ scanned: number; found: NonFiniteRow[] }> {
+    this.checkOpen();
+    return scanNonFinite({ checkpoint: this.checkpoint, tensors: this.tensors(), planOf: this.planOf, pool: this.pool, inPlaceBytes: this.inPlaceBytes }, options);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.source.close();
+    // Workers keep sources open for the next task; a closed file must not stay held.
+    this.pool?.releaseSources();
+  }
+}
+
+async function readSessionSidecar(spec: SourceSpec, chosen: SessionOptions['sidecar']): Promise<Sidecar | undefined> {
+  if (chosen === null) return undefined;
+  const where = chosen ?? (spec.kind === 'file' ? sidecarSpecFor(spec.path) : undefined);
+  return where ? readSidecarFrom(where.name, where.spec) : undefined;
+}

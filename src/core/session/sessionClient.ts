@@ -1,0 +1,153 @@
+// The host's side of the session worker: starts it on the first open, proxies each session's
+// requests to it, and stops it once no session has been open for `idleMs`, so that the memory a
+// parsed checkpoint holds goes back when its editor closes. A worker that dies (out of memory on
+// a hostile file) fails what was asked of it; the next open starts a new one.
+import type { InspectReport } from '../inspect/report';
+import type { SourceSpec } from '../io/sourceSpec';
+import type { MethodMap } from '../rpc/rpcEndpoint';
+import { RpcEndpoint } from '../rpc/rpcEndpoint';
+import type { TensorStats } from '../stats/tensorStats';
+import type { NonFiniteScan, SessionMethods, WorkProgress } from './sessionProtocol';
+import type { WorkerHandle, WorkerKind } from './workerHost';
+import { startWorker } from './workerHost';
+import type { WorkOptions } from './workOptions';
+
+export interface SessionClientOptions {
+  /** The worker's script (dist/sessionWorker.js). */
+  script: string;
+  /** How long the worker stays after its last session closes (default 2 s: a reopen reuses it). */
+  idleMs?: number;
+  /** The worker's heap limit: a hostile file exhausts the worker, never the host. */
+  maxHeapMb?: number;
+  /** The kernel workers' script (default: kernelWorker.js beside `script`). */
+  kernelScript?: string;
+  /** Passed to every session (see SessionOptions.inPlaceBytes). */
+  inPlaceBytes?: number;
+  /** A worker thread (default), or a child process whose memory goes back when it exits. */
+  kind?: WorkerKind;
+}
+
+interface Running {
+  worker: WorkerHandle;
+  endpoint: RpcEndpoint<MethodMap, SessionMethods>;
+}
+
+function progressOf(options: WorkOptions): ((p: WorkProgress) => void) | undefined {
+  return options.onProgress ? (p) => options.onProgress!(p.done, p.total) : undefined;
+}
+
+export class RemoteSession {
+  private closed = false;
+
+  constructor(
+    private readonly client: SessionClient,
+    private readonly endpoint: RpcEndpoint<MethodMap, SessionMethods>,
+    private readonly id: number,
+    /** The report without hashes, as the worker computed it at open. */
+    readonly report: InspectReport,
+  ) {}
+
+  summaryWithHashes(options: WorkOptions = {}): Promise<InspectReport> {
+    return this.endpoint.request('hashes', { session: this.id }, { signal: options.signal, onProgress: progressOf(options) });
+  }
+
+  stats(path: string, options: WorkOptions & { bins?: number } = {}): Promise<TensorStats> {
+    return this.endpoint.request('stats', { session: this.id, path, ...(options.bins ? { bins: options.bins } : {}) }, { signal: options.signal, onProgress: progressOf(options) });
+  }
+
+  scanNonFinite(options: WorkOptions = {}): Promise<NonFiniteScan> {
+    return this.endpoint.request('scanNonFinite', { session: this.id }, { signal: options.signal, onProgress: progressOf(options) });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.endpoint.request('close', { session: this.id });
+    } catch {
+      // The worker is gone already: so is the session.
+    } finally {
+      this.client.released();
+    }
+  }
+}
+
+/** Bytes on a SharedArrayBuffer cannot go to another process: they go as a copy. */
+function unshared(spec: SourceSpec): SourceSpec {
+  if (spec.kind !== 'memory' || !(spec.bytes.buffer instanceof SharedArrayBuffer)) return spec;
+  return { ...spec, bytes: spec.bytes.slice() };
+}
+
+export class SessionClient {
+  private running: Running | undefined;
+  private open = 0;
+  private idle: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+
+  constructor(private readonly options: SessionClientOptions) {}
+
+  /** Sessions open now. */
+  get sessions(): number {
+    return this.open;
+  }
+
+  /** Whether the worker thread is running. */
+  get active(): boolean {
+    return this.running !== undefined;
+  }
+
+  async openSession(spec: SourceSpec, options: { signal?: AbortSignal; sidecar?: { name: string; spec: SourceSpec } | null } = {}): Promise<RemoteSession> {
+    if (this.disposed) throw new Error('The session client is closed.');
+    const { endpoint } = this.start();
+    this.open++;
+    try {
+      const { session, report } = await endpoint.request('open', { spec: this.options.kind === 'process' ? unshared(spec) : spec, ...(options.sidecar !== undefined ? { sidecar: options.sidecar } : {}) }, { signal: options.signal });
+      return new RemoteSession(this, endpoint, session, report);
+    } catch (err) {
+      this.released();
+      throw err;
+    }
+  }
+
+  /** Called by a session when it closes. */
+  released(): void {
+    this.open = Math.max(0, this.open - 1);
+    if (this.open > 0 || !this.running) return;
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => void this.stop(), this.options.idleMs ?? 2000);
+    this.idle.unref?.();
+  }
+
+  private start(): Running {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = undefined;
+    if (this.running) return this.running;
+    const settings = { kernelScript: this.options.kernelScript, inPlaceBytes: this.options.inPlaceBytes };
+    const worker = startWorker(this.options.kind ?? 'thread', this.options.script, settings, this.options.maxHeapMb ?? 4096);
+    const endpoint = new RpcEndpoint<MethodMap, SessionMethods>((m) => worker.post(m), {});
+    const running: Running = { worker, endpoint };
+    worker.onMessage((m) => endpoint.receive(m));
+    worker.onExit((message) => {
+      endpoint.dispose({ message, code: 'worker-stopped' });
+      if (this.running === running) this.running = undefined;
+    });
+    this.running = running;
+    return running;
+  }
+
+  /** Ends the worker now; its sessions end with it. */
+  async stop(): Promise<void> {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = undefined;
+    const running = this.running;
+    if (!running) return;
+    this.running = undefined;
+    running.endpoint.dispose();
+    await running.worker.terminate();
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.stop();
+  }
+}

@@ -1,0 +1,51 @@
+// What the session worker answers (sessionWorker.ts), and how its failures cross to the host:
+// plain data, so the error page can still show the verdict on a broken file's globals.
+import { CheckpointError, DamagedRecordError, describeError } from '../errors';
+import type { InspectReport } from '../inspect/report';
+import type { SourceSpec } from '../io/sourceSpec';
+import type { RpcErrorData } from '../rpc/rpcEndpoint';
+import { checkpointVerdict } from '../security/checkpointVerdict';
+import type { SecurityReport } from '../security/securityReport';
+import type { TensorStats } from '../stats/tensorStats';
+import type { NonFiniteRow } from './sessionStats';
+
+/** Bytes of tensor data done, of the request's total. */
+export interface WorkProgress {
+  done: number;
+  total: number;
+}
+
+export interface NonFiniteScan {
+  /** Floating-point tensors scanned (others cannot hold NaN or infinities). */
+  scanned: number;
+  found: NonFiniteRow[];
+}
+
+export type SessionMethods = {
+  open: { params: { spec: SourceSpec; sidecar?: { name: string; spec: SourceSpec } | null }; result: { session: number; report: InspectReport } };
+  hashes: { params: { session: number }; result: InspectReport; progress: WorkProgress };
+  stats: { params: { session: number; path: string; bins?: number }; result: TensorStats; progress: WorkProgress };
+  scanNonFinite: { params: { session: number }; result: NonFiniteScan; progress: WorkProgress };
+  close: { params: { session: number }; result: null };
+};
+
+/** What a failure carries besides its sentence and code. */
+export interface SessionErrorDetail {
+  /** The verdict on the globals a broken file's pickles named before it failed. */
+  security?: SecurityReport;
+  /** A record that fails its CRC-32, and the tensors whose bytes it holds. */
+  damage?: { record: string; tensors: string[] };
+}
+
+export function sessionErrorData(err: unknown): RpcErrorData {
+  const code = err && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+  const name = err && typeof err === 'object' ? (err as { name?: unknown }).name : undefined;
+  const out: RpcErrorData = { message: describeError(err) };
+  if (name === 'AbortError') out.code = 'cancelled';
+  else if (typeof code === 'string') out.code = code;
+  const detail: SessionErrorDetail = {};
+  if (err instanceof CheckpointError && err.globals) detail.security = checkpointVerdict(err.globals, err.calls);
+  if (err instanceof DamagedRecordError) detail.damage = { record: err.record, tensors: [...err.tensors] };
+  if (detail.security || detail.damage) out.data = detail;
+  return out;
+}

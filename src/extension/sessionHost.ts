@@ -1,0 +1,31 @@
+// The extension's one session worker: every inspector's checkpoint is parsed, hashed and
+// reduced there, off the extension host's thread, with its bytes picked by URI (byteSources.ts).
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import * as vscode from 'vscode';
+import { SessionClient } from '../core/session/sessionClient';
+import { sidecarFor, sourceSpecFor } from './byteSources';
+import type { SessionOpener } from './inspectorDocument';
+
+/** Internal: used by the integration tests to see whether the worker runs; not in the palette. */
+export const SESSION_TESTING_COMMAND = 'checkpointManager._testing.sessionWorker';
+
+/** A full garbage collection of this isolate, for the memory the tests read (V8 exposes `gc` on request). */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
+export function createSessionOpener(context: vscode.ExtensionContext): SessionOpener {
+  // A child process: what a parse takes goes back to the system when the last inspector closes.
+  const client = new SessionClient({ script: vscode.Uri.joinPath(context.extensionUri, 'dist', 'sessionWorker.js').fsPath, kind: 'process' });
+  context.subscriptions.push(
+    { dispose: () => void client.dispose() },
+    vscode.commands.registerCommand(SESSION_TESTING_COMMAND, (collect?: boolean) => {
+      if (collect) collectGarbage();
+      const { rss, heapUsed, external } = process.memoryUsage();
+      return { active: client.active, sessions: client.sessions, rss, heapUsed, external };
+    }),
+  );
+  return async (uri, signal) => client.openSession(await sourceSpecFor(uri), { signal, sidecar: await sidecarFor(uri) });
+}
