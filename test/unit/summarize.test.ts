@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { inspectFile } from '../../src/core/session/inspectFile';
+import { layerPrefix } from '../../src/core/inspect/modelLayout';
 
 const fixture = (p: string): string => join(__dirname, '..', '..', '..', 'test', 'fixtures', p);
 
@@ -108,4 +109,24 @@ test('TorchScript: module attributes become paths; the verdict is suspicious and
   assert.equal(r.security.verdict, 'suspicious');
   assert.ok(r.security.suspicious.every((g) => g.startsWith('__torch__.')));
   assert.ok(r.notes.some((n) => /TorchScript/.test(n)));
+});
+
+test('layer prefixes: the module of a tensor name, layer indices folded, wrappers dropped, odd names as they are', () => {
+  const cases: Array<[string, string]> = [
+    ['transformer.h.11.attn.c_q.weight', 'transformer.h.*.attn.c_q'],
+    ['_orig_mod.module.h.0.mlp.0.bias', 'h.*.mlp.*'],
+    ['lm_head.weight', 'lm_head'],
+    ['weight', 'weight'],
+    ['h.0', 'h'],
+    ['0.1.weight', '*.*'],
+    ['h.1a.w', 'h.1a'],
+    ['h.1:.w', 'h.1:'],
+    ['h./.w', 'h./'],
+    ['h.١.w', 'h.١'], // Arabic-Indic digits are not layer indices (as /^\d+$/ has it)
+    ['.x', ''],
+    ['a..b', 'a.'],
+    ['..x', '.'],
+    ['a.', 'a'],
+  ];
+  for (const [path, prefix] of cases) assert.equal(layerPrefix(path), prefix, path);
 });

@@ -9,7 +9,7 @@ import { PyDict, PyOpaque } from '../../src/core/values/pyValue';
 import type { PyValue } from '../../src/core/values/pyValue';
 import { dtypeByName } from '../../src/core/torch/dtypes';
 import type { DType } from '../../src/core/torch/dtypes';
-import { storageCoverage } from '../../src/core/torch/storageCoverage';
+import { CoverageIndex, storageCoverage } from '../../src/core/torch/storageCoverage';
 import { findTies } from '../../src/core/torch/tiedTensors';
 import type { TensorRef } from '../../src/core/torch/tensorRef';
 import { contiguousStride } from '../../src/core/torch/tensorRef';
@@ -48,6 +48,33 @@ test('views of one storage count its elements once; separate storages add up', (
   for (const [name, tensors, want] of cases) assert.deepEqual(storageCoverage(tensors), want, name);
 });
 
+test('a coverage index gives what storageCoverage gives, for every subset of the tensors it was made from', () => {
+  // Sole viewers of their storage (counted without bookkeeping) beside shared, strided, clipped,
+  // empty, tied and legacy-view tensors: each fast-path shortcut would miscount one of them.
+  const tied = view('5', [8]);
+  const tensors = [
+    view('0', [4, 6], { storageBytes: 96 }),
+    view('0', [6, 4], { stride: [1, 6], storageBytes: 96 }),
+    view('1', [3]),
+    view('2', [1000], { storageBytes: 40 }),
+    view('3', [4], { stride: [6], offset: 2, storageBytes: 96 }),
+    view('4', [0, 5]),
+    tied,
+    tied,
+    view('6', [16], { dtype: dtype('uint8'), storageBytes: 16 }),
+    view('6', [4], { storageBytes: 16 }),
+    view('9', [4], { byteOffset: 0, storageBytes: 16 }),
+    view('9', [4], { byteOffset: 8, storageBytes: 16 }),
+    view('7', [2, 3], { offset: 5 }),
+  ];
+  const index = new CoverageIndex(tensors);
+  for (let mask = 1; mask < 1 << tensors.length; mask += 7) {
+    const subset = tensors.filter((_, i) => mask & (1 << i));
+    assert.deepEqual(index.coverage(subset), storageCoverage(subset), `subset ${mask.toString(2)}`);
+  }
+  assert.deepEqual(index.coverage(tensors), storageCoverage(tensors));
+});
+
 test('one storage viewed as two dtypes counts its bytes once, and each dtype its own elements', () => {
   const bytes = view('0', [16], { dtype: dtype('uint8'), storageBytes: 16 });
   const floats = view('0', [4], { storageBytes: 16 });
@@ -74,11 +101,18 @@ test('tied pairs: the same object, or a second object on the same bytes; never a
   root.set('lm_head.weight', new PyOpaque('tensor', view('0', [64, 16])));
   root.set('alias', w);
   root.set('shifted', new PyOpaque('tensor', view('0', [64, 16], { offset: 16 })));
-  root.set('empty_a', new PyOpaque('tensor', view('1', [0])));
+  root.set('q', new PyOpaque('tensor', view('2', [4])));
+  root.set('k', new PyOpaque('tensor', view('2', [4], { offset: 4 })));
+  root.set('shifted_again', new PyOpaque('tensor', view('0', [64, 16], { offset: 16 })));
+  const empty = new PyOpaque('tensor', view('1', [0]));
+  root.set('empty_a', empty);
   root.set('empty_b', new PyOpaque('tensor', view('1', [0])));
+  root.set('empty_alias', empty);
   assert.deepEqual(findTies(walkTensors(root)), [
     { path: 'lm_head.weight', sameAs: 'transformer.wte.weight' },
     { path: 'alias', sameAs: 'transformer.wte.weight' },
+    { path: 'shifted_again', sameAs: 'shifted' },
+    { path: 'empty_alias', sameAs: 'empty_a' },
   ]);
 });
 

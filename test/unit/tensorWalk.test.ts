@@ -6,7 +6,7 @@ import type { PyValue } from '../../src/core/values/pyValue';
 import { dtypeByName } from '../../src/core/torch/dtypes';
 import type { DType } from '../../src/core/torch/dtypes';
 import type { TensorRef } from '../../src/core/torch/tensorRef';
-import { distinctTensors, keyToString, walkTensors } from '../../src/core/torch/tensorWalk';
+import { distinctTensors, keyToString, tensorsUnder, walkTensors } from '../../src/core/torch/tensorWalk';
 import { pyToJson } from '../../src/core/inspect/pyJson';
 
 const f32 = dtypeByName('float32') as DType;
@@ -54,10 +54,36 @@ test('a container that holds itself is walked once', () => {
   assert.deepEqual(walkTensors(list).map((o) => o.path), ['0']);
 });
 
+test('tensorsUnder finds what walkTensors finds, in its order: shared containers, cycles, object state, tied tensors', () => {
+  const w = tensor('0');
+  const shared = new PyDict();
+  shared.set('w', w);
+  shared.set('b', tensor('1'));
+  const loop: PyValue[] = [tensor('2')];
+  loop.push(loop, shared);
+  const obj = new PyObject(new PyGlobal('__main__', 'Thing'), [], 'newobj');
+  const state = new PyDict();
+  state.set('t', tensor('3'));
+  state.set('again', shared);
+  obj.state = new PyTuple([state, null]);
+  obj.listItems.push(w, [tensor('4')]);
+  const root = new PyDict();
+  root.set('a', shared);
+  root.set(7n, loop);
+  root.set('obj', obj);
+  root.set('tied', w);
+  root.set('scalar', 3n);
+  const walked = walkTensors(root).map((o) => o.tensor);
+  assert.equal(walked.length, 11);
+  assert.deepEqual(tensorsUnder(root), walked);
+  assert.ok(tensorsUnder(root).every((t, i) => t === walked[i]));
+});
+
 test('a hostile graph of shared lists (2^40 paths) is refused, not walked forever', { timeout: 60_000 }, () => {
   let v: PyValue = [tensor('0')];
   for (let i = 0; i < 40; i++) v = [v, v];
   assert.throws(() => walkTensors(v), CorruptError);
+  assert.throws(() => tensorsUnder(v), CorruptError);
   // Rendering it as config JSON stays bounded too.
   const json = JSON.stringify(pyToJson(v));
   assert.ok(json.length < 10_000_000);

@@ -333,6 +333,50 @@ test('BINUNICODE keeps lone surrogates (Python writes them with surrogatepass)',
   assert.throws(() => unpickle(pkl(0x80, 4, 0x8c, 2, 0xff, 0xfe, '.'), noHooks), CorruptError);
 });
 
+test('str fast path: ASCII of any length in one slice; any byte over 0x7f goes through the UTF-8 decoder', () => {
+  const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+  const names = ['h.0.attn.c_attn.weight', '', '\x7f\x00~', 'caf\u00e9', 'x'.repeat(300) + '\u00e9', '\u00e9' + 'y'.repeat(300), 'w\u20ac\ud83c\udf89', 'z'.repeat(70_000)];
+  const parts: Array<number | Uint8Array> = [0x80, 4, 0x95, ...new Array<number>(8).fill(0), '('.charCodeAt(0)];
+  for (const name of names) {
+    const bytes = utf8(name);
+    if (bytes.length < 256) parts.push(0x8c, bytes.length, bytes);
+    else parts.push(0x58, u32(bytes.length), bytes);
+  }
+  const v = unpickle(pkl(...parts, 't.'), noHooks).value;
+  assert.deepEqual(v, new PyTuple(names));
+  // Latin-1 bytes that are not UTF-8 stay an error, not text.
+  assert.throws(() => unpickle(pkl(0x80, 4, 0x8c, 4, 'caf\xe9', '.'), noHooks), CorruptError);
+});
+
+test('shared small ints: each value read the same way twice is equal, past the cache, negative and at its edges', () => {
+  const ints = [0, 1, 255, 256, 300, 300, 65535, 65535, 65536, 2 ** 31 - 1, -1, -65536, -(2 ** 31)];
+  const parts: Array<number | Uint8Array> = [0x80, 2, '('.charCodeAt(0)];
+  for (const n of ints) {
+    if (n >= 0 && n < 65536) parts.push(0x4d, n & 0xff, n >> 8); // BININT2
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setInt32(0, n, true);
+    parts.push(0x4a, b); // BININT
+    parts.push(0x8a, 6, ...Array.from({ length: 6 }, (_, i) => Number((BigInt.asUintN(48, BigInt(n)) >> BigInt(8 * i)) & 0xffn))); // LONG1, 6 bytes
+  }
+  const v = unpickle(pkl(...parts, 't.'), noHooks).value as PyTuple;
+  const want = ints.flatMap((n) => (n >= 0 && n < 65536 ? [BigInt(n), BigInt(n), BigInt(n)] : [BigInt(n), BigInt(n)]));
+  assert.deepEqual(v.items, want);
+});
+
+test('memo entries never read back are not kept, and every kind of read still finds its value', () => {
+  // Protocol 4 MEMOIZE, BINPUT/BINGET, LONG_BINPUT/LONG_BINGET past 255, text PUT/GET: each value
+  // read back is the one stored, whatever was left unkept around it.
+  const parts: Array<number | string | Uint8Array> = [0x80, 4, '('];
+  for (let i = 0; i < 300; i++) parts.push(0x8c, 1, 'a', 0x94); // 300 memoized strings, indices 0-299
+  parts.push(']', 0x94, 0x8c, 2, 'zz', 'r', u32(4000), 'X', u32(3), 'txt', 'p9000\n');
+  parts.push('h', 5, 'j', u32(299), 'j', u32(300), 'j', u32(4000), 'g9000\n', 't.');
+  const v = unpickle(pkl(...parts), noHooks).value as PyTuple;
+  assert.equal(v.items.length, 300 + 3 + 5);
+  assert.deepEqual(v.items.slice(-5), ['a', 'a', [], 'zz', 'txt']);
+  // The list read back through the memo is the very object on the stack before it.
+  assert.equal(v.items[300 + 3 + 2], v.items[300]);
+});
+
 test('POP, POP_MARK, DUP and MARK behave as in CPython', () => {
   assert.deepEqual(unpickle(pkl('K\x01K\x020.'), noHooks).value, 1n);
   assert.deepEqual(unpickle(pkl('K\x01(K\x02K\x031.'), noHooks).value, 1n);

@@ -3,6 +3,7 @@
 import type { LayerSummary } from './report';
 import type { JsonValue } from '../json';
 import { storageCoverage } from '../torch/storageCoverage';
+import type { CoverageIndex } from '../torch/storageCoverage';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 
 /** Top-level keys that hold the model's weights in common layouts, most specific first. */
@@ -32,9 +33,15 @@ export function findModelKey(occurrences: readonly TensorOccurrence[], topKeyLis
   // An optimizer's state alone (nanochat's optim_*_rank*.pt): no model weights here.
   if (occurrences.every((o) => OPTIMIZER_STATE.test(o.path))) return undefined;
   const topKeys = new Set(topKeyList);
-  const direct = occurrences.filter((o) => topKeys.has(o.path)).length;
+  // One lookup pass: a path that is a top key itself is its own holder.
+  let direct = 0;
+  const holders = new Set<string | undefined>();
+  for (const o of occurrences) {
+    const holder = topKeyOf(o.path, topKeys);
+    if (holder === o.path) direct++;
+    holders.add(holder);
+  }
   if (direct * 2 >= occurrences.length) return '';
-  const holders = new Set(occurrences.map((o) => topKeyOf(o.path, topKeys)));
   for (const k of MODEL_KEYS) if (holders.has(k)) return k;
   const [only] = holders;
   return holders.size === 1 && only !== undefined ? only : '';
@@ -70,19 +77,43 @@ export function inferDepth(model: readonly TensorOccurrence[], config?: { [key: 
   return max >= 0 ? max + 1 : configDepth(config);
 }
 
-/** Tensors grouped by module with layer indices folded: `transformer.h.*.attn.c_q`; shared storage counted once. */
-export function summarizeLayers(model: readonly TensorOccurrence[]): LayerSummary[] {
+/** `transformer.h.11.attn.c_q.weight` -> `transformer.h.*.attn.c_q`: the module, layer indices folded (the name alone when it has no dot). */
+export function layerPrefix(path: string): string {
+  const name = stripWrappers(path);
+  const last = name.lastIndexOf('.');
+  if (last < 0) return name;
+  let out = '';
+  let from = 0;
+  // Each dot-separated part before the last, digits-only parts as `*`.
+  while (from <= last) {
+    let to = name.indexOf('.', from);
+    if (to < 0 || to > last) to = last;
+    let digits = to > from;
+    for (let i = from; i < to && digits; i++) {
+      const c = name.charCodeAt(i);
+      digits = c >= 0x30 && c <= 0x39;
+    }
+    out += (from > 0 ? '.' : '') + (digits ? '*' : name.slice(from, to));
+    from = to + 1;
+  }
+  return out;
+}
+
+/**
+ * Tensors grouped by module with layer indices folded: `transformer.h.*.attn.c_q`; shared storage
+ * counted once. `coverage`: an index made from a superset of these tensors, when the caller has one.
+ */
+export function summarizeLayers(model: readonly TensorOccurrence[], coverage?: CoverageIndex): LayerSummary[] {
   const groups = new Map<string, { occ: TensorOccurrence[] }>();
   for (const o of model) {
-    const parts = stripWrappers(o.path).split('.');
-    const prefix = parts.slice(0, -1).map((p) => (/^\d+$/.test(p) ? '*' : p)).join('.') || parts[0];
+    const prefix = layerPrefix(o.path);
     let g = groups.get(prefix);
     if (!g) groups.set(prefix, (g = { occ: [] }));
     g.occ.push(o);
   }
   return [...groups].map(([prefix, g]) => {
     const tensors = g.occ.map((o) => o.tensor.payload);
-    const { elements, bytes } = storageCoverage(tensors);
+    const { elements, bytes } = coverage ? coverage.coverage(tensors) : storageCoverage(tensors);
     return { prefix, tensors: g.occ.length, parameters: elements, bytes, dtypes: [...new Set(tensors.map((t) => t.dtype.name))] };
   });
 }

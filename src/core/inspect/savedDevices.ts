@@ -4,7 +4,9 @@ import type { TensorInfo } from './report';
 
 /** The distinct saved devices, in first-seen order. */
 export function savedDevices(tensors: readonly TensorInfo[]): string[] {
-  return [...new Set(tensors.flatMap((t) => (t.device === undefined ? [] : [t.device])))];
+  const devices = new Set<string>();
+  for (const t of tensors) if (t.device !== undefined) devices.add(t.device);
+  return [...devices];
 }
 
 /** Devices other than the CPU, which torch.load cannot restore on a machine that lacks them. */

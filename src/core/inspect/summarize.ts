@@ -5,10 +5,10 @@ import { PyDict, PyObject, PyTuple } from '../values/pyValue';
 import type { PyValue } from '../values/pyValue';
 import { checkpointVerdict } from '../security/checkpointVerdict';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
-import { storageCoverage } from '../torch/storageCoverage';
+import { CoverageIndex } from '../torch/storageCoverage';
 import { tensorNbytes } from '../torch/tensorRef';
 import type { TensorOccurrence } from '../torch/tensorWalk';
-import { keyToString, walkTensors } from '../torch/tensorWalk';
+import { keyToString, tensorsUnder } from '../torch/tensorWalk';
 import { callbackLabels, labelledPath } from './callbackKeys';
 import { modelCheckpointMetrics } from './modelCheckpoint';
 import { inferDepth, modelOccurrences, summarizeLayers } from './modelLayout';
@@ -41,12 +41,13 @@ function callbackKeyLabels(entries: Map<string, PyValue>): Map<string, string> {
   return callbacks instanceof PyDict ? callbackLabels([...callbacks.map.keys()].map(keyToString)) : new Map();
 }
 
-function keySummaries(entries: Array<[string, PyValue]>, budget: TreeBudget, labels: ReadonlyMap<string, string>): KeySummary[] {
+function keySummaries(entries: Array<[string, PyValue]>, budget: TreeBudget, labels: ReadonlyMap<string, string>, coverage: CoverageIndex): KeySummary[] {
   // Walked per key: keys of a flat state dict hold dots themselves (`transformer.wte.weight`).
+  // Only counts are wanted here, so the walk builds no paths.
   return entries.map(([key, value]) => {
-    const occ = walkTensors(value, key);
-    const { elements, bytes } = storageCoverage(occ.map((o) => o.tensor.payload));
-    const summary: KeySummary = { key, type: typeLabel(value), tensors: occ.length, elements, bytes };
+    const found = tensorsUnder(value);
+    const { elements, bytes } = coverage.coverage(found.map((t) => t.payload));
+    const summary: KeySummary = { key, type: typeLabel(value), tensors: found.length, elements, bytes };
     const v = pyValueText(value);
     if (v !== undefined) summary.value = v;
     const tree = valueTree(value, budget, key === CALLBACKS_KEY ? labels : undefined);
@@ -112,7 +113,9 @@ export function summarize(input: SummarizeInput): InspectReport {
   const { checkpoint, sidecar, occurrences } = input;
   const entries = topEntries(checkpoint.root);
   const entryMap = new Map(entries);
-  const counts = countTensors(checkpoint.root, occurrences, entries.map(([k]) => k));
+  // One index for every count below: each tensor's storage is looked up once, not once per count.
+  const coverage = new CoverageIndex(occurrences.map((o) => o.tensor.payload));
+  const counts = countTensors(checkpoint.root, occurrences, entries.map(([k]) => k), coverage);
   const { modelKey } = counts;
   const model = modelOccurrences(occurrences, modelKey);
   const weights = modelOccurrences(occurrences.filter((_, i) => counts.roles[i] === 'parameter'), modelKey);
@@ -127,7 +130,8 @@ export function summarize(input: SummarizeInput): InspectReport {
     const info: TensorInfo = { path: o.path, dtype: t.dtype.name, shape: [...t.shape], nbytes: tensorNbytes(t), role: counts.roles[i] };
     const hash = input.hashes?.get(o.tensor);
     if (hash) info.sha256 = hash;
-    const first = sameAs.get(o.path);
+    // (Looked up only when there are ties: hashing every path costs more than the rest of the row.)
+    const first = sameAs.size > 0 ? sameAs.get(o.path) : undefined;
     if (first !== undefined) info.sameAs = first;
     // Safetensors records no device: its tensors load where the caller asks.
     if (checkpoint.format !== 'safetensors' && t.storage.location) info.device = t.storage.location;
@@ -149,9 +153,9 @@ export function summarize(input: SummarizeInput): InspectReport {
     roles: counts.roleTotals,
     tied: counts.tied,
     security: checkpointVerdict(checkpoint.globals, checkpoint.calls),
-    keys: keySummaries(entries, budget, labels),
+    keys: keySummaries(entries, budget, labels, coverage),
     metrics: { ...sidecar?.metrics, ...input.tensorMetrics, ...Object.fromEntries(modelCheckpointMetrics(modelCheckpoints)), ...findMetrics(entryMap) },
-    layers: summarizeLayers(weights),
+    layers: summarizeLayers(weights, coverage),
     notes: [...checkpoint.notes, ...(deviceNote ? [deviceNote] : []), ...(sidecar ? [`Read ${sidecar.source}.`] : [])],
   };
   const step = findStep(entryMap) ?? sidecar?.step ?? input.nameStep;

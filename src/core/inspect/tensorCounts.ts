@@ -1,7 +1,8 @@
 // The counts a report gives, meaning what they say: shared storage counted once, the model's
 // parameters apart from its buffers, optimizer and RNG state, and tied weights named.
 import type { PyValue } from '../values/pyValue';
-import { storageCoverage } from '../torch/storageCoverage';
+import { CoverageIndex } from '../torch/storageCoverage';
+import type { CoverageTally } from '../torch/storageCoverage';
 import { findTies } from '../torch/tiedTensors';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 import type { RoleTotals, TensorRole } from './report';
@@ -21,23 +22,38 @@ export interface TensorCounts {
 
 const ROLE_ORDER: readonly TensorRole[] = ['parameter', 'buffer', 'optimizer', 'rng', 'other'];
 
-export function countTensors(root: PyValue, occurrences: readonly TensorOccurrence[], topKeys: readonly string[]): TensorCounts {
+/**
+ * `coverage`: an index made from these occurrences' tensors (summarize shares one between its
+ * counts); made here when not given.
+ */
+export function countTensors(root: PyValue, occurrences: readonly TensorOccurrence[], topKeys: readonly string[], coverage?: CoverageIndex): TensorCounts {
   const { roles, modelKey } = assignRoles(root, occurrences, topKeys);
-  const all = storageCoverage(occurrences.map((o) => o.tensor.payload));
+  const payloads = occurrences.map((o) => o.tensor.payload);
+  const index = coverage ?? new CoverageIndex(payloads);
+  // One pass for the total and every role's.
+  const all = index.tally();
+  const byRole = new Map<TensorRole, CoverageTally>();
+  roles.forEach((role, i) => {
+    let tally = byRole.get(role);
+    if (!tally) byRole.set(role, (tally = index.tally()));
+    all.add(payloads[i]);
+    tally.add(payloads[i]);
+  });
   const roleTotals: Partial<Record<TensorRole, RoleTotals>> = {};
   for (const role of ROLE_ORDER) {
-    const members = occurrences.filter((_, i) => roles[i] === role);
-    if (members.length === 0) continue;
-    const { elements, bytes } = storageCoverage(members.map((o) => o.tensor.payload));
-    roleTotals[role] = { tensors: members.length, elements, bytes };
+    const tally = byRole.get(role);
+    if (!tally) continue;
+    const { elements, bytes } = tally.total();
+    roleTotals[role] = { tensors: tally.tensors, elements, bytes };
   }
+  const total = all.total();
   return {
     roles,
     modelKey,
-    parameters: all.elements,
-    tensorBytes: all.bytes,
+    parameters: total.elements,
+    tensorBytes: total.bytes,
     modelParameters: roleTotals.parameter?.elements ?? 0,
     roleTotals,
-    tied: findTies(occurrences),
+    tied: findTies(occurrences, (key) => index.viewedOnce(key)),
   };
 }

@@ -34,8 +34,9 @@ function isSquareMask(t: TensorRef): boolean {
 }
 
 /**
- * A registered buffer, judged on the tensor's name within the model and its shape: a Linear's
- * `bias` is 1-D and stays a parameter; nanoGPT's and GPT-2's `attn.bias` mask is `[1, 1, T, T]`.
+ * A registered buffer, judged on the tensor's name (the last part of its path, in the model or in
+ * the file) and its shape: a Linear's `bias` is 1-D and stays a parameter; nanoGPT's and GPT-2's
+ * `attn.bias` mask is `[1, 1, T, T]`.
  */
 export function isBuffer(modelPath: string, t: TensorRef): boolean {
   const name = modelPath.slice(modelPath.lastIndexOf('.') + 1);
@@ -55,8 +56,13 @@ function isOptimizerDict(d: PyDict): boolean {
   return d.get('state') !== undefined && d.get('param_groups') !== undefined;
 }
 
-function under(path: string, prefix: string): boolean {
-  return path === prefix || path.startsWith(`${prefix}.`);
+/** A test for "`path` is `prefix` or below it", with `prefix.` joined once, not once per path. */
+function underOne(prefixes: readonly string[]): (path: string) => boolean {
+  const dotted = prefixes.map((p) => `${p}.`);
+  return (path) => {
+    for (let i = 0; i < prefixes.length; i++) if (path === prefixes[i] || path.startsWith(dotted[i])) return true;
+    return false;
+  };
 }
 
 /** The role of every occurrence, and where the model is. */
@@ -66,8 +72,9 @@ export function assignRoles(root: PyValue, occurrences: readonly TensorOccurrenc
   const optimizerKeys = topKeys.filter((k) => OPTIMIZER_KEY.test(k));
   const keys = new Set(topKeys);
   const hfRngFile = keys.has('python') && keys.has('numpy') && keys.has('cpu');
+  const optimizerPath = underOne([...optimizerStates, ...optimizerKeys]);
   const roles = occurrences.map((o): TensorRole | undefined => {
-    if (optimizerStates.some((p) => under(o.path, p)) || optimizerKeys.some((k) => under(o.path, k))) return 'optimizer';
+    if (optimizerPath(o.path)) return 'optimizer';
     if (isRngState(o.path, o.tensor.payload, hfRngFile)) return 'rng';
     return undefined;
   });
@@ -80,7 +87,8 @@ export function assignRoles(root: PyValue, occurrences: readonly TensorOccurrenc
       const known = roles[i];
       if (known) return known;
       if (modelKey === undefined || !o.path.startsWith(prefix)) return 'other';
-      return isBuffer(o.path.slice(prefix.length), o.tensor.payload) ? 'buffer' : 'parameter';
+      // (isBuffer reads the name's last part, which the model's path and the whole path share: no slice.)
+      return isBuffer(o.path, o.tensor.payload) ? 'buffer' : 'parameter';
     }),
   };
 }

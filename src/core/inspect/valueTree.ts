@@ -110,6 +110,35 @@ export function pyEntries(v: PyValue, limit: number): Entries<PyValue> | undefin
   return { entries, total: total + v.dictItems.length + v.listItems.length };
 }
 
+/** How many entries pyEntries would list for `v`, without listing them; undefined for a non-container. */
+function entryCount(v: PyValue): number | undefined {
+  if (v instanceof PyDict) return v.size;
+  if (Array.isArray(v)) return v.length;
+  if (v instanceof PyTuple || v instanceof PySet) return v.items.length;
+  if (!(v instanceof PyObject)) return undefined;
+  let total = v.dictItems.length + v.listItems.length;
+  if (v.state instanceof PyDict) total += v.state.size;
+  else if (v.state instanceof PyTuple) for (const p of v.state.items) if (p instanceof PyDict) total += p.size;
+  return total;
+}
+
+/** Pushes the values pyEntries would list for `v`, in its order. */
+function pushEntryValues(v: PyValue, stack: PyValue[]): void {
+  if (Array.isArray(v)) pushAll(stack, v);
+  else if (v instanceof PyTuple || v instanceof PySet) pushAll(stack, v.items);
+  else if (v instanceof PyDict) v.map.forEach((x) => stack.push(x));
+  else if (v instanceof PyObject) {
+    const parts = v.state instanceof PyDict ? [v.state] : v.state instanceof PyTuple ? v.state.items.filter((p): p is PyDict => p instanceof PyDict) : [];
+    for (const part of parts) part.map.forEach((x) => stack.push(x));
+    for (const [, x] of v.dictItems) stack.push(x);
+    pushAll(stack, v.listItems);
+  }
+}
+
+function pushAll(stack: PyValue[], items: readonly PyValue[]): void {
+  for (let i = 0; i < items.length; i++) stack.push(items[i]);
+}
+
 /** The number of tensors under `v` if every leaf under it is a tensor (and there is one), else undefined. */
 function countTensorsOnly(v: PyValue, memo: WeakMap<object, number | null>, budget: TreeBudget): number | undefined {
   if (isTensor(v)) return 1;
@@ -129,11 +158,10 @@ function countTensorsOnly(v: PyValue, memo: WeakMap<object, number | null>, budg
     else if (!seen.has(x)) {
       seen.add(x);
       // Sized first, so a container too big for what is left of the budget is not even listed.
-      const size = pyEntries(x, 0)?.total;
-      const kids = size !== undefined && size <= budget.scans ? pyEntries(x, size) : undefined;
+      const size = entryCount(x);
       // An object with no state is a leaf, and so is anything that is not a container.
-      if (!kids || (x instanceof PyObject && kids.total === 0)) pure = false;
-      else for (const [, c] of kids.entries) stack.push(c);
+      if (size === undefined || size > budget.scans || (x instanceof PyObject && size === 0)) pure = false;
+      else pushEntryValues(x, stack);
     }
   }
   const result = pure && tensors > 0 ? tensors : null;

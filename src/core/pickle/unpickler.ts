@@ -16,9 +16,11 @@ import { PyByteArray, PyDict, PyGlobal, PyObject, PySet, PyTuple } from '../valu
 import type { PyValue, Reconstruction, UnpickleHooks, UnpickleResult } from '../values/pyValue';
 import { ArgumentProblem } from './argumentProblem';
 import { builtinReconstructions } from './builtinReconstructions';
+import { memoReads } from './memoReads';
+import type { MemoReads } from './memoReads';
 import { HIGHEST_PROTOCOL, Op, opcodeName } from './opcodes';
 import { python3Global } from './python2Names';
-import { decodeUtf8, latin1, py2String } from './stringDecoders';
+import { asciiText, decodeUtf8, latin1, py2String } from './stringDecoders';
 import { floatArgument, intArgument, longArgument, MAX_LONG_BYTES, memoIndexArgument, stringArgument, unicodeArgument } from './textOpcodes';
 
 /** The pickle's data ended before its STOP opcode. */
@@ -63,6 +65,8 @@ export function unpickle(data: Uint8Array, hooks: UnpickleHooks, options: Unpick
 
 class Machine {
   private readonly view: DataView;
+  /** The same bytes as a Buffer, for its native latin-1 slices (see asciiText). */
+  private readonly buffer: Buffer;
   private pos: number;
   /** Offset and code of the opcode being run, for error messages. */
   private opAt = 0;
@@ -75,6 +79,8 @@ class Machine {
   private readonly memo: Array<PyValue | undefined> = [];
   private readonly sparseMemo = new Map<number, PyValue>();
   private memoCount = 0;
+  /** The memo indices the pickle reads back (see memoReads.ts); undefined: keep every entry. */
+  private readonly reads: MemoReads | undefined;
   private readonly maxMemo: number;
   private readonly globals: string[] = [];
   private readonly seenGlobals = new Set<string>();
@@ -97,12 +103,14 @@ class Machine {
     options: UnpickleOptions,
   ) {
     this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     this.pos = options.offset ?? 0;
     this.maxMemo = options.maxMemo ?? DEFAULT_MAX_MEMO;
     this.earlier = options.earlier;
     if (!Number.isInteger(this.pos) || this.pos < 0 || this.pos > data.length) {
       throw new RangeError(`unpickle: offset ${this.pos} is outside the data (${data.length} bytes)`);
     }
+    this.reads = memoReads(data, this.pos);
   }
 
   run(): UnpickleResult {
@@ -158,13 +166,13 @@ class Machine {
           stack.push(false);
           break;
         case Op.BININT:
-          stack.push(BigInt(this.view.getInt32(this.take(4), true)));
+          stack.push(pyInt(this.view.getInt32(this.take(4), true)));
           break;
         case Op.BININT1:
           stack.push(SMALL_INTS[data[this.take(1)]]);
           break;
         case Op.BININT2:
-          stack.push(BigInt(this.view.getUint16(this.take(2), true)));
+          stack.push(pyInt(this.view.getUint16(this.take(2), true)));
           break;
         case Op.LONG1: {
           const n = data[this.take(1)];
@@ -256,20 +264,30 @@ class Machine {
 
         // --- Containers
         case Op.EMPTY_TUPLE:
-          stack.push(new PyTuple([]));
+          // One object, as in CPython: a tuple's items are never changed, and () has none.
+          stack.push(EMPTY_TUPLE);
           break;
         case Op.TUPLE:
           stack.push(new PyTuple(this.popMark()));
           break;
-        case Op.TUPLE1:
-          stack.push(new PyTuple(this.popN(1)));
+        case Op.TUPLE1: {
+          this.need(1);
+          stack.push(new PyTuple([stack.pop() as PyValue]));
           break;
-        case Op.TUPLE2:
-          stack.push(new PyTuple(this.popN(2)));
+        }
+        case Op.TUPLE2: {
+          this.need(2);
+          const b = stack.pop() as PyValue;
+          stack.push(new PyTuple([stack.pop() as PyValue, b]));
           break;
-        case Op.TUPLE3:
-          stack.push(new PyTuple(this.popN(3)));
+        }
+        case Op.TUPLE3: {
+          this.need(3);
+          const c = stack.pop() as PyValue;
+          const b = stack.pop() as PyValue;
+          stack.push(new PyTuple([stack.pop() as PyValue, b, c]));
           break;
+        }
         case Op.EMPTY_LIST:
           stack.push([]);
           break;
@@ -280,33 +298,39 @@ class Machine {
           const item = this.pop();
           const target = this.top();
           if (Array.isArray(target)) target.push(item);
-          else this.extend(target, [item]);
+          else this.extend(target, [item], 0);
           break;
         }
         case Op.APPENDS: {
-          const items = this.popMark();
-          this.extend(this.top(), items);
+          const start = this.popMarkStart();
+          this.extend(this.top(start), stack, start);
+          stack.length = start;
           break;
         }
         case Op.EMPTY_DICT:
           stack.push(new PyDict());
           break;
         case Op.DICT: {
-          const items = this.popMark();
+          const start = this.popMarkStart();
           const dict = new PyDict();
-          this.setItems(dict, items);
+          this.setItems(dict, stack, start);
+          stack.length = start;
           stack.push(dict);
           break;
         }
         case Op.SETITEM: {
           const value = this.pop();
           const key = this.pop();
-          this.setItems(this.top(), [key, value]);
+          const target = this.top();
+          if (target instanceof PyDict) target.map.set(key, value);
+          else this.setItems(target, [key, value], 0);
           break;
         }
         case Op.SETITEMS: {
-          const items = this.popMark();
-          this.setItems(this.top(), items);
+          // The items stay on the stack while they are set: no array of them is made.
+          const start = this.popMarkStart();
+          this.setItems(this.top(start), stack, start);
+          stack.length = start;
           break;
         }
         case Op.EMPTY_SET:
@@ -315,8 +339,8 @@ class Machine {
         case Op.ADDITEMS: {
           const items = this.popMark();
           const target = this.top();
-          if (target instanceof PySet && !target.frozen) pushAll(target.items, items);
-          else if (target instanceof PyObject) pushAll(target.listItems, items);
+          if (target instanceof PySet && !target.frozen) pushAll(target.items, items, 0);
+          else if (target instanceof PyObject) pushAll(target.listItems, items, 0);
           else this.fail(`cannot add items to ${describe(target)}`);
           break;
         }
@@ -465,15 +489,20 @@ class Machine {
     try {
       return fn();
     } catch (err) {
-      // A hook's own typed error was made without the pickle's globals: remade with them.
-      if (err instanceof CheckpointError) throw err.globals ? err : err.withEvidence(this.evidence());
-      const error = new CorruptError(
-        `pickle opcode ${opcodeName(this.op)} at offset ${this.opAt}: rebuilding ${what} failed (${err instanceof Error ? err.message : String(err)}).`,
-        this.evidence(),
-      );
-      (error as { cause?: unknown }).cause = err;
-      throw error;
+      throw this.hookError(what, err);
     }
+  }
+
+  /** What a hook or reconstruction threw, as the error this machine throws for it. */
+  private hookError(what: string, err: unknown): CheckpointError {
+    // A hook's own typed error was made without the pickle's globals: remade with them.
+    if (err instanceof CheckpointError) return err.globals ? err : err.withEvidence(this.evidence());
+    const error = new CorruptError(
+      `pickle opcode ${opcodeName(this.op)} at offset ${this.opAt}: rebuilding ${what} failed (${err instanceof Error ? err.message : String(err)}).`,
+      this.evidence(),
+    );
+    (error as { cause?: unknown }).cause = err;
+    return error;
   }
 
   // --- Reading
@@ -544,7 +573,7 @@ class Machine {
       let v = 0;
       for (let i = n - 1; i >= 0; i--) v = v * 256 + data[at + i];
       if (data[at + n - 1] & 0x80) v -= 2 ** (8 * n);
-      return BigInt(v);
+      return pyInt(v);
     }
     let hex = '';
     for (let i = n - 1; i >= 0; i--) hex += HEX[data[at + i]];
@@ -554,7 +583,7 @@ class Machine {
   }
 
   private utf8(from: number, to: number): string {
-    const s = decodeUtf8(this.data, from, to);
+    const s = asciiText(this.buffer, from, to) ?? decodeUtf8(this.data, from, to);
     if (s === undefined) this.fail('a string is not valid UTF-8');
     return s;
   }
@@ -566,37 +595,48 @@ class Machine {
     return this.stack.pop() as PyValue;
   }
 
-  private top(): PyValue {
-    if (this.stack.length <= this.fence) this.fail('the stack is empty');
-    return this.stack[this.stack.length - 1];
+  /** The value below stack index `end` (default: the top), which must be above the fence. */
+  private top(end = this.stack.length): PyValue {
+    if (end <= this.fence) this.fail('the stack is empty');
+    return this.stack[end - 1];
   }
 
-  private popN(n: number): PyValue[] {
+  /** Fails unless `n` values are above the fence. */
+  private need(n: number): void {
     if (this.stack.length - this.fence < n) this.fail('the stack is empty');
-    return this.stack.splice(this.stack.length - n, n);
   }
 
   /** The items above the last MARK, removing them and the MARK. */
   private popMark(): PyValue[] {
+    return this.stack.splice(this.popMarkStart());
+  }
+
+  /**
+   * Removes the last MARK and returns the stack index where its items start; they stay on the
+   * stack, below which the new fence now is, for the caller to use and cut.
+   */
+  private popMarkStart(): number {
     const mark = this.marks.pop();
     if (mark === undefined) this.fail('there is no MARK');
     this.fence = this.marks.length > 0 ? this.marks[this.marks.length - 1] : 0;
-    return this.stack.splice(mark);
+    return mark;
   }
 
-  private extend(target: PyValue, items: PyValue[]): void {
-    if (Array.isArray(target)) pushAll(target, items);
-    else if (target instanceof PyObject) pushAll(target.listItems, items);
+  /** Appends `items[from...]` to a list or an object. */
+  private extend(target: PyValue, items: PyValue[], from: number): void {
+    if (Array.isArray(target)) pushAll(target, items, from);
+    else if (target instanceof PyObject) pushAll(target.listItems, items, from);
     else this.fail(`cannot append to ${describe(target)}`);
   }
 
-  private setItems(target: PyValue, items: PyValue[]): void {
-    if (items.length % 2 !== 0) this.fail('a key has no value');
+  /** Sets the key, value pairs `items[from...]` on a dict or an object. */
+  private setItems(target: PyValue, items: PyValue[], from: number): void {
+    if ((items.length - from) % 2 !== 0) this.fail('a key has no value');
     if (target instanceof PyDict) {
       const map = target.map;
-      for (let i = 0; i < items.length; i += 2) map.set(items[i], items[i + 1]);
+      for (let i = from; i < items.length; i += 2) map.set(items[i], items[i + 1]);
     } else if (target instanceof PyObject) {
-      for (let i = 0; i < items.length; i += 2) target.dictItems.push([items[i], items[i + 1]]);
+      for (let i = from; i < items.length; i += 2) target.dictItems.push([items[i], items[i + 1]]);
     } else {
       this.fail(`cannot set items on ${describe(target)}`);
     }
@@ -611,7 +651,8 @@ class Machine {
   // --- Memo
 
   private memoPut(index: number): void {
-    const value = this.top();
+    // An entry nothing reads keeps a placeholder, not the value, so that the value can die young.
+    const value = this.reads === undefined || this.reads.has(index) ? this.top() : (this.top(), UNREAD);
     const memo = this.memo;
     if (index <= memo.length && index < 0x1000_0000) {
       if (index === memo.length || memo[index] === undefined) this.countMemo();
@@ -630,6 +671,7 @@ class Machine {
   private memoGet(index: number): PyValue {
     const v = index < this.memo.length ? this.memo[index] : this.sparseMemo.get(index);
     if (v === undefined) this.fail(`memo entry ${index} was never stored`);
+    if (v === UNREAD) throw new Error(`unpickle: memo entry ${index} was read, but the scan of memo reads missed it`);
     return v;
   }
 
@@ -657,7 +699,13 @@ class Machine {
     if (callee instanceof PyGlobal) {
       const rec = this.reconstructionOf.get(callee);
       if (rec && kwargs === undefined) {
-        const value = this.guard(rec.qualifiedName, () => rec.call(args));
+        // Not through guard: no closure per call, the commonest opcode of a state dict.
+        let value: PyValue;
+        try {
+          value = rec.call(args);
+        } catch (err) {
+          throw this.hookError(rec.qualifiedName, err);
+        }
         if (rec.build && typeof value === 'object' && value !== null) this.madeBy.set(value, rec);
         return value;
       }
@@ -694,7 +742,11 @@ class Machine {
   private persistentLoad(pid: PyValue): PyValue {
     const load = this.hooks.persistentLoad;
     if (!load) this.fail('a persistent id, but nothing here can load one');
-    return this.guard('a persistent id', () => load.call(this.hooks, pid));
+    try {
+      return load.call(this.hooks, pid);
+    } catch (err) {
+      throw this.hookError('a persistent id', err);
+    }
   }
 }
 
@@ -702,12 +754,26 @@ class Machine {
 
 /** BININT1's values, made once: most ints in a checkpoint are small (shapes, strides, flags). */
 const SMALL_INTS: bigint[] = Array.from({ length: 256 }, (_, i) => BigInt(i));
+/** Ints below 2^16 (BININT2's range), each made the first time it is read, then shared. */
+const INT_CACHE_SIZE = 0x1_0000;
+const intCache: Array<bigint | undefined> = new Array<bigint | undefined>(INT_CACHE_SIZE).fill(undefined);
+
+/** A small integer (a JS number that is an int) as a Python int, without a new BigInt for common values. */
+function pyInt(v: number): bigint {
+  if (v >= 0 && v < INT_CACHE_SIZE) return (intCache[v] ??= BigInt(v));
+  return BigInt(v);
+}
+
+const EMPTY_TUPLE = new PyTuple([]);
+
+/** What the memo holds for an entry the pickle never reads (one object, never handed out). */
+const UNREAD = new PyTuple([]) as PyValue;
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** Avoids the spread operator, which overflows the call stack on very long APPENDS. */
-function pushAll(target: PyValue[], items: PyValue[]): void {
-  for (let i = 0; i < items.length; i++) target.push(items[i]);
+/** `items[from...]` onto `target`; avoids the spread operator, which overflows the call stack on very long APPENDS. */
+function pushAll(target: PyValue[], items: PyValue[], from: number): void {
+  for (let i = from; i < items.length; i++) target.push(items[i]);
 }
 
 function describe(v: PyValue): string {

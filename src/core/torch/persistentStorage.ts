@@ -20,20 +20,28 @@ function keyString(v: PyValue | undefined): string {
   throw new CorruptError('a storage has no key.');
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function count(v: PyValue | undefined): number {
-  if (typeof v !== 'bigint' || v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new CorruptError('a storage has an invalid size.');
+  if (typeof v !== 'bigint' || v < 0n || v > MAX_SAFE) throw new CorruptError('a storage has an invalid size.');
   return Number(v);
 }
 
 export function createStorageTable(): StorageTable {
   const storages = new Map<string, StorageRef>();
   const views = new Map<string, StorageRef>();
+  // The storage class of the last id: a pickle names one class object (a memo read) for every
+  // storage of a dtype, so this spares the table lookup nearly always.
+  let lastClass: PyValue | undefined;
+  let lastType: ReturnType<typeof storageTypeOf>;
   return {
     storages,
     persistentLoad(pid: PyValue): PyValue {
       const items = pid instanceof PyTuple ? pid.items : Array.isArray(pid) ? pid : undefined;
       if (!items || items[0] !== 'storage' || items.length < 5) throw new CorruptError('an unknown kind of persistent id.');
-      const type = storageTypeOf(items[1]);
+      const type = items[1] === lastClass && items[1] !== undefined ? lastType : storageTypeOf(items[1]);
+      lastClass = items[1];
+      lastType = type;
       if (!type) throw new CorruptError('a storage of an unknown type.');
       const key = keyString(items[2]);
       const { dtype, untyped } = type;

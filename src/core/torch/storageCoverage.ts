@@ -2,7 +2,7 @@
 // storage counts once, however many tensors read it (tied weights saved as two tensors, slices,
 // transposes, q/k/v views of one fused matrix). The totals never exceed what the storages hold.
 import type { TensorRef } from './tensorRef';
-import { numel, storageSpan } from './tensorRef';
+import { isContiguous, numel, storageSpan } from './tensorRef';
 
 export interface Coverage {
   elements: number;
@@ -81,34 +81,139 @@ function unionLength(runs: Run[]): number {
   return total;
 }
 
+/** The runs of one storage, and the element size of the tensor that made each. */
+interface StorageRuns {
+  /** While the storage has exactly one run (the common case): that run and its element size. */
+  start: number;
+  end: number;
+  item: number;
+  /** From its second run on: every run. */
+  runs: Array<[start: number, end: number, item: number]> | undefined;
+}
+
+function addRun(byStorage: Map<string, StorageRuns>, key: string, start: number, end: number, item: number): void {
+  const known = byStorage.get(key);
+  if (!known) {
+    byStorage.set(key, { start, end, item, runs: undefined });
+  } else {
+    known.runs ??= [[known.start, known.end, known.item]];
+    known.runs.push([start, end, item]);
+  }
+}
+
 /** Elements and bytes of the tensors, shared storage counted once. */
 export function storageCoverage(tensors: Iterable<TensorRef>): Coverage {
-  // Runs per storage (for bytes) and per storage and element size (for elements: a storage
-  // viewed as two dtypes, possible since torch 2.x's untyped storages, counts each dtype's elements).
-  const byStorage = new Map<string, Run[]>();
-  const byStorageAndItem = new Map<string, { item: number; runs: Run[] }>();
-  let budget = RUN_BUDGET;
-  for (const t of tensors) {
+  return coverageOf(tensors, undefined);
+}
+
+/**
+ * Coverage of any subsets of one set of tensors (a report counts by role, by key and by layer).
+ * Made once, it knows which storages more than one of the tensors view; a storage viewed by only
+ * one row-major tensor, as nearly all are, then counts as that tensor's own bytes, with no
+ * bookkeeping per storage. The results are those of storageCoverage.
+ */
+export class CoverageIndex {
+  /** Storage key → how many of the tensors view it. */
+  private readonly viewers = new Map<string, number>();
+
+  constructor(tensors: Iterable<TensorRef>) {
+    for (const t of tensors) this.viewers.set(t.storage.key, (this.viewers.get(t.storage.key) ?? 0) + 1);
+  }
+
+  /** Whether exactly one of the tensors views this storage (then none of them can be tied to another). */
+  viewedOnce(storageKey: string): boolean {
+    return this.viewers.get(storageKey) === 1;
+  }
+
+  /**
+   * Elements and bytes of `tensors`, shared storage counted once. They must be among the tensors
+   * the index was made from (a storage it has not seen is counted the general way).
+   */
+  coverage(tensors: Iterable<TensorRef>): Coverage {
+    return coverageOf(tensors, this.viewers);
+  }
+
+  /** A tally to add some of the tensors to one by one (several tallies can share a pass). */
+  tally(): CoverageTally {
+    return new CoverageTally(this.viewers);
+  }
+}
+
+/**
+ * storageCoverage; with `viewers` (how many tensors of a superset view each storage), a storage
+ * that one tensor alone views needs no bookkeeping.
+ */
+function coverageOf(tensors: Iterable<TensorRef>, viewers: ReadonlyMap<string, number> | undefined): Coverage {
+  const tally = new CoverageTally(viewers);
+  for (const t of tensors) tally.add(t);
+  return tally.total();
+}
+
+/**
+ * Coverage counted tensor by tensor, so that several counts can share one pass over the tensors
+ * (each keeps its own budget and bookkeeping, so each gives what storageCoverage would).
+ */
+export class CoverageTally {
+  /** Runs per storage (for bytes) and per storage and element size (for elements: a storage
+   * viewed as two dtypes, possible since torch 2.x's untyped storages, counts each dtype's
+   * elements). A storage read by one tensor laid out row-major keeps its one run without arrays. */
+  private readonly byStorage = new Map<string, StorageRuns>();
+  private budget = RUN_BUDGET;
+  private bytes = 0;
+  private elements = 0;
+  /** How many tensors were added. */
+  tensors = 0;
+
+  constructor(private readonly viewers: ReadonlyMap<string, number> | undefined) {}
+
+  add(t: TensorRef): void {
+    this.tensors++;
+    const n = numel(t.shape);
+    if (n === 0) return;
     const low = t.storage.byteOffset ?? 0;
     const high = low + t.storage.nbytes;
-    const runs = byteRuns(t, Math.max(1, budget))
-      .map(([a, b]): Run => [Math.max(a, low), Math.min(b, high)])
-      .filter(([a, b]) => b > a);
-    budget -= runs.length;
-    const key = t.storage.key;
-    let all = byStorage.get(key);
-    if (!all) byStorage.set(key, (all = []));
-    const itemKey = `${t.dtype.itemsize}:${key}`;
-    let sized = byStorageAndItem.get(itemKey);
-    if (!sized) byStorageAndItem.set(itemKey, (sized = { item: t.dtype.itemsize, runs: [] }));
-    for (const run of runs) {
-      all.push(run);
-      sized.runs.push([run[0], run[1]]);
+    const item = t.dtype.itemsize;
+    if (isContiguous(t)) {
+      const base = low + t.storageOffset * item;
+      const start = Math.max(base, low);
+      const end = Math.min(base + n * item, high);
+      if (end <= start) return;
+      this.budget--;
+      if (this.viewers !== undefined && this.viewers.get(t.storage.key) === 1) {
+        this.bytes += end - start;
+        this.elements += Math.floor((end - start) / item);
+      } else {
+        addRun(this.byStorage, t.storage.key, start, end, item);
+      }
+      return;
+    }
+    for (const [a, b] of byteRuns(t, Math.max(1, this.budget))) {
+      const start = Math.max(a, low);
+      const end = Math.min(b, high);
+      if (end <= start) continue;
+      this.budget--;
+      addRun(this.byStorage, t.storage.key, start, end, item);
     }
   }
-  let bytes = 0;
-  for (const runs of byStorage.values()) bytes += unionLength(runs);
-  let elements = 0;
-  for (const { item, runs } of byStorageAndItem.values()) elements += Math.floor(unionLength(runs) / item);
-  return { elements, bytes };
+
+  total(): Coverage {
+    let bytes = this.bytes;
+    let elements = this.elements;
+    for (const s of this.byStorage.values()) {
+      if (!s.runs) {
+        bytes += s.end - s.start;
+        elements += Math.floor((s.end - s.start) / s.item);
+        continue;
+      }
+      bytes += unionLength(s.runs.map(([a, b]): Run => [a, b]));
+      const sizes = new Map<number, Run[]>();
+      for (const [a, b, item] of s.runs) {
+        let sized = sizes.get(item);
+        if (!sized) sizes.set(item, (sized = []));
+        sized.push([a, b]);
+      }
+      for (const [item, sized] of sizes) elements += Math.floor(unionLength(sized) / item);
+    }
+    return { elements, bytes };
+  }
 }

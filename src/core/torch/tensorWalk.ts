@@ -23,20 +23,49 @@ export function keyToString(key: PyValue): string {
   return '?';
 }
 
-function children(v: PyValue): Array<[string, PyValue]> | undefined {
-  if (v instanceof PyDict) return [...v.entries()].map(([k, x]) => [keyToString(k), x]);
-  if (Array.isArray(v)) return v.map((x, i) => [String(i), x]);
-  if (v instanceof PyTuple) return v.items.map((x, i) => [String(i), x]);
+/**
+ * A container's children as the walk takes them: keys (str, or already path segments) beside
+ * values, or undefined keys for a sequence (its indices). Undefined for values that are not
+ * containers. One pair of arrays per container, no array per entry.
+ */
+interface Children {
+  keys: PyValue[] | undefined;
+  values: PyValue[];
+}
+
+function dictChildren(d: PyDict, keys: PyValue[], values: PyValue[]): void {
+  d.map.forEach((x, k) => {
+    keys.push(k);
+    values.push(x);
+  });
+}
+
+function childrenOf(v: object): Children | undefined {
+  if (Array.isArray(v)) return { keys: undefined, values: v };
+  if (v instanceof PyTuple) return { keys: undefined, values: v.items };
+  if (v instanceof PyDict) {
+    const keys: PyValue[] = [];
+    const values: PyValue[] = [];
+    dictChildren(v, keys, values);
+    return { keys, values };
+  }
   if (v instanceof PyObject) {
     // An unknown object's attributes (TorchScript modules, Namespaces): its BUILD state.
-    const out: Array<[string, PyValue]> = [];
-    if (v.state instanceof PyDict) out.push(...children(v.state)!);
+    const keys: PyValue[] = [];
+    const values: PyValue[] = [];
+    if (v.state instanceof PyDict) dictChildren(v.state, keys, values);
     else if (v.state instanceof PyTuple) {
-      for (const part of v.state.items) if (part instanceof PyDict) out.push(...children(part)!);
+      for (const part of v.state.items) if (part instanceof PyDict) dictChildren(part, keys, values);
     }
-    v.dictItems.forEach(([k, x]) => out.push([keyToString(k), x]));
-    v.listItems.forEach((x, i) => out.push([String(i), x]));
-    return out;
+    for (const [k, x] of v.dictItems) {
+      keys.push(k);
+      values.push(x);
+    }
+    v.listItems.forEach((x, i) => {
+      keys.push(String(i));
+      values.push(x);
+    });
+    return { keys, values };
   }
   return undefined;
 }
@@ -49,20 +78,51 @@ export const MAX_WALK_VISITS = 5_000_000;
 /** Tensor occurrences at the most (the largest real checkpoints hold a few hundred thousand). */
 export const MAX_OCCURRENCES = 1_000_000;
 
-/** Visits every value under `root` depth first, in container order, with its path. Cycles are cut. */
-function walkValues(root: PyValue, prefix: string, visit: (v: PyValue, path: string) => void): void {
+interface Frame extends Children {
+  container: object;
+  /** The container's path and a dot (nothing at the root): one concatenation per child. */
+  prefix: string;
+  next: number;
+}
+
+/**
+ * Visits every container, tensor or other object under `root` depth first, in container order,
+ * with its path; scalars count as visits but are not passed on (no walk needs them). Cycles are
+ * cut. Iterative, so a deeply nested pickle cannot overflow the call stack; a child's path is
+ * built only when the child is an object.
+ */
+function walkValues(root: PyValue, prefix: string, visit: (v: object, path: string) => void, withPaths = true): void {
   const onPath = new Set<object>();
+  const stack: Frame[] = [];
   let visits = 0;
-  const step = (v: PyValue, path: string): void => {
+  const count = (): void => {
     if (++visits > MAX_WALK_VISITS) throw new CorruptError('its object graph shares containers so often that walking it would never end (a hostile or broken pickle).');
-    visit(v, path);
-    const kids = children(v);
-    if (!kids || onPath.has(v as object)) return;
-    onPath.add(v as object);
-    for (const [k, x] of kids) step(x, path === '' ? k : `${path}.${k}`);
-    onPath.delete(v as object);
   };
-  step(root, prefix);
+  const enter = (v: object, path: string): void => {
+    visit(v, path);
+    // Containers only are looked up on the path: a tensor needs no identity hash.
+    const kids = childrenOf(v);
+    if (!kids || onPath.has(v)) return;
+    onPath.add(v);
+    stack.push({ container: v, prefix: path === '' || !withPaths ? '' : `${path}.`, keys: kids.keys, values: kids.values, next: 0 });
+  };
+  count();
+  if (typeof root === 'object' && root !== null) enter(root, prefix);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    if (frame.next >= frame.values.length) {
+      onPath.delete(frame.container);
+      stack.pop();
+      continue;
+    }
+    const i = frame.next++;
+    const x = frame.values[i];
+    count();
+    if (typeof x !== 'object' || x === null) continue;
+    // Without paths, every value gets '' (the walk itself never reads them).
+    if (!withPaths) enter(x, '');
+    else enter(x, frame.prefix + (frame.keys ? keyToString(frame.keys[i]) : String(i)));
+  }
 }
 
 /** Every tensor occurrence under `root`; `prefix` is prepended to paths. Cycles are cut. */
@@ -73,6 +133,25 @@ export function walkTensors(root: PyValue, prefix = ''): TensorOccurrence[] {
     if (out.length >= MAX_OCCURRENCES) throw new CorruptError(`it names more than ${MAX_OCCURRENCES} tensors (a hostile or broken pickle).`);
     out.push({ path, tensor: v });
   });
+  return out;
+}
+
+/**
+ * The tensors walkTensors finds under `root`, in its order, without their paths: for counts,
+ * which need no path (the walk goes the same way whatever the paths are).
+ */
+export function tensorsUnder(root: PyValue): Array<PyOpaque<TensorRef>> {
+  const out: Array<PyOpaque<TensorRef>> = [];
+  walkValues(
+    root,
+    '',
+    (v) => {
+      if (!isTensor(v)) return;
+      if (out.length >= MAX_OCCURRENCES) throw new CorruptError(`it names more than ${MAX_OCCURRENCES} tensors (a hostile or broken pickle).`);
+      out.push(v);
+    },
+    false,
+  );
   return out;
 }
 

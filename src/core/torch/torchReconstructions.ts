@@ -19,7 +19,7 @@ export const isStorage = (v: unknown): v is PyOpaque<StorageRef> => v instanceof
 
 /** The constant a torch global stands for (`torch.float32`, `torch.FloatStorage`), as the pickle holds it. */
 function constantOf(v: unknown, kind: string): PyOpaque | undefined {
-  const value = v instanceof PyGlobal ? resolveTorchGlobal(v.module, v.name)?.value : v;
+  const value = v instanceof PyGlobal ? table.get(v.qualifiedName)?.value : v;
   return value instanceof PyOpaque && value.kind === kind ? value : undefined;
 }
 
@@ -28,12 +28,16 @@ export const dtypeOf = (v: unknown): DType | undefined => constantOf(v, 'dtype')
 
 /** The reconstruction a global names, when it is one of torch's rebuild functions. */
 function rebuildOf(v: unknown): Reconstruction | undefined {
-  return v instanceof PyGlobal ? resolveTorchGlobal(v.module, v.name) : undefined;
+  return v instanceof PyGlobal ? table.get(v.qualifiedName) : undefined;
 }
+
+/** Made once: a BigInt per comparison was a third of the cost of rebuilding a small tensor. */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = -MAX_SAFE;
 
 function int(v: PyValue | undefined, what: string): number {
   if (typeof v === 'bigint') {
-    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) throw new CorruptError(`${what} is out of range.`);
+    if (v > MAX_SAFE || v < MIN_SAFE) throw new CorruptError(`${what} is out of range.`);
     return Number(v);
   }
   if (typeof v === 'number' && Number.isInteger(v)) return v;
@@ -43,11 +47,13 @@ function int(v: PyValue | undefined, what: string): number {
 function intList(v: PyValue | undefined, what: string): number[] {
   const items = v instanceof PyTuple ? v.items : Array.isArray(v) ? v : undefined;
   if (!items) throw new CorruptError(`${what} is not a tuple of integers.`);
-  return items.map((x) => {
-    const n = int(x, what);
+  const out = new Array<number>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const n = int(items[i], what);
     if (n < 0) throw new CorruptError(`${what} has a negative entry.`);
-    return n;
-  });
+    out[i] = n;
+  }
+  return out;
 }
 
 function storageArg(v: PyValue | undefined): StorageRef {

@@ -48,21 +48,22 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
     persistentLoad: (pid) => table.persistentLoad(pid),
   });
 
-  const records = new Map<string, ZipEntry>();
+  // Every storage's record is checked now; its entry is looked up again by name when it is read
+  // (no second map of tens of thousands of entries for a file that is only inspected).
+  const recordName = (key: string): string => `${prefix}data/${key}`;
   for (const storage of table.storages.values()) {
-    const name = `${prefix}data/${storage.key}`;
-    const entry = archive.entry(name);
+    const entry = archive.entry(recordName(storage.key));
     // The pickle was read, so these errors carry what it named (`result` holds globals and calls).
     if (!entry) throw new MissingRecordError(`data/${storage.key}`, result);
     if (entry.uncompressedSize < storage.nbytes) {
       throw new CorruptError(`the record data/${storage.key} holds ${entry.uncompressedSize} bytes, but its storage needs ${storage.nbytes}.`, result);
     }
-    records.set(storage.key, entry);
   }
+  const known = table.storages;
 
   const crc = new RecordCrc(archive);
   const recordOf = (storage: StorageRef): ZipEntry => {
-    const entry = records.get(storage.key);
+    const entry = known.has(storage.key) ? archive.entry(recordName(storage.key)) : undefined;
     if (!entry) throw new MissingRecordError(`data/${storage.key}`);
     return entry;
   };
@@ -92,7 +93,7 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
       return (await archive.readEntry(entry)).subarray(offset, offset + length);
     },
     async storageStart(storage: StorageRef): Promise<number | undefined> {
-      const entry = records.get(storage.key);
+      const entry = known.has(storage.key) ? archive.entry(recordName(storage.key)) : undefined;
       return entry && entry.method === 0 ? archive.dataOffset(entry) : undefined;
     },
   };

@@ -65,12 +65,13 @@ export class PyComplex {
 
 /** A reference to `module.name` that is not a known, inert reconstruction. Never called. */
 export class PyGlobal {
+  /** `module.name`, joined once: readers look globals up by it for every tensor. */
+  readonly qualifiedName: string;
   constructor(
     readonly module: string,
     readonly name: string,
-  ) {}
-  get qualifiedName(): string {
-    return `${this.module}.${this.name}`;
+  ) {
+    this.qualifiedName = `${module}.${name}`;
   }
 }
 

@@ -22,16 +22,38 @@ export interface ZipEntry {
   localHeaderOffset: number;
 }
 
-export interface CentralEntry {
-  entry: ZipEntry;
-  /** The name as stored, to check the local header against. */
-  nameBytes: Uint8Array;
+/** The entries, and where each one's name is stored in the directory (to check local headers against). */
+export interface CentralDirectory {
+  entries: ZipEntry[];
+  /** Offset of each entry's name in the directory bytes, and its length, by entry index. */
+  nameStarts: number[];
+  nameLengths: number[];
 }
 
 const utf8 = new TextDecoder('utf-8');
 
-export function parseCentralDirectory(directory: Uint8Array, count: number, prefix: number): CentralEntry[] {
-  const out: CentralEntry[] = [];
+/**
+ * An entry name: ASCII (what torch writes, UTF-8 flag or not) in one native call, else UTF-8 when
+ * flagged, else code page 437.
+ */
+function entryName(directory: Buffer, from: number, to: number, flags: number): string {
+  let ascii = true;
+  for (let i = from; i < to; i++) {
+    if (directory[i] >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return directory.toString('latin1', from, to);
+  const bytes = directory.subarray(from, to);
+  return flags & FLAG_UTF8 ? utf8.decode(bytes) : decodeCp437(bytes);
+}
+
+export function parseCentralDirectory(bytes: Uint8Array, count: number, prefix: number): CentralDirectory {
+  const directory = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const entries: ZipEntry[] = [];
+  const nameStarts: number[] = [];
+  const nameLengths: number[] = [];
   let p = 0;
   for (let i = 0; i < count; i++) {
     if (p + MIN_CENTRAL_ENTRY_SIZE > directory.length) {
@@ -50,41 +72,37 @@ export function parseCentralDirectory(directory: Uint8Array, count: number, pref
     if (next > directory.length) {
       throw new CorruptError(`entry ${i} of the zip central directory runs past the directory's end.`);
     }
-    const nameBytes = directory.subarray(nameStart, extraStart);
-    const name = flags & FLAG_UTF8 ? utf8.decode(nameBytes) : decodeCp437(nameBytes);
-    const fixed = {
-      uncompressedSize: u32(directory, p + 24),
+    const name = entryName(directory, nameStart, extraStart, flags);
+    const entry: ZipEntry = {
+      name,
+      method: u16(directory, p + 10),
+      flags,
       compressedSize: u32(directory, p + 20),
+      uncompressedSize: u32(directory, p + 24),
+      crc32: u32(directory, p + 16),
       localHeaderOffset: u32(directory, p + 42),
     };
-    const sizes = applyZip64Extra(directory.subarray(extraStart, extraStart + extraLength), fixed, name);
-    out.push({
-      entry: {
-        name,
-        method: u16(directory, p + 10),
-        flags,
-        compressedSize: sizes.compressedSize,
-        uncompressedSize: sizes.uncompressedSize,
-        crc32: u32(directory, p + 16),
-        localHeaderOffset: sizes.localHeaderOffset + prefix,
-      },
-      nameBytes,
-    });
+    if (entry.uncompressedSize === UNKNOWN_32 || entry.compressedSize === UNKNOWN_32 || entry.localHeaderOffset === UNKNOWN_32) {
+      applyZip64Extra(directory.subarray(extraStart, extraStart + extraLength), entry);
+    }
+    entry.localHeaderOffset += prefix;
+    entries.push(entry);
+    nameStarts.push(nameStart);
+    nameLengths.push(nameLength);
     p = next;
   }
-  return out;
+  return { entries, nameStarts, nameLengths };
 }
 
-type EntrySizes = { uncompressedSize: number; compressedSize: number; localHeaderOffset: number };
+const ZIP64_FIELDS = ['uncompressedSize', 'compressedSize', 'localHeaderOffset'] as const;
 
 /**
  * The ZIP64 extra field holds, in this order, only the values whose fixed field is saturated
- * (0xFFFFFFFF). The disk number that may follow is not needed: multi-disk archives are refused.
+ * (0xFFFFFFFF); they replace those in `entry`. The disk number that may follow is not needed:
+ * multi-disk archives are refused.
  */
-function applyZip64Extra(extra: Uint8Array, fixed: EntrySizes, name: string): EntrySizes {
-  const wanted = (['uncompressedSize', 'compressedSize', 'localHeaderOffset'] as const).filter((k) => fixed[k] === UNKNOWN_32);
-  if (wanted.length === 0) return fixed;
-  const out = { ...fixed };
+function applyZip64Extra(extra: Uint8Array, entry: ZipEntry): void {
+  const wanted = ZIP64_FIELDS.filter((k) => entry[k] === UNKNOWN_32);
   for (let q = 0; q + 4 <= extra.length; ) {
     const id = u16(extra, q);
     const length = u16(extra, q + 2);
@@ -92,10 +110,10 @@ function applyZip64Extra(extra: Uint8Array, fixed: EntrySizes, name: string): En
     if (body + length > extra.length) break;
     if (id === ZIP64_EXTRA_ID) {
       if (length < wanted.length * 8) break;
-      wanted.forEach((k, j) => (out[k] = u64(extra, body + j * 8)));
-      return out;
+      wanted.forEach((k, j) => (entry[k] = u64(extra, body + j * 8)));
+      return;
     }
     q = body + length;
   }
-  throw new CorruptError(`the zip entry "${name}" lacks the ZIP64 sizes its central directory record calls for.`);
+  throw new CorruptError(`the zip entry "${entry.name}" lacks the ZIP64 sizes its central directory record calls for.`);
 }

@@ -25,14 +25,17 @@ const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 const inflateRawAsync = promisify(inflateRaw);
 
 export class ZipArchive {
-  private readonly byName = new Map<string, ZipEntry>();
-  private readonly nameBytes = new Map<ZipEntry, Uint8Array>();
+  /** Name → index in `entries` (and in the name offsets). */
+  private readonly byName = new Map<string, number>();
   private readonly dataOffsets = new Map<ZipEntry, Promise<number>>();
 
   private constructor(
     private readonly source: ByteSource,
     readonly entries: readonly ZipEntry[],
-    nameBytes: Uint8Array[],
+    /** The central directory's bytes, and where each entry's name is in them. */
+    private readonly directory: Uint8Array,
+    private readonly nameStarts: readonly number[],
+    private readonly nameLengths: readonly number[],
     /** Where the central directory starts: entry data must end before it. */
     private readonly directoryOffset: number,
     /** The archive comment, as stored. */
@@ -40,8 +43,7 @@ export class ZipArchive {
   ) {
     entries.forEach((entry, i) => {
       if (this.byName.has(entry.name)) throw new CorruptError(`the zip has two entries named "${entry.name}".`);
-      this.byName.set(entry.name, entry);
-      this.nameBytes.set(entry, nameBytes[i]);
+      this.byName.set(entry.name, i);
     });
   }
 
@@ -49,23 +51,20 @@ export class ZipArchive {
   static async open(source: ByteSource): Promise<ZipArchive> {
     const end = await readEndRecords(source);
     const directory = await source.read(end.directoryOffset, end.directorySize);
-    const parsed = parseCentralDirectory(directory, end.entryCount, end.prefix);
-    checkEntryRanges(
-      parsed.map((p) => ({ entry: p.entry, nameLength: p.nameBytes.length })),
-      end.directoryOffset,
-      source.size,
-    );
-    return new ZipArchive(
-      source,
-      parsed.map((p) => p.entry),
-      parsed.map((p) => p.nameBytes),
-      end.directoryOffset,
-      end.comment,
-    );
+    const { entries, nameStarts, nameLengths } = parseCentralDirectory(directory, end.entryCount, end.prefix);
+    checkEntryRanges(entries, nameLengths, end.directoryOffset, source.size);
+    return new ZipArchive(source, entries, directory, nameStarts, nameLengths, end.directoryOffset, end.comment);
+  }
+
+  /** The name of `entry` (one of this archive's) as its central directory record stores it. */
+  private storedName(entry: ZipEntry): Uint8Array | undefined {
+    const i = this.byName.get(entry.name);
+    return i === undefined || this.entries[i] !== entry ? undefined : this.directory.subarray(this.nameStarts[i], this.nameStarts[i] + this.nameLengths[i]);
   }
 
   entry(name: string): ZipEntry | undefined {
-    return this.byName.get(name);
+    const i = this.byName.get(name);
+    return i === undefined ? undefined : this.entries[i];
   }
 
   /** The one folder every entry sits in (PyTorch's `archive/` or the file's stem), if there is one. */
@@ -122,7 +121,7 @@ export class ZipArchive {
   }
 
   private async readLocalHeader(entry: ZipEntry): Promise<number> {
-    const expectedName = this.nameBytes.get(entry);
+    const expectedName = this.storedName(entry);
     if (!expectedName) throw new Error(`The zip entry "${entry.name}" does not belong to this archive.`);
     const header = await this.source.read(entry.localHeaderOffset, LOCAL_HEADER_SIZE + expectedName.length);
     if (!hasSignature(header, 0, LOCAL_HEADER_SIGNATURE)) {
@@ -158,17 +157,25 @@ export function looksLikeZip(head: Uint8Array): boolean {
  * Every entry's header and data must lie before the central directory and must not overlap
  * another's: a hostile directory cannot send reads past the file or alias one record as another.
  */
-function checkEntryRanges(entries: { entry: ZipEntry; nameLength: number }[], directoryOffset: number, size: number): void {
-  const spans = entries.map(({ entry, nameLength }) => {
-    const end = entry.localHeaderOffset + LOCAL_HEADER_SIZE + nameLength + entry.compressedSize;
+function checkEntryRanges(entries: readonly ZipEntry[], nameLengths: readonly number[], directoryOffset: number, size: number): void {
+  const ends = new Float64Array(entries.length);
+  let sorted = true;
+  entries.forEach((entry, i) => {
+    const end = entry.localHeaderOffset + LOCAL_HEADER_SIZE + nameLengths[i] + entry.compressedSize;
     if (end > size) throw new TruncatedError(`The record "${entry.name}"`);
     if (end > directoryOffset) throw new CorruptError(`the record "${entry.name}" runs into the central directory.`);
-    return { name: entry.name, start: entry.localHeaderOffset, end };
+    ends[i] = end;
+    if (i > 0 && entry.localHeaderOffset < entries[i - 1].localHeaderOffset) sorted = false;
   });
-  spans.sort((a, b) => a.start - b.start);
-  for (let i = 1; i < spans.length; i++) {
-    if (spans[i].start < spans[i - 1].end) {
-      throw new CorruptError(`the records "${spans[i - 1].name}" and "${spans[i].name}" overlap.`);
+  // Writers list records in file order, so the sort is nearly always skipped (a stable sort of
+  // sorted records is the identity, so the first overlap found is the same either way).
+  const order = entries.map((_, i) => i);
+  if (!sorted) order.sort((a, b) => entries[a].localHeaderOffset - entries[b].localHeaderOffset);
+  for (let k = 1; k < order.length; k++) {
+    const previous = order[k - 1];
+    const current = order[k];
+    if (entries[current].localHeaderOffset < ends[previous]) {
+      throw new CorruptError(`the records "${entries[previous].name}" and "${entries[current].name}" overlap.`);
     }
   }
 }

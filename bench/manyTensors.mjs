@@ -1,0 +1,112 @@
+// Inspect against torch.load at many tensors: a training checkpoint of 60,000 small tensors
+// (bench/make_many_tensors.py: a 1,250-block model's state dict and its AdamW state, about
+// 20 MiB), written once into a cache folder. Times `node dist/cli.js inspect --json` (the whole
+// process, production bundle) and torch.load of the same file in turns, A B A B, and prints the
+// medians, their ratio and each side's peak RSS; then one more CLI run, with --trace-gc, gives the
+// share of its time spent collecting garbage. Needs Debian's python3-torch and `node esbuild.mjs --production`.
+//
+// torch.load is timed inside Python with the import excluded (bench/torch_load.py), with
+// weights_only=True when torch accepts the file that way (torch 1.13 refuses the optimizer's
+// float settings, so this file loads unrestricted there). The CLI runs without
+// NODE_EXTRA_CA_CERTS, as in bench/inspect.mjs: where it is set, every Node process parses that CA
+// bundle at start-up, about 100 ms more for any command.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { numberArg } from './benchKit.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const python = '/usr/bin/python3';
+const layers = numberArg('layers', 1250);
+const rounds = numberArg('rounds', 5);
+const cache = join(process.env.CHECKPOINT_MANAGER_CACHE ?? join(process.env.HOME ?? '/tmp', '.cache', 'checkpoint-manager-dev'), 'bench');
+
+const env = { ...process.env };
+delete env.NODE_EXTRA_CA_CERTS;
+
+function run(cmd, args) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return { ms, stdout: r.stdout, stderr: r.stderr };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const lastJson = (text) => JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop());
+
+if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
+  console.error('bench/manyTensors: needs /usr/bin/python3 with torch (apt-get install python3-torch).');
+  process.exit(1);
+}
+const cli = join(root, 'dist', 'cli.js');
+if (!existsSync(cli)) {
+  console.error('bench/manyTensors: build first (node esbuild.mjs --production).');
+  process.exit(1);
+}
+
+mkdirSync(cache, { recursive: true });
+const file = join(cache, `many_tensors_${layers}.pt`);
+if (!existsSync(file)) {
+  // Written beside, then renamed: an interrupted run leaves no half file to be timed later.
+  run(python, [join(root, 'bench', 'make_many_tensors.py'), String(layers), `${file}.part`]);
+  renameSync(`${file}.part`, file);
+}
+const weightsOnly = spawnSync(python, ['-c', 'import sys, torch; torch.load(sys.argv[1], weights_only=True)', file], { stdio: 'ignore' }).status === 0;
+const torchArgs = [join(root, 'bench', 'torch_load.py'), file, ...(weightsOnly ? ['weights_only'] : [])];
+const cliArgs = ['--require', join(root, 'bench', 'rssHook.cjs'), cli, 'inspect', '--json', file];
+
+const ours = [];
+const theirs = [];
+let ourRss = 0;
+let theirRss = 0;
+let tensors;
+for (let i = 0; i < rounds; i++) {
+  const a = run(process.execPath, cliArgs);
+  ours.push(a.ms);
+  ourRss = Math.max(ourRss, lastJson(a.stderr).benchMaxRssKiB / 1024);
+  tensors ??= JSON.parse(a.stdout).tensors.length;
+  const b = lastJson(run(python, torchArgs).stdout);
+  theirs.push(b.ms);
+  theirRss = Math.max(theirRss, b.maxRssMiB);
+}
+
+/**
+ * The share of a run's wall time that its main thread spent in garbage collection: the pauses
+ * (and incremental marking steps) --trace-gc reports, over the run's wall time. Both stretch alike
+ * on a busy machine, so the share holds better than either.
+ */
+function gcShare() {
+  const r = run(process.execPath, ['--trace-gc', cli, 'inspect', '--json', file]);
+  let ms = 0;
+  for (const line of r.stdout.split('\n')) {
+    if (line.startsWith('{')) continue;
+    const pause = / MB, ([\d.]+) \/ [\d.]+ ms/.exec(line);
+    const steps = /\(\+ ([\d.]+) ms in \d+ steps/.exec(line);
+    ms += Number(pause?.[1] ?? 0) + Number(steps?.[1] ?? 0);
+  }
+  return ms / r.ms;
+}
+
+const row = {
+  tensors,
+  fileMiB: statSync(file).size / 2 ** 20,
+  cliMs: median(ours),
+  cliRssMiB: ourRss,
+  torchLoadMs: median(theirs),
+  torchRssMiB: theirRss,
+  torchWeightsOnly: weightsOnly,
+  gcShare: gcShare(),
+  load: loadavg()[0],
+  cores: cpus().length,
+};
+row.speedup = row.torchLoadMs / row.cliMs;
+console.error(JSON.stringify(row));
+console.log(`| tensors | file | CLI inspect --json (wall, median of ${rounds}) | CLI peak RSS | CLI time in GC | torch.load${weightsOnly ? ' (weights_only)' : ''} (median of ${rounds}) | torch peak RSS | torch.load time ÷ CLI time |`);
+console.log('|---|---|---|---|---|---|---|---|');
+console.log(
+  `| ${tensors.toLocaleString('en-US')} | ${row.fileMiB.toFixed(1)} MiB | ${row.cliMs.toFixed(0)} ms | ${row.cliRssMiB.toFixed(0)} MiB | ${(row.gcShare * 100).toFixed(0)}% | ${row.torchLoadMs.toFixed(0)} ms | ${row.torchRssMiB.toFixed(0)} MiB | ${row.speedup.toFixed(1)}× |`,
+);
+console.log(`(load average ${row.load.toFixed(2)} on ${row.cores} cores)`);
