@@ -3,7 +3,7 @@
 // for inference. Exit 0 when written, 1 when it cannot be (nothing is left behind), 2 for bad arguments.
 import { CAST_TARGETS } from '../core/export/elementCast';
 import type { CastName } from '../core/export/elementCast';
-import { exportCheckpoint } from '../core/export/exportCheckpoint';
+import { exportFromSession } from '../core/export/exportCheckpoint';
 import type { ExportOptions, ExportResult } from '../core/export/exportCheckpoint';
 import { parseSize } from '../core/export/shardPlan';
 import { describeError } from '../core/errors';
@@ -74,8 +74,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   try {
     const session = await CheckpointSession.open({ kind: 'file', path: parsed.input });
     try {
-      const summary = session.summary();
-      const result = await exportCheckpoint({ checkpoint: session.checkpoint, path: parsed.input, size: summary.size, step: summary.step }, parsed.options);
+      const result = await exportFromSession(session, parsed.options);
       process.stdout.write(parsed.json ? `${JSON.stringify(result)}\n` : `${summaryText(result)}\n`);
       return 0;
     } finally {

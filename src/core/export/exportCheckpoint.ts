@@ -5,6 +5,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { writeStreamAtomic } from '../io/atomicWrite';
+import type { CheckpointSession } from '../session/checkpointSession';
 import { FileByteSource } from '../io/fileByteSource';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import type { StorageReader } from '../torch/tensorBytes';
@@ -181,4 +182,11 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
     dtype: options.dtype ?? null,
     cast: plan.filter((t) => t.dtype.name !== t.ref.dtype.name).length,
   };
+}
+
+/** Exports the checkpoint a session has open (a file on this machine). */
+export async function exportFromSession(session: CheckpointSession, options: ExportOptions & { sourceSha256?: string }): Promise<ExportResult> {
+  if (session.spec.kind !== 'file') throw new ExportInputError('only a checkpoint on this machine\'s file system can be exported.');
+  const summary = session.summary();
+  return exportCheckpoint({ checkpoint: session.checkpoint, path: session.spec.path, size: summary.size, step: summary.step, sha256: options.sourceSha256 }, options);
 }
