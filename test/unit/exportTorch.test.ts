@@ -50,7 +50,8 @@ before(() => {
     hostile: { file: fixture('hostile/os_system.pt'), reference: 'expected', key: 'model' },
     views: { file: fixture('formats/views.pt'), reference: 'torch' },
     dtypes: { file: fixture('formats/dtypes.pt'), reference: 'torch' },
-    bigEndian: { file: fixture('formats/bigendian.pt'), reference: 'torch' },
+    // torch 1.13 ignores the byteorder record, so compare with what torch saw when it wrote the file.
+    bigEndian: { file: fixture('formats/bigendian.pt'), reference: 'expected' },
     casts: { file: join(dir, 'cast_source.pt'), reference: 'torch' },
   } satisfies Record<string, Source>);
 });
