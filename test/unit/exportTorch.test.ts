@@ -4,7 +4,7 @@
 // process checks them all.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -111,7 +111,7 @@ test('torch loads every export (weights_only=True) and finds exactly the source 
     }
   }
   const file = join(dir, 'cases.json');
-  require('node:fs').writeFileSync(file, JSON.stringify(checks));
+  writeFileSync(file, JSON.stringify(checks));
   const run = spawnSync(PYTHON, [CHECKER, 'check', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(run.status, 0, run.stderr);
   const { results: verdicts } = JSON.parse(run.stdout) as { results: Array<{ out: string; problems: string[] }> };
