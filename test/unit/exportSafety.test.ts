@@ -116,3 +116,10 @@ test('CLI: 0 with a JSON result, 1 when the target exists or is the source, 2 fo
   assert.equal(runCli(fixture('workspace/out/ckpt.pt'), out, '--max-shard-size', 'lots').status, 2);
   assert.equal(runCli(fixture('workspace/out/ckpt.pt'), out, '--max-shard-size', '1MB').status, 1, 'a shard size needs a folder');
 });
+
+test('a damaged source record stops the export: its CRC-32 is checked on the way, nothing is written', async () => {
+  const out = join(dir, 'from-damaged.pt');
+  await assert.rejects(exportFile(fixture('broken/damaged_tensor.pt'), { output: out }), { code: 'corrupt' });
+  assert.equal(existsSync(out), false);
+  assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
+});

@@ -10,7 +10,7 @@ import { FileByteSource } from '../io/fileByteSource';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import type { StorageReader } from '../torch/tensorBytes';
 import { tensorChunks } from '../torch/tensorBytes';
-import { numel } from '../torch/tensorRef';
+import { isContiguous, numel } from '../torch/tensorRef';
 import type { StorageRef } from '../torch/tensorRef';
 import { findTies } from '../torch/tiedTensors';
 import type { CastName } from './elementCast';
@@ -97,6 +97,13 @@ function readerOver(ckpt: LoadedCheckpoint, source: FileByteSource): StorageRead
   };
 }
 
+/** The source record's CRC-32 when the tensor is that whole record, copied as it is (see PlannedTensor.crc32). */
+function knownCrc(ckpt: LoadedCheckpoint, ref: PlannedTensor['ref'], dtype: PlannedTensor['dtype']): number | undefined {
+  if (dtype.name !== ref.dtype.name || !ckpt.littleEndian || !isContiguous(ref) || numel(ref.shape) === 0) return undefined;
+  const start = (ref.storage.byteOffset ?? 0) + ref.storageOffset * ref.dtype.itemsize;
+  return ckpt.integrity?.expected(ref.storage, start, numel(ref.shape) * ref.dtype.itemsize)?.crc32;
+}
+
 function planTensors(source: ExportSource, options: ExportOptions, kind: OutputKind): { plan: PlannedTensor[]; weightsKey: string; dropped: string[] } {
   const selection = selectWeights(source.checkpoint.root, options.key);
   const named = stripPrefixes(selection.tensors, options.stripPrefixes ?? []);
@@ -105,7 +112,8 @@ function planTensors(source: ExportSource, options: ExportOptions, kind: OutputK
     const ref = o.tensor.payload;
     const dtype = castDtype(ref.dtype, options.dtype);
     if (kind !== 'pt' && !safetensorsCode(dtype.name)) throw new ExportInputError(`${o.path} is ${dtype.name}, which safetensors cannot hold; export to .pt instead.`);
-    return { name: o.path, ref, dtype, shape: ref.shape, nbytes: numel(ref.shape) * dtype.itemsize, sameAs: sameAs.get(o.path) };
+    const nbytes = numel(ref.shape) * dtype.itemsize;
+    return { name: o.path, ref, dtype, shape: ref.shape, nbytes, sameAs: sameAs.get(o.path), crc32: kind === 'pt' ? knownCrc(source.checkpoint, ref, dtype) : undefined };
   });
   return { plan, weightsKey: selection.key, dropped: selection.dropped };
 }

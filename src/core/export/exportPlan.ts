@@ -15,6 +15,11 @@ export interface PlannedTensor {
   nbytes: number;
   /** For tied weights: the earlier name whose bytes these are (written once). */
   sameAs?: string;
+  /**
+   * The CRC-32 its output bytes will have when known in advance: the source record's, for a
+   * tensor copied as it is from a whole zip record that the read checks against that very value.
+   */
+  crc32?: number;
 }
 
 /** The tensor's elements as the output holds them, in chunks, row-major and little-endian. */

@@ -34,7 +34,7 @@ export async function writeTorchFile(sink: FileSink, folder: string, plan: reado
   const zip = new ZipWriter(sink);
   const pkl = pickleStateDict(entries);
   await zip.addRecord(`${folder}/data.pkl`, pkl.length, pkl);
-  for (const t of records) await zip.addRecord(`${folder}/data/${pickled.get(t.name)!.storage.key}`, t.nbytes, chunksOf(t, signal), signal);
+  for (const t of records) await zip.addRecord(`${folder}/data/${pickled.get(t.name)!.storage.key}`, t.nbytes, chunksOf(t, signal), signal, t.crc32);
   const text = (s: string): Uint8Array => new TextEncoder().encode(s);
   await zip.addRecord(`${folder}/version`, VERSION.length, text(VERSION));
   await zip.addRecord(`${folder}/byteorder`, 'little'.length, text('little'));

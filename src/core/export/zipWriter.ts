@@ -31,8 +31,11 @@ export class ZipWriter {
 
   constructor(private readonly sink: FileSink) {}
 
-  /** Appends one stored record of exactly `size` bytes taken from `chunks`. */
-  async addRecord(name: string, size: number, chunks: AsyncIterable<Uint8Array> | Uint8Array, signal?: AbortSignal): Promise<void> {
+  /**
+   * Appends one stored record of exactly `size` bytes taken from `chunks`. With `knownCrc` the
+   * CRC-32 is not computed again (the caller guarantees the bytes have it).
+   */
+  async addRecord(name: string, size: number, chunks: AsyncIterable<Uint8Array> | Uint8Array, signal?: AbortSignal, knownCrc?: number): Promise<void> {
     const nameBytes = new TextEncoder().encode(name);
     const utf8 = /[^\x20-\x7e]/.test(name);
     const offset = this.sink.position;
@@ -71,7 +74,8 @@ export class ZipWriter {
       await this.sink.write(chunks);
       written = chunks.length;
     } else {
-      written = await this.sink.pipe(chunks, (c) => (crc = crc32(c, crc)), signal);
+      written = await this.sink.pipe(chunks, knownCrc === undefined ? (c) => (crc = crc32(c, crc)) : undefined, signal);
+      if (knownCrc !== undefined) crc = knownCrc;
     }
     if (written !== size) throw new Error(`zip record ${name}: ${written} bytes given where ${size} were announced.`);
     const crcBytes = new Uint8Array(4);
