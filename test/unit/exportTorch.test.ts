@@ -87,6 +87,7 @@ function cases(): Case[] {
 
 test('torch loads every export (weights_only=True) and finds exactly the source tensors, or torch’s own cast', async () => {
   const checks: unknown[] = [];
+  const verdicts = new Map<string, string>();
   const results = new Map<string, ExportResult>();
   for (const c of cases()) {
     const session = await CheckpointSession.open({ kind: 'file', path: c.source.file });
@@ -94,6 +95,7 @@ test('torch loads every export (weights_only=True) and finds exactly the source 
       const out = join(dir, c.out);
       const result = await exportFromSession(session, { output: out, key: c.source.key, dtype: c.dtype, stripPrefixes: c.source.strip, maxShardBytes: c.maxShard });
       results.set(c.label, result);
+      verdicts.set(c.label, session.summary().security.verdict);
       checks.push({
         out: out.replace(/\/$/, ''),
         kind: result.kind,
@@ -114,10 +116,11 @@ test('torch loads every export (weights_only=True) and finds exactly the source 
   writeFileSync(file, JSON.stringify(checks));
   const run = spawnSync(PYTHON, [CHECKER, 'check', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(run.status, 0, run.stderr);
-  const { results: verdicts } = JSON.parse(run.stdout) as { results: Array<{ out: string; problems: string[] }> };
+  assert.equal(verdicts.get('hostile verdict → .pt'), 'dangerous', 'the hostile source is one whose loading would run code');
+  const { results: judged } = JSON.parse(run.stdout) as { results: Array<{ out: string; problems: string[] }> };
   const labels = cases().map((c) => c.label);
   assert.deepEqual(
-    Object.fromEntries(verdicts.map((v, i) => [labels[i], v.problems])),
+    Object.fromEntries(judged.map((v, i) => [labels[i], v.problems])),
     Object.fromEntries(labels.map((l) => [l, []])),
   );
   // The shapes of what was written, beyond torch's view of it.
