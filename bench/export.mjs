@@ -48,6 +48,8 @@ try {
   for (let i = 0; i < ROUNDS; i++) {
     for (const [name, go] of Object.entries(contenders)) {
       for (const ext of ['.copy', '.pt', '.safetensors', '.bf16.safetensors']) rmSync(target(ext), { force: true });
+      // Flush everything first, so that no contender pays for the previous one's writeback.
+      run('sync', []);
       const r = go();
       times[name].push(r.ms);
       if (r.rssMiB !== undefined) rss.push(r.rssMiB);

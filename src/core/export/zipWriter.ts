@@ -1,7 +1,7 @@
 // A zip archive written record by record, as torch writes its checkpoints: stored (uncompressed)
 // records whose data starts on a 64-byte boundary (padding in an extra field with id `FB`), real
 // CRC-32s, ZIP64 fields where a size or an offset needs them, and the ZIP64 end records always.
-// A record's data streams through; its CRC-32 is patched into the local header afterwards.
+// A record's data streams through; a CRC-32 not known in advance follows it in a data descriptor.
 import { crc32 } from 'node:zlib';
 import type { FileSink } from './fileSink';
 
@@ -13,6 +13,7 @@ const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 interface WrittenRecord {
   name: Uint8Array;
   utf8: boolean;
+  descriptor: boolean;
   offset: number;
   size: number;
   crc: number;
@@ -32,25 +33,30 @@ export class ZipWriter {
   constructor(private readonly sink: FileSink) {}
 
   /**
-   * Appends one stored record of exactly `size` bytes taken from `chunks`. With `knownCrc` the
-   * CRC-32 is not computed again (the caller guarantees the bytes have it).
+   * Appends one stored record of exactly `size` bytes taken from `chunks`. With `knownCrc` (the
+   * caller guarantees the bytes have it) the CRC-32 goes into the local header and is not
+   * computed again; otherwise it is computed on the way and written after the data, in a data
+   * descriptor (flag 0x08), as torch's own writer does. Nothing already written is patched: a
+   * page under writeback would stall the write until its I/O completes.
    */
   async addRecord(name: string, size: number, chunks: AsyncIterable<Uint8Array> | Uint8Array, signal?: AbortSignal, knownCrc?: number): Promise<void> {
     const nameBytes = new TextEncoder().encode(name);
     const utf8 = /[^\x20-\x7e]/.test(name);
     const offset = this.sink.position;
     const zip64 = size >= U32_MAX;
+    const inline = chunks instanceof Uint8Array ? crc32(chunks) >>> 0 : knownCrc;
+    const descriptor = inline === undefined;
     const fixed = 30 + nameBytes.length + (zip64 ? 20 : 0);
     const pad = (ALIGNMENT - ((offset + fixed + 4) % ALIGNMENT)) % ALIGNMENT;
     const header = new Uint8Array(fixed + 4 + pad);
     const v = le(header);
     v.setUint32(0, 0x04034b50, true);
     v.setUint16(4, zip64 ? 45 : 20, true);
-    v.setUint16(6, utf8 ? 0x800 : 0, true);
+    v.setUint16(6, (utf8 ? 0x800 : 0) | (descriptor ? 0x08 : 0), true);
     v.setUint16(8, 0, true); // stored
     v.setUint16(10, 0, true);
     v.setUint16(12, DOS_DATE, true);
-    // CRC-32 at 14: patched once the data has gone by.
+    v.setUint32(14, inline ?? 0, true);
     v.setUint32(18, zip64 ? U32_MAX : size, true);
     v.setUint32(22, zip64 ? U32_MAX : size, true);
     v.setUint16(26, nameBytes.length, true);
@@ -70,18 +76,28 @@ export class ZipWriter {
     let crc = 0;
     let written: number;
     if (chunks instanceof Uint8Array) {
-      crc = crc32(chunks);
       await this.sink.write(chunks);
       written = chunks.length;
     } else {
-      written = await this.sink.pipe(chunks, knownCrc === undefined ? (c) => (crc = crc32(c, crc)) : undefined, signal);
-      if (knownCrc !== undefined) crc = knownCrc;
+      written = await this.sink.pipe(chunks, descriptor ? (c) => (crc = crc32(c, crc)) : undefined, signal);
     }
     if (written !== size) throw new Error(`zip record ${name}: ${written} bytes given where ${size} were announced.`);
-    const crcBytes = new Uint8Array(4);
-    le(crcBytes).setUint32(0, crc >>> 0, true);
-    await this.sink.writeAt(crcBytes, offset + 14);
-    this.records.push({ name: nameBytes, utf8, offset, size, crc: crc >>> 0 });
+    const final = inline ?? crc >>> 0;
+    if (descriptor) {
+      const d = new Uint8Array(zip64 ? 24 : 16);
+      const dv = le(d);
+      dv.setUint32(0, 0x08074b50, true);
+      dv.setUint32(4, final, true);
+      if (zip64) {
+        u64(dv, 8, size);
+        u64(dv, 16, size);
+      } else {
+        dv.setUint32(8, size, true);
+        dv.setUint32(12, size, true);
+      }
+      await this.sink.write(d);
+    }
+    this.records.push({ name: nameBytes, utf8, descriptor, offset, size, crc: final });
   }
 
   /** Writes the central directory and the end records. */
@@ -98,7 +114,7 @@ export class ZipWriter {
       v.setUint32(0, 0x02014b50, true);
       v.setUint16(4, 45, true);
       v.setUint16(6, extras.length ? 45 : 20, true);
-      v.setUint16(8, r.utf8 ? 0x800 : 0, true);
+      v.setUint16(8, (r.utf8 ? 0x800 : 0) | (r.descriptor ? 0x08 : 0), true);
       v.setUint16(10, 0, true);
       v.setUint16(12, 0, true);
       v.setUint16(14, DOS_DATE, true);
