@@ -1,6 +1,7 @@
 // Command-line front end over the core: `node dist/cli.js <command> ...`.
 import { compareCommand } from './cli/compareCommand';
 import { describeError } from './core/errors';
+import { exportCommand } from './cli/exportCommand';
 import { inspectCommand } from './cli/inspectCommand';
 import { listCommand } from './cli/listCommand';
 import { pruneCommand } from './cli/pruneCommand';
@@ -11,11 +12,12 @@ const USAGE = `usage:
   checkpoint-manager stats <file> [--tensor PATH] [--json]
   checkpoint-manager list <root> [--json]
   checkpoint-manager compare <a> <b> [--json] [--align auto|none|model] [--strip-prefix P]
+  checkpoint-manager export <in> <out.pt|out.safetensors|outdir/> [--key PATH] [--dtype bf16|fp16|fp32] [--strip-prefix P] [--max-shard-size 5GB] [--force] [--json]
   checkpoint-manager prune <dir> [--keep-last N] [--keep-best K --metric NAME --mode min|max] [--keep-every K] [--dry-run] [--json] [--yes]`;
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, Command> = { inspect: inspectCommand, stats: statsCommand, list: listCommand, prune: pruneCommand, compare: compareCommand };
+const commands: Record<string, Command> = { inspect: inspectCommand, stats: statsCommand, list: listCommand, compare: compareCommand, export: exportCommand, prune: pruneCommand };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

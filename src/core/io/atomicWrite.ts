@@ -3,7 +3,8 @@
 // crash mid-write leaves the old file as it was.
 
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { link, open, rename, rm, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Writes `data` to `path` atomically (same folder, so the rename never crosses a file system). */
@@ -22,4 +23,50 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(temp, { force: true });
     throw err;
   }
+}
+
+/** A file that already exists where a write without `replace` was to put one. */
+export class TargetExistsError extends Error {
+  readonly code = 'target-exists';
+  override readonly name = 'TargetExistsError';
+}
+
+/**
+ * Streams a new file into place: `write` fills a temp file beside `path` (through the handle it
+ * is given), which is flushed and then moved to `path`. Without `replace`, an existing `path` is
+ * never touched (hard-linked into place, so a file that appears meanwhile is not overwritten
+ * either). On any failure, a cancel included, the temp file is removed and `path` is as it was.
+ */
+export async function writeStreamAtomic(path: string, write: (handle: FileHandle) => Promise<void>, options: { replace: boolean }): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx');
+  try {
+    try {
+      await write(handle);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (options.replace) await rename(temp, path);
+    else await placeWithoutReplacing(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+async function placeWithoutReplacing(temp: string, path: string): Promise<void> {
+  try {
+    await link(temp, path);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EEXIST') throw new TargetExistsError(`${path} already exists.`);
+    // A file system without hard links: check, then rename (a small window, but no silent replace of what was there).
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
+    const there = await stat(path).then(() => true, () => false);
+    if (there) throw new TargetExistsError(`${path} already exists.`);
+    await rename(temp, path);
+    return;
+  }
+  await rm(temp, { force: true });
 }

@@ -1,0 +1,70 @@
+// Export for inference against `cp` of the same file, side by side in one run (production bundle,
+// warm page cache), A B A B, three rounds each: a 4 GiB float32 checkpoint written whole to .pt,
+// to .safetensors, and cast to bf16 (targets: at most 1.25x cp's time without a cast, 2x with
+// bf16). The export's peak RSS, less a bare CLI process's, is its memory growth (target: under
+// 200 MB). The export fsyncs its file before the rename, as an atomic write must; cp does not, so
+// `cp` + `sync` is timed too. Needs Debian's python3-torch (bench/.tmp, deleted after).
+// Usage: node bench/export.mjs [SIZE_MIB]. Prints Markdown.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tmp = join(root, 'bench', '.tmp');
+const cli = join(root, 'dist', 'cli.js');
+const hook = join(root, 'bench', 'rssHook.cjs');
+const sizeMib = Number(process.argv[2] ?? 4096);
+const ROUNDS = 3;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function run(cmd, args) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  const m = /\{"benchMaxRssKiB":(\d+)\}/.exec(r.stderr);
+  return { ms: performance.now() - t0, rssMiB: m ? Number(m[1]) / 1024 : undefined };
+}
+
+mkdirSync(tmp, { recursive: true });
+const big = join(tmp, `export_${sizeMib}.pt`);
+const target = (ext) => join(tmp, `exported${ext}`);
+const lines = [];
+try {
+  run('/usr/bin/python3', [join(root, 'bench', 'make_checkpoint.py'), String(sizeMib), big]);
+  const gib = statSync(big).size / 2 ** 30;
+  run('sh', ['-c', 'cat "$0" > /dev/null', big]);
+  const bare = run(process.execPath, ['--require', hook, cli, '--help']).rssMiB;
+  const contenders = {
+    cp: () => run('cp', [big, target('.copy')]),
+    'cp + sync': () => run('sh', ['-c', 'cp "$0" "$1" && sync "$1"', big, target('.copy')]),
+    '.pt': () => run(process.execPath, ['--require', hook, cli, 'export', big, target('.pt'), '--force']),
+    '.safetensors': () => run(process.execPath, ['--require', hook, cli, 'export', big, target('.safetensors'), '--force']),
+    'bf16 .safetensors': () => run(process.execPath, ['--require', hook, cli, 'export', big, target('.bf16.safetensors'), '--dtype', 'bf16', '--force']),
+  };
+  const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  const rss = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const [name, go] of Object.entries(contenders)) {
+      for (const ext of ['.copy', '.pt', '.safetensors', '.bf16.safetensors']) rmSync(target(ext), { force: true });
+      // Flush everything first, so that no contender pays for the previous one's writeback.
+      run('sync', []);
+      const r = go();
+      times[name].push(r.ms);
+      if (r.rssMiB !== undefined) rss.push(r.rssMiB);
+    }
+  }
+  const cp = median(times.cp);
+  const cpSync = median(times['cp + sync']);
+  lines.push(`| export of ${gib.toFixed(2)} GiB (median of ${ROUNDS}, A B A B) | time | of cp | of cp + sync |`, '|---|---|---|---|');
+  for (const name of Object.keys(contenders)) {
+    const t = median(times[name]);
+    lines.push(`| ${name} | ${(t / 1000).toFixed(2)} s | ${(t / cp).toFixed(2)}x | ${(t / cpSync).toFixed(2)}x |`);
+  }
+  lines.push('', `Peak RSS of an export: ${Math.max(...rss).toFixed(0)} MiB; a bare CLI process: ${bare.toFixed(0)} MiB; growth ${(Math.max(...rss) - bare).toFixed(0)} MiB (target: under 200 MB).`);
+  lines.push(`Rounds: ${Object.entries(times).map(([k, v]) => `${k} ${v.map((x) => (x / 1000).toFixed(2)).join('/')} s`).join('; ')}.`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,0 +1,200 @@
+// Export for inference: the model's weights of a checkpoint, and nothing else, written as a .pt
+// that `torch.load(weights_only=True)` takes, as one .safetensors file, or as sharded
+// safetensors in a folder; cast to bf16/fp16/fp32 on request. Each file streams tensor by tensor
+// into a temp file beside its target and is renamed into place when whole.
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { writeStreamAtomic } from '../io/atomicWrite';
+import type { CheckpointSession } from '../session/checkpointSession';
+import { FileByteSource } from '../io/fileByteSource';
+import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
+import type { StorageReader } from '../torch/tensorBytes';
+import { tensorChunks } from '../torch/tensorBytes';
+import { isContiguous, numel } from '../torch/tensorRef';
+import type { StorageRef } from '../torch/tensorRef';
+import { findTies } from '../torch/tiedTensors';
+import type { CastName } from './elementCast';
+import { castChunks, castDtype } from './elementCast';
+import type { ChunksOf, PlannedTensor } from './exportPlan';
+import { written } from './exportPlan';
+import type { OutputKind } from './exportTargets';
+import { checkTargets, outputKind } from './exportTargets';
+import { FileSink } from './fileSink';
+import { ExportInputError, selectWeights, stripPrefixes } from './modelWeights';
+import { safetensorsCode, writeSafetensorsFile } from './safetensorsWriter';
+import { INDEX_FILE, planShards, shardIndex } from './shardPlan';
+import { archiveFolder, writeTorchFile } from './torchSaveWriter';
+
+/** Hugging Face's default shard size. */
+export const DEFAULT_MAX_SHARD_BYTES = 5e9;
+
+/** The checkpoint to export: parsed (a session's), and the file it came from. */
+export interface ExportSource {
+  checkpoint: LoadedCheckpoint;
+  path: string;
+  size: number;
+  step?: number;
+  /** The source file's sha256, when known: noted in safetensors metadata. */
+  sha256?: string;
+}
+
+export interface ExportOptions {
+  /** A .pt/.pth/.bin file, a .safetensors file, or a folder (trailing `/`) for sharded safetensors. */
+  output: string;
+  key?: string;
+  dtype?: CastName;
+  stripPrefixes?: string[];
+  /** Folder output only. */
+  maxShardBytes?: number;
+  /** Replace existing targets. */
+  force?: boolean;
+  signal?: AbortSignal;
+  /** Tensor bytes written so far, of the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExportResult {
+  kind: OutputKind;
+  files: Array<{ path: string; bytes: number }>;
+  /** Bytes of every file written. */
+  bytes: number;
+  sourceBytes: number;
+  /** bytes / sourceBytes. */
+  share: number;
+  /** Where the weights were found ('' for the whole file). */
+  weightsKey: string;
+  /** Top-level keys left behind (optimizer, scheduler, …). */
+  dropped: string[];
+  /** Names in the output, tied names included. */
+  tensors: number;
+  /** Tied names: written once in safetensors, one storage in .pt. */
+  ties: Array<{ name: string; sameAs: string }>;
+  dtype: CastName | null;
+  /** Tensors whose dtype changed. */
+  cast: number;
+}
+
+/** The source's elements through reused buffers, read by offset from a handle of the export's own. */
+function readerOver(ckpt: LoadedCheckpoint, source: FileByteSource): StorageReader {
+  const starts = new Map<string, Promise<number | undefined>>();
+  const startOf = (s: StorageRef): Promise<number | undefined> => {
+    let p = starts.get(s.key);
+    if (!p) starts.set(s.key, (p = ckpt.storageStart(s)));
+    return p;
+  };
+  return {
+    littleEndian: ckpt.littleEndian,
+    integrity: ckpt.integrity,
+    readStorage: (s, offset, length) => ckpt.readStorage(s, offset, length),
+    async readStorageInto(s, offset, target) {
+      const start = await startOf(s);
+      if (start === undefined) {
+        target.set(await ckpt.readStorage(s, offset, target.length));
+        return target;
+      }
+      return source.readInto(start + offset, target);
+    },
+  };
+}
+
+/** The source record's CRC-32 when the tensor is that whole record, copied as it is (see PlannedTensor.crc32). */
+function knownCrc(ckpt: LoadedCheckpoint, ref: PlannedTensor['ref'], dtype: PlannedTensor['dtype']): number | undefined {
+  if (dtype.name !== ref.dtype.name || !ckpt.littleEndian || !isContiguous(ref) || numel(ref.shape) === 0) return undefined;
+  const start = (ref.storage.byteOffset ?? 0) + ref.storageOffset * ref.dtype.itemsize;
+  return ckpt.integrity?.expected(ref.storage, start, numel(ref.shape) * ref.dtype.itemsize)?.crc32;
+}
+
+function planTensors(source: ExportSource, options: ExportOptions, kind: OutputKind): { plan: PlannedTensor[]; weightsKey: string; dropped: string[] } {
+  const selection = selectWeights(source.checkpoint.root, options.key);
+  const named = stripPrefixes(selection.tensors, options.stripPrefixes ?? []);
+  const sameAs = new Map(findTies(named).map((t) => [t.path, t.sameAs]));
+  const plan = named.map((o): PlannedTensor => {
+    const ref = o.tensor.payload;
+    const dtype = castDtype(ref.dtype, options.dtype);
+    if (kind !== 'pt' && !safetensorsCode(dtype.name)) throw new ExportInputError(`${o.path} is ${dtype.name}, which safetensors cannot hold; export to .pt instead.`);
+    const nbytes = numel(ref.shape) * dtype.itemsize;
+    return { name: o.path, ref, dtype, shape: ref.shape, nbytes, sameAs: sameAs.get(o.path), crc32: kind === 'pt' ? knownCrc(source.checkpoint, ref, dtype) : undefined };
+  });
+  return { plan, weightsKey: selection.key, dropped: selection.dropped };
+}
+
+function metadataOf(source: ExportSource, plan: readonly PlannedTensor[]): Record<string, string> {
+  const meta: Record<string, string> = { format: 'pt', source: basename(source.path) };
+  if (source.step !== undefined) meta.step = String(source.step);
+  if (source.sha256) meta.source_sha256 = source.sha256;
+  const ties = plan.filter((t) => t.sameAs !== undefined);
+  if (ties.length) meta.aliases = JSON.stringify(Object.fromEntries(ties.map((t) => [t.name, t.sameAs!])));
+  return meta;
+}
+
+export async function exportCheckpoint(source: ExportSource, options: ExportOptions): Promise<ExportResult> {
+  const kind = await outputKind(options.output);
+  if (options.maxShardBytes !== undefined && kind !== 'safetensors-folder') throw new ExportInputError('--max-shard-size needs a folder as the output (end it with /).');
+  const { plan, weightsKey, dropped } = planTensors(source, options, kind);
+  const toWrite = written(plan);
+  const total = toWrite.reduce((n, t) => n + t.nbytes, 0);
+  const files: Array<{ path: string; write: (sink: FileSink) => Promise<void> }> = [];
+  const input = await FileByteSource.open(source.path);
+  let done = 0;
+  const reader = readerOver(source.checkpoint, input);
+  const chunksOf: ChunksOf = async function* (t, signal) {
+    for await (const chunk of castChunks(tensorChunks(reader, t.ref, signal), t.ref.dtype, t.dtype)) {
+      done += chunk.length;
+      options.onProgress?.(done, total);
+      yield chunk;
+    }
+  };
+  const meta = metadataOf(source, plan);
+  if (kind === 'pt') {
+    const folder = archiveFolder(basename(options.output, extname(options.output)));
+    files.push({ path: options.output, write: (sink) => writeTorchFile(sink, folder, plan, chunksOf, options.signal) });
+  } else if (kind === 'safetensors') {
+    files.push({ path: options.output, write: (sink) => writeSafetensorsFile(sink, toWrite, meta, chunksOf, options.signal) });
+  } else {
+    await mkdir(options.output, { recursive: true });
+    const shards = planShards(toWrite, options.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES);
+    for (const shard of shards) {
+      files.push({ path: join(options.output, shard.file), write: (sink) => writeSafetensorsFile(sink, shard.tensors, meta, chunksOf, options.signal) });
+    }
+    if (shards.length > 1) {
+      const text = new TextEncoder().encode(shardIndex(shards));
+      files.push({ path: join(options.output, INDEX_FILE), write: (sink) => sink.write(text) });
+    }
+  }
+  const created: string[] = [];
+  try {
+    await checkTargets(source.path, files.map((f) => f.path), options.force ?? false);
+    for (const f of files) {
+      await writeStreamAtomic(f.path, (handle) => f.write(new FileSink(handle)), { replace: options.force ?? false });
+      created.push(f.path);
+    }
+  } catch (err) {
+    // A folder export stopped halfway leaves none of its new files behind.
+    for (const path of created) await rm(path, { force: true });
+    throw err;
+  } finally {
+    await input.close();
+  }
+  const sizes = await Promise.all(files.map(async (f) => ({ path: f.path, bytes: (await stat(f.path)).size })));
+  const bytes = sizes.reduce((n, f) => n + f.bytes, 0);
+  return {
+    kind,
+    files: sizes,
+    bytes,
+    sourceBytes: source.size,
+    share: source.size > 0 ? bytes / source.size : 0,
+    weightsKey,
+    dropped,
+    tensors: plan.length,
+    ties: plan.filter((t) => t.sameAs !== undefined).map((t) => ({ name: t.name, sameAs: t.sameAs! })),
+    dtype: options.dtype ?? null,
+    cast: plan.filter((t) => t.dtype.name !== t.ref.dtype.name).length,
+  };
+}
+
+/** Exports the checkpoint a session has open (a file on this machine). */
+export async function exportFromSession(session: CheckpointSession, options: ExportOptions & { sourceSha256?: string }): Promise<ExportResult> {
+  if (session.spec.kind !== 'file') throw new ExportInputError('only a checkpoint on this machine\'s file system can be exported.');
+  const summary = session.summary();
+  return exportCheckpoint({ checkpoint: session.checkpoint, path: session.spec.path, size: summary.size, step: summary.step, sha256: options.sourceSha256 }, options);
+}

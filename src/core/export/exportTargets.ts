@@ -1,0 +1,45 @@
+// Where an export goes and what may be there already: the output kind from the path's shape, and
+// the checks before anything is written — never over the source, never over an existing file
+// unless asked to replace it.
+import { realpath, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { TargetExistsError } from '../io/atomicWrite';
+import { ExportInputError } from './modelWeights';
+
+export type OutputKind = 'pt' | 'safetensors' | 'safetensors-folder';
+
+const TORCH_EXTENSIONS = ['.pt', '.pth', '.bin', '.ckpt'];
+
+/** The kind of output a path asks for: a folder (trailing `/` or an existing folder), or by its extension. */
+export async function outputKind(output: string): Promise<OutputKind> {
+  if (output.endsWith('/') || output.endsWith('\\')) return 'safetensors-folder';
+  const info = await stat(output).catch(() => undefined);
+  if (info?.isDirectory()) return 'safetensors-folder';
+  const lower = output.toLowerCase();
+  if (lower.endsWith('.safetensors')) return 'safetensors';
+  if (TORCH_EXTENSIONS.some((e) => lower.endsWith(e))) return 'pt';
+  throw new ExportInputError(`cannot tell the format from "${output}": name a .pt or .safetensors file, or a folder ending in / for sharded safetensors.`);
+}
+
+async function identity(path: string): Promise<{ real: string; dev: number; ino: number } | undefined> {
+  try {
+    const info = await stat(path);
+    return { real: await realpath(path), dev: info.dev, ino: info.ino };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Throws unless every target may be written: none is the source, none exists unless `replace`. */
+export async function checkTargets(source: string, targets: readonly string[], replace: boolean): Promise<void> {
+  const src = await identity(source);
+  for (const target of targets) {
+    const there = await identity(target);
+    const sameAsSource = src && (there ? there.dev === src.dev && there.ino === src.ino : resolve(target) === src.real);
+    if (sameAsSource) throw new ExportInputError(`${target} is the source checkpoint itself: an export never writes over its source.`);
+    if (!there) continue;
+    const info = await stat(target);
+    if (info.isDirectory()) throw new ExportInputError(`${target} is a folder.`);
+    if (!replace) throw new TargetExistsError(`${target} already exists (use --force to replace it).`);
+  }
+}
