@@ -14,9 +14,9 @@ export type StorageReader = Pick<LoadedCheckpoint, 'littleEndian' | 'readStorage
   readStorageInto?(storage: StorageRef, offset: number, target: Uint8Array): Promise<Uint8Array>;
 };
 
-/** Buffers a reusing stream rotates through: a chunk stays valid while the next two are read (prefetch reads one ahead). */
+/** Buffers a reusing stream rotates through: a chunk stays valid while the next two are read (prefetch reads one ahead). 1 MiB: statistics of 1 GiB grew RSS by 59 MiB with 4 MiB chunks, 15 MiB with these, at the same speed. */
 const ROTATING_BUFFERS = 3;
-const ROTATING_CHUNK = 4 * 1024 * 1024;
+const ROTATING_CHUNK = 1024 * 1024;
 
 const CHUNK = 16 * 1024 * 1024;
 /** A strided tensor whose storage span is at most this is gathered from one read. */
