@@ -3,6 +3,7 @@
 // place when the work is too small to be worth a message.
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { prefetch } from '../io/prefetch';
 import { DamagedRecordError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import { elementKind } from '../stats/elementValues';
@@ -48,7 +49,8 @@ export async function sha256Kernel(plans: readonly TensorPlan[], open: SourceOpe
   for (const plan of plans) {
     const hash = createHash('sha256');
     let crc = 0;
-    for await (const chunk of tensorChunks(planReader(plan, await open(plan)), plan.tensor, context.signal)) {
+    // The next chunk is read (on libuv's threads) while this one is hashed.
+    for await (const chunk of prefetch(tensorChunks(planReader(plan, await open(plan)), plan.tensor, context.signal))) {
       hash.update(chunk);
       if (plan.crc) crc = crc32(chunk, crc);
       progress(chunk.length);
