@@ -1,10 +1,30 @@
-// What the listing benches share: bundling modules of src/core with esbuild and loading them (so
-// a bench needs neither tsc output nor the extension build), numeric flags, and timing.
+// What the benches share: bundling modules of src/core with esbuild and loading them (so a bench
+// needs neither tsc output nor the extension build), numeric flags, timing in process and of
+// whole commands, and the median.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
+
+/**
+ * The environment the benched commands run in: without NODE_EXTRA_CA_CERTS, which makes every
+ * Node process parse a CA bundle at start-up (about 100 ms here) for nothing a bench does.
+ */
+export const benchEnv = { ...process.env };
+delete benchEnv.NODE_EXTRA_CA_CERTS;
+
+/** Runs a command to its end and times it as a whole; any exit status but `okCodes` throws. */
+export function runTimed(cmd, args, okCodes = [0]) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: benchEnv });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (!okCodes.includes(r.status)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** `--name N` from the command line, else `fallback`. */
 export function numberArg(name, fallback) {

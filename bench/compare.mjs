@@ -14,6 +14,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { homedir, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, runTimed as run } from './benchKit.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const mib = Number(process.env.BENCH_COMPARE_MIB ?? 1024);
@@ -21,19 +22,8 @@ const cache = join(process.env.CHECKPOINT_MANAGER_CACHE ?? join(homedir(), '.cac
 const python = '/usr/bin/python3';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
-const env = { ...process.env };
-// Parsing a CA bundle at every Node start-up (this machine sets it) is not compare's cost.
-delete env.NODE_EXTRA_CA_CERTS;
 
-function run(cmd, args, okCodes = [0]) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (!okCodes.includes(r.status)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const lastJson = (text) => JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop());
 /** The hook's report, the latest of its lines (worker threads inherit the hook and report too). */
 const usageOf = (stderr) => {

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { numberArg } from './benchKit.mjs';
+import { numberArg, median, runTimed as run } from './benchKit.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const python = '/usr/bin/python3';
@@ -23,18 +23,8 @@ const layers = numberArg('layers', 1250);
 const rounds = numberArg('rounds', 5);
 const cache = join(process.env.CHECKPOINT_MANAGER_CACHE ?? join(process.env.HOME ?? '/tmp', '.cache', 'checkpoint-manager-dev'), 'bench');
 
-const env = { ...process.env };
-delete env.NODE_EXTRA_CA_CERTS;
 
-function run(cmd, args) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  return { ms, stdout: r.stdout, stderr: r.stderr };
-}
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const lastJson = (text) => JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop());
 
 if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {

@@ -8,26 +8,16 @@
 //   with the process's RSS growth sampled while they run (target: under 64 MB), the kernel
 //   workers started before (their fixed cost is reported on its own line).
 // Needs Debian's python3-torch to write the files (bench/.tmp, deleted after). Prints Markdown.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { loadCore } from './benchKit.mjs';
+import { loadCore, median, runTimed as run } from './benchKit.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = join(root, 'bench', '.tmp');
 const python = '/usr/bin/python3';
-const env = { ...process.env };
-delete env.NODE_EXTRA_CA_CERTS;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function run(cmd, args) {
-  const t0 = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  return { ms: performance.now() - t0, stdout: r.stdout };
-}
 
 /** Reads a file once so that every contender finds it in the page cache. */
 const warm = (file) => run('sh', ['-c', 'cat "$0" > /dev/null', file]);
