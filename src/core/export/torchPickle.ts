@@ -3,25 +3,8 @@
 // only what torch 1.13's weights_only unpickler accepts (no floats, no devices, no sets), and a
 // tensor that appears under several keys is one memo entry, so tied weights stay tied on load.
 
-const PROTO = 0x80;
-const GLOBAL = 0x63; // c
-const EMPTY_TUPLE = 0x29; // )
-const REDUCE = 0x52; // R
-const MARK = 0x28; // (
-const TUPLE = 0x74; // t
-const SETITEMS = 0x75; // u
-const BINUNICODE = 0x58; // X
-const BINPERSID = 0x51; // Q
-const BININT = 0x4a; // J
-const BININT1 = 0x4b; // K
-const BININT2 = 0x4d; // M
-const LONG1 = 0x8a;
-const NEWFALSE = 0x89;
-const BINPUT = 0x71; // q
-const LONG_BINPUT = 0x72; // r
-const BINGET = 0x68; // h
-const LONG_BINGET = 0x6a; // j
-const STOP = 0x2e; // .
+import { Op } from '../pickle/opcodes';
+import { contiguousStride } from '../torch/tensorRef';
 
 /** How many items one SETITEMS takes (the standard pickler's batch). */
 const BATCH = 1000;
@@ -65,17 +48,17 @@ class PickleBuffer {
   int(n: number): void {
     if (!Number.isSafeInteger(n)) throw new Error(`cannot pickle ${n} as an int.`);
     if (n >= 0 && n < 0x100) {
-      this.byte(BININT1);
+      this.byte(Op.BININT1);
       this.byte(n);
     } else if (n >= 0 && n < 0x10000) {
-      this.byte(BININT2);
+      this.byte(Op.BININT2);
       this.byte(n & 0xff);
       this.byte(n >>> 8);
     } else if (n >= -0x80000000 && n < 0x80000000) {
-      this.byte(BININT);
+      this.byte(Op.BININT);
       this.u32(n >>> 0);
     } else {
-      // LONG1: little-endian two's complement, as short as the sign allows.
+      // Op.LONG1: little-endian two's complement, as short as the sign allows.
       let v = BigInt(n);
       const out: number[] = [];
       for (;;) {
@@ -84,7 +67,7 @@ class PickleBuffer {
         v >>= 8n;
         if ((v === 0n && !(b & 0x80)) || (v === -1n && b & 0x80)) break;
       }
-      this.byte(LONG1);
+      this.byte(Op.LONG1);
       this.byte(out.length);
       out.forEach((b) => this.byte(b));
     }
@@ -92,7 +75,7 @@ class PickleBuffer {
 
   str(s: string): void {
     const utf8 = new TextEncoder().encode(s);
-    this.byte(BINUNICODE);
+    this.byte(Op.BINUNICODE);
     this.u32(utf8.length);
     this.bytes(utf8);
   }
@@ -101,10 +84,10 @@ class PickleBuffer {
     const index = this.memoCount++;
     this.memo.set(key, index);
     if (index < 0x100) {
-      this.byte(BINPUT);
+      this.byte(Op.BINPUT);
       this.byte(index);
     } else {
-      this.byte(LONG_BINPUT);
+      this.byte(Op.LONG_BINPUT);
       this.u32(index);
     }
   }
@@ -114,10 +97,10 @@ class PickleBuffer {
     const index = this.memo.get(key);
     if (index === undefined) return false;
     if (index < 0x100) {
-      this.byte(BINGET);
+      this.byte(Op.BINGET);
       this.byte(index);
     } else {
-      this.byte(LONG_BINGET);
+      this.byte(Op.LONG_BINGET);
       this.u32(index);
     }
     return true;
@@ -127,19 +110,19 @@ class PickleBuffer {
   global(module: string, name: string): void {
     const key = `global:${module}.${name}`;
     if (this.get(key)) return;
-    this.byte(GLOBAL);
+    this.byte(Op.GLOBAL);
     this.bytes(new TextEncoder().encode(`${module}\n${name}\n`));
     this.put(key);
   }
 
   intTuple(values: readonly number[]): void {
     if (values.length === 0) {
-      this.byte(EMPTY_TUPLE);
+      this.byte(Op.EMPTY_TUPLE);
       return;
     }
-    this.byte(MARK);
+    this.byte(Op.MARK);
     values.forEach((x) => this.int(x));
-    this.byte(TUPLE);
+    this.byte(Op.TUPLE);
   }
 
   private flush(): void {
@@ -154,59 +137,50 @@ class PickleBuffer {
   }
 }
 
-function contiguous(shape: readonly number[]): number[] {
-  const stride = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    stride[i] = s;
-    s *= Math.max(shape[i], 1);
-  }
-  return stride;
-}
 
 function emptyOrderedDict(p: PickleBuffer): void {
   p.global('collections', 'OrderedDict');
-  p.byte(EMPTY_TUPLE);
-  p.byte(REDUCE);
+  p.byte(Op.EMPTY_TUPLE);
+  p.byte(Op.REDUCE);
 }
 
 function tensor(p: PickleBuffer, t: PickledTensor): void {
   if (p.get(t)) return;
   p.global('torch._utils', '_rebuild_tensor_v2');
-  p.byte(MARK);
+  p.byte(Op.MARK);
   // The persistent id: ('storage', storage class, key, location, numel).
-  p.byte(MARK);
+  p.byte(Op.MARK);
   p.str('storage');
   p.global('torch', t.storage.storageClass);
   p.str(t.storage.key);
   p.str('cpu');
   p.int(t.storage.numel);
-  p.byte(TUPLE);
-  p.byte(BINPERSID);
+  p.byte(Op.TUPLE);
+  p.byte(Op.BINPERSID);
   p.int(0); // storage offset
   p.intTuple(t.shape);
-  p.intTuple(contiguous(t.shape));
-  p.byte(NEWFALSE); // requires_grad
+  p.intTuple(contiguousStride(t.shape));
+  p.byte(Op.NEWFALSE); // requires_grad
   emptyOrderedDict(p); // backward hooks
-  p.byte(TUPLE);
-  p.byte(REDUCE);
+  p.byte(Op.TUPLE);
+  p.byte(Op.REDUCE);
   p.put(t);
 }
 
 /** The pickle of an OrderedDict of `entries` in their order; pass one object for tied keys. */
 export function pickleStateDict(entries: ReadonlyArray<readonly [string, PickledTensor]>): Uint8Array {
   const p = new PickleBuffer();
-  p.byte(PROTO);
+  p.byte(Op.PROTO);
   p.byte(2);
   emptyOrderedDict(p);
   for (let i = 0; i < entries.length; i += BATCH) {
-    p.byte(MARK);
+    p.byte(Op.MARK);
     for (const [key, t] of entries.slice(i, i + BATCH)) {
       p.str(key);
       tensor(p, t);
     }
-    p.byte(SETITEMS);
+    p.byte(Op.SETITEMS);
   }
-  p.byte(STOP);
+  p.byte(Op.STOP);
   return p.done();
 }
