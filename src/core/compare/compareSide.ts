@@ -4,18 +4,13 @@
 // checkpoint it already parsed; the CLI opens the file here.
 import { basename } from 'node:path';
 import { openCheckpoint } from '../checkpoint/openCheckpoint';
-import { readModelCheckpoints } from '../inspect/modelCheckpoint';
-import { summarizeOptimizers } from '../inspect/optimizerSummary';
+import { describeParts, describeWith } from '../inspect/describeCheckpoint';
 import type { InspectReport, TensorRole } from '../inspect/report';
-import { readScalarMetrics } from '../inspect/scalarMetrics';
 import type { Sidecar } from '../inspect/sidecar';
 import { readSidecarFor } from '../inspect/sidecar';
-import { summarize, topEntries } from '../inspect/summarize';
-import { countTensors } from '../inspect/tensorCounts';
 import type { ByteSource } from '../io/byteSource';
 import type { SourceSpec } from '../io/sourceSpec';
 import { openSource, sourceName } from '../io/sourceSpec';
-import { parseStepEpoch } from '../listing/checkpointNames';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 import { walkTensors } from '../torch/tensorWalk';
@@ -44,22 +39,11 @@ export async function sideFacts(side: CompareSide): Promise<SideFacts> {
   const { checkpoint } = side;
   const name = sourceName(side.spec);
   const occurrences = walkTensors(checkpoint.root);
-  const entries = topEntries(checkpoint.root);
-  const { roles, modelKey } = countTensors(checkpoint.root, occurrences, entries.map(([k]) => k));
-  const { step, epoch } = parseStepEpoch(basename(name));
-  const report = summarize({
-    file: name,
-    size: side.size,
-    checkpoint,
-    occurrences,
-    sidecar: side.sidecar,
-    tensorMetrics: await readScalarMetrics(checkpoint, entries),
-    optimizers: await summarizeOptimizers(checkpoint),
-    modelCheckpoints: await readModelCheckpoints(checkpoint, new Map(entries).get('callbacks')),
-    ...(step !== null ? { nameStep: step } : {}),
-    ...(epoch !== undefined ? { nameEpoch: epoch } : {}),
-  });
-  return { name, occurrences, roles, modelKey, report, ...(side.sidecar ? { sidecar: side.sidecar } : {}) };
+  const parts = await describeParts({ file: name, name: basename(name), size: side.size, checkpoint, occurrences, sidecar: side.sidecar });
+  const report = describeWith(parts);
+  // The report's rows are the occurrences in order, each with its role.
+  const roles = report.tensors.map((t) => t.role);
+  return { name, occurrences, roles, modelKey: report.modelKey, report, ...(side.sidecar ? { sidecar: side.sidecar } : {}) };
 }
 
 /** Opens a side from its spec (with its sidecar, for files); `close` releases the source. */
