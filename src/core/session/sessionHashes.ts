@@ -12,9 +12,8 @@ import type { TensorRef } from '../torch/tensorRef';
 import { tensorNbytes } from '../torch/tensorRef';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 import type { PyOpaque } from '../values/pyValue';
-import { balance, plansOf } from './tensorPlans';
+import { shareOut } from './shareOut';
 import type { WorkOptions } from './workOptions';
-import { allOrStop, IN_PLACE_BYTES, linkedController, progressOf } from './workOptions';
 
 export interface HashInput {
   checkpoint: LoadedCheckpoint;
@@ -32,45 +31,41 @@ function withPaths(err: unknown, input: HashInput, storageKey: string): unknown 
 }
 
 export async function hashSession(input: HashInput, options: WorkOptions = {}): Promise<Map<object, string>> {
-  const { checkpoint, distinct, pool } = input;
-  const total = distinct.reduce((s, t) => s + tensorNbytes(t.payload), 0);
-  const progress = progressOf(total, options);
+  const { checkpoint } = input;
   const hashes = new Map<object, string>();
-  const plans = pool && total >= (input.inPlaceBytes ?? IN_PLACE_BYTES) ? await plansOf(distinct, input.planOf) : new Map<PyOpaque<TensorRef>, TensorPlan>();
-  const remote = distinct.filter((t) => plans.has(t));
-  const inWorkers = new Set(remote);
-  const local = distinct.filter((t) => !inWorkers.has(t));
-  // One failure stops the rest: the workers' shares are cancelled too.
-  const stop = linkedController(options.signal);
-  const signal = stop.signal;
-
-  const shares = balance(remote, (t) => tensorNbytes(t.payload), pool?.size ?? 1);
-  const running = shares.map(async (share) => {
-    const outcomes = await pool!.run('sha256', { plans: share.map((t) => plans.get(t)!) }, { signal, onProgress: progress.part() });
-    outcomes.forEach((outcome, i) => {
-      const t = share[i];
-      if ('damaged' in outcome) {
-        const error = damagedError(outcome);
-        checkpoint.integrity?.settle(t.payload.storage, error);
-        throw withPaths(error, input, t.payload.storage.key);
-      }
-      if (plans.get(t)!.crc) checkpoint.integrity?.settle(t.payload.storage);
-      hashes.set(t, outcome.sha256);
-    });
-  });
-  const inPlace = (async () => {
-    for (const t of local) {
-      try {
-        hashes.set(t, await tensorSha256(checkpoint, t.payload, signal));
-      } catch (err) {
-        throw withPaths(err, input, t.payload.storage.key);
-      }
-      progress.add(tensorNbytes(t.payload));
-    }
-  })();
-  await allOrStop([...running, inPlace], stop);
+  const { inWorkers, plans } = await shareOut(
+    {
+      items: input.distinct,
+      tensorOf: (t) => t,
+      planOf: input.planOf,
+      pool: input.pool,
+      inPlaceBytes: input.inPlaceBytes,
+      inWorker: async (pool, share, sharePlans, signal, onProgress) => {
+        const outcomes = await pool.run('sha256', { plans: sharePlans }, { signal, onProgress });
+        outcomes.forEach((outcome, i) => {
+          const t = share[i];
+          if ('damaged' in outcome) {
+            const error = damagedError(outcome);
+            checkpoint.integrity?.settle(t.payload.storage, error);
+            throw withPaths(error, input, t.payload.storage.key);
+          }
+          if (sharePlans[i].crc) checkpoint.integrity?.settle(t.payload.storage);
+          hashes.set(t, outcome.sha256);
+        });
+      },
+      inPlace: async (t, signal, progress) => {
+        try {
+          hashes.set(t, await tensorSha256(checkpoint, t.payload, signal));
+        } catch (err) {
+          throw withPaths(err, input, t.payload.storage.key);
+        }
+        progress(tensorNbytes(t.payload));
+      },
+    },
+    options,
+  );
   // A tensor hashed in a worker without its record's check (a view on part of a record) has it now.
-  for (const t of remote) {
+  for (const t of inWorkers) {
     if (plans.get(t)!.crc) continue;
     try {
       await checkpoint.integrity?.verify(t.payload.storage, options.signal);

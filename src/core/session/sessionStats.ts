@@ -16,9 +16,9 @@ import { tensorChunks } from '../torch/tensorBytes';
 import type { TensorRef } from '../torch/tensorRef';
 import { numel, tensorNbytes } from '../torch/tensorRef';
 import type { PyOpaque } from '../values/pyValue';
-import { balance, plansOf } from './tensorPlans';
+import { shareOut } from './shareOut';
 import type { WorkOptions } from './workOptions';
-import { allOrStop, IN_PLACE_BYTES, linkedController, progressOf } from './workOptions';
+import { allOrStop, linkedController, progressOf } from './workOptions';
 
 /** Pieces per worker: more than one evens out pieces that read slower (colder pages). */
 const PIECES_PER_WORKER = 2;
@@ -85,29 +85,28 @@ export interface ScanInput {
 
 /** The floating-point tensors that hold any NaN or infinity, in checkpoint order. */
 export async function scanNonFinite(input: ScanInput, options: WorkOptions = {}): Promise<{ scanned: number; found: NonFiniteRow[] }> {
-  const { checkpoint, pool } = input;
+  const { checkpoint } = input;
   const candidates = input.tensors.filter((c) => canBeNonFinite(c.tensor.payload.dtype.name));
-  const total = candidates.reduce((s, c) => s + tensorNbytes(c.tensor.payload), 0);
-  const progress = progressOf(total, options);
   const counts = new Map<object, NonFiniteCounts>();
-  const plans = pool && total >= (input.inPlaceBytes ?? IN_PLACE_BYTES) ? await plansOf(candidates.map((c) => c.tensor), input.planOf) : new Map<PyOpaque<TensorRef>, TensorPlan>();
-  const remote = candidates.filter((c) => plans.has(c.tensor));
-  const inWorkers = new Set(remote);
-  const stop = linkedController(options.signal);
-  const signal = stop.signal;
-  const running = balance(remote, (c) => tensorNbytes(c.tensor.payload), pool?.size ?? 1).map(async (share) => {
-    const found = await pool!.run('nonFinite', { plans: share.map((c) => plans.get(c.tensor)!) }, { signal, onProgress: progress.part() });
-    share.forEach((c, i) => counts.set(c.tensor, found[i]));
-  });
-  const inPlace = (async () => {
-    for (const c of candidates) {
-      if (inWorkers.has(c)) continue;
-      const t = c.tensor.payload;
-      const chunks = () => tensorChunks(checkpoint, t, signal, 'when-free');
-      counts.set(c.tensor, await countNonFinite(elementKind(t.dtype.name), chunks, (n) => progress.add(n), signal));
-    }
-  })();
-  await allOrStop([...running, inPlace], stop);
+  await shareOut(
+    {
+      items: candidates,
+      tensorOf: (c) => c.tensor,
+      planOf: input.planOf,
+      pool: input.pool,
+      inPlaceBytes: input.inPlaceBytes,
+      inWorker: async (pool, share, plans, signal, onProgress) => {
+        const found = await pool.run('nonFinite', { plans }, { signal, onProgress });
+        share.forEach((c, i) => counts.set(c.tensor, found[i]));
+      },
+      inPlace: async (c, signal, progress) => {
+        const t = c.tensor.payload;
+        const chunks = () => tensorChunks(checkpoint, t, signal, 'when-free');
+        counts.set(c.tensor, await countNonFinite(elementKind(t.dtype.name), chunks, progress, signal));
+      },
+    },
+    options,
+  );
   const found: NonFiniteRow[] = [];
   for (const c of candidates) {
     const n = counts.get(c.tensor)!;
