@@ -12,53 +12,7 @@ import * as sections from '../../src/webview/renderSections';
 import * as errorPage from '../../src/webview/renderError';
 import * as optimizers from '../../src/webview/renderOptimizers';
 import * as ties from '../../src/webview/renderTies';
-
-class FakeText {
-  readonly nodeType = 3;
-  constructor(public data: string) {}
-  get textContent(): string {
-    return this.data;
-  }
-}
-
-class FakeElement {
-  readonly nodeType = 1;
-  readonly childNodes: (FakeElement | FakeText)[] = [];
-  readonly attributes = new Map<string, string>();
-  className = '';
-  title = '';
-  open = false;
-  disabled = false;
-  constructor(readonly tagName: string) {}
-  appendChild<T extends FakeElement | FakeText>(child: T): T {
-    this.childNodes.push(child);
-    return child;
-  }
-  setAttribute(name: string, value: string): void {
-    this.attributes.set(name, value);
-  }
-  addEventListener(): void {}
-  get textContent(): string {
-    return this.childNodes.map((c) => c.textContent).join('');
-  }
-  set textContent(value: string) {
-    this.childNodes.splice(0, this.childNodes.length, new FakeText(value));
-  }
-  set innerHTML(_value: string) {
-    throw new Error('innerHTML used');
-  }
-  set outerHTML(_value: string) {
-    throw new Error('outerHTML used');
-  }
-  insertAdjacentHTML(): void {
-    throw new Error('insertAdjacentHTML used');
-  }
-}
-
-const fakeDocument = {
-  createElement: (tag: string) => new FakeElement(tag),
-  createTextNode: (text: string) => new FakeText(text),
-};
+import { FakeElement, FakeText, fakeDocument } from './support/fakeDom';
 
 function walk(node: FakeElement | FakeText, visit: (n: FakeElement | FakeText) => void): void {
   visit(node);

@@ -18,6 +18,8 @@ export class FakeElement {
   className = '';
   title = '';
   hidden = false;
+  /** A `<details>` element's state. */
+  open = false;
   disabled = false;
   value = 0;
   max = 1;
