@@ -46,10 +46,9 @@ async function vscodeTrash(path: string): Promise<boolean> {
   try {
     await vscode.workspace.fs.delete(vscode.Uri.file(path), { useTrash: true, recursive: true });
     return true;
-  } catch (err) {
-    if (!existsSync(path)) return true;
-    void err;
-    return false;
+  } catch {
+    // Where VS Code has no trash (a remote or server file system) the path is still there.
+    return !existsSync(path);
   }
 }
 
