@@ -65,6 +65,8 @@ describe('Prune… in the extension', function () {
     const asked = await vscode.commands.executeCommand<string[]>('checkpointManager._testing.pruneAnswers', { review: 'accept', confirm: false });
     await vscode.commands.executeCommand('checkpointManager.prune', vscode.Uri.file(tag));
     assert.equal(asked[0], 'review');
+    // The plan did delete something: the question was asked, and declined.
+    assert.match(asked[1] ?? '', /^confirm [1-9]\d* \d+$/);
     assert.deepEqual(readdirSync(tag).sort(), before);
   });
 });
