@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -36,6 +36,7 @@ before(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'cpm-http-'));
   for (const f of FILES) copyFileSync(join(fixtures, f), join(scratch, f.replaceAll('/', '__')));
   copyFileSync(join(fixtures, 'safetensors/model.safetensors'), join(scratch, 'model.safetensors'));
+  cpSync(join(fixtures, 'sharded', 'hf_safetensors'), join(scratch, 'sharded'), { recursive: true });
   server = await startNginx(scratch);
 });
 after(async () => {
@@ -213,4 +214,13 @@ test('the CLI takes URLs: inspect, stats and compare read over HTTP; export writ
   const missing = runCli('inspect', '--json', `${server.origin}/nothing.pt`);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /404/);
+});
+
+test('a sharded set at a URL opens through its index URL, every shard read by range', async () => {
+  const before = server.requests().length;
+  const report = await inspectFile(`${server.origin}/sharded/model.safetensors.index.json`, { sha256: true });
+  const local = await inspectFile(join(scratch, 'sharded'), { sha256: true });
+  assert.deepEqual(report.tensors.map((t) => [t.path, t.file, t.sha256]), local.tensors.map((t) => [t.path, t.file, t.sha256]));
+  const used = server.requests().slice(before);
+  assert.deepEqual([...new Set(used.map((r) => r.uri))].sort(), ['/sharded/model-00001-of-00003.safetensors', '/sharded/model-00002-of-00003.safetensors', '/sharded/model-00003-of-00003.safetensors', '/sharded/model.safetensors.index.json']);
 });

@@ -80,7 +80,7 @@ export interface ExportResult {
 }
 
 /** The source's elements through reused buffers, read by offset from a handle of the export's own. */
-function readerOver(ckpt: LoadedCheckpoint, source: ByteSource): StorageReader {
+function readerOver(ckpt: LoadedCheckpoint, source: ByteSource | undefined): StorageReader {
   const starts = new Map<string, Promise<number | undefined>>();
   const startOf = (s: StorageRef): Promise<number | undefined> => {
     let p = starts.get(s.key);
@@ -92,8 +92,9 @@ function readerOver(ckpt: LoadedCheckpoint, source: ByteSource): StorageReader {
     integrity: ckpt.integrity,
     readStorage: (s, offset, length) => ckpt.readStorage(s, offset, length),
     async readStorageInto(s, offset, target) {
-      const start = await startOf(s);
-      if (start === undefined) {
+      // (A sharded set's starts are within each shard: its reads go through the checkpoint.)
+      const start = source ? await startOf(s) : undefined;
+      if (start === undefined || !source) {
         target.set(await ckpt.readStorage(s, offset, target.length));
         return target;
       }
@@ -141,7 +142,7 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   const toWrite = written(plan);
   const total = toWrite.reduce((n, t) => n + t.nbytes, 0);
   const files: Array<{ path: string; write: (sink: FileSink) => Promise<void> }> = [];
-  const input = await openSource(source.spec ?? { kind: 'file', path: source.path });
+  const input = source.checkpoint.shards ? undefined : await openSource(source.spec ?? { kind: 'file', path: source.path });
   let done = 0;
   const reader = readerOver(source.checkpoint, input);
   const chunksOf: ChunksOf = async function* (t, signal) {
@@ -180,7 +181,7 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
     for (const path of created) await rm(path, { force: true });
     throw err;
   } finally {
-    await input.close();
+    await input?.close();
   }
   const sizes = await Promise.all(files.map(async (f) => ({ path: f.path, bytes: (await stat(f.path)).size })));
   const bytes = sizes.reduce((n, f) => n + f.bytes, 0);
