@@ -13,6 +13,7 @@ export const LAYERS = [
   ['src/core/rpc', 0], // request/response over any port: imports nothing
   ['src/core/json.ts', 1],
   ['src/core/format.ts', 1],
+  ['src/core/visibleText.ts', 1], // untrusted text with its hidden characters escaped
   ['src/core/values', 1], // the Python values the unpickler builds, and its call log
   ['src/core/errors.ts', 2], // carries the globals and calls a failing pickle named
   ['src/core/io', 3],

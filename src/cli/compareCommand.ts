@@ -9,6 +9,7 @@ import { describeError } from '../core/errors';
 import { KernelPool } from '../core/parallel/kernelPool';
 import { compareText } from './compareOutput';
 import { specOf } from '../core/io/sourceSpec';
+import { writeText } from './textOutput';
 
 const USAGE = 'usage: checkpoint-manager compare <a> <b> [--json] [--align auto|none|model] [--strip-prefix P]\n';
 
@@ -61,7 +62,8 @@ export async function compareCommand(args: string[]): Promise<number> {
     const [a, b] = opened as Array<Awaited<ReturnType<typeof openCompareSide>>>;
     const report = await compareCheckpoints(a!.side, b!.side, { align: opts.align, stripPrefix: opts.stripPrefix, pool, onProgress });
     if (onProgress) process.stderr.write('\r\x1b[K');
-    process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : compareText(report));
+    if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    else writeText(compareText(report));
     return report.equal ? 0 : 1;
   } catch (err) {
     process.stderr.write(`compare: ${describeError(err)}\n`);

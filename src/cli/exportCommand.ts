@@ -10,6 +10,7 @@ import { describeError } from '../core/errors';
 import { formatBytes } from '../core/format';
 import { CheckpointSession } from '../core/session/checkpointSession';
 import { specOf } from '../core/io/sourceSpec';
+import { writeText } from './textOutput';
 
 const USAGE = `usage: checkpoint-manager export <in> <out.pt|out.safetensors|outdir/> [--key PATH] [--dtype bf16|fp16|fp32]
                                  [--strip-prefix P]... [--max-shard-size 5GB] [--force] [--json]
@@ -76,7 +77,8 @@ export async function exportCommand(args: string[]): Promise<number> {
     const session = await CheckpointSession.open(specOf(parsed.input));
     try {
       const result = await exportFromSession(session, parsed.options);
-      process.stdout.write(parsed.json ? `${JSON.stringify(result)}\n` : `${summaryText(result)}\n`);
+      if (parsed.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else writeText(`${summaryText(result)}\n`);
       return 0;
     } finally {
       await session.close();

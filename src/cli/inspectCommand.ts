@@ -5,6 +5,7 @@ import type { InspectReport } from '../core/inspect/report';
 import { formatBytes, formatCount, formatMetric } from '../core/format';
 import { withPool } from './cliPool';
 import { countRows } from './countRows';
+import { writeText } from './textOutput';
 
 function parseArgs(args: string[]): { file?: string; json: boolean; sha256: boolean; unknown: string[] } {
   const out = { file: undefined as string | undefined, json: false, sha256: false, unknown: [] as string[] };
@@ -72,7 +73,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
   // Hashing reads every tensor byte: workers share it out over the cores. A summary needs none.
   const report = opts.sha256 ? await withPool((pool) => inspectFile(opts.file!, { sha256: true, pool })) : await inspectFile(opts.file);
   // Written as is, then the newline: no copy of a report of many megabytes to append one byte.
-  process.stdout.write(opts.json ? JSON.stringify(report) : summaryText(report));
-  process.stdout.write('\n');
+  if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else writeText(`${summaryText(report)}\n`);
   return 0;
 }

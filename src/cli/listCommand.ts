@@ -5,6 +5,7 @@ import { renderListingTable } from '../core/listing/listingTable';
 import { listRoot } from '../core/listing/listRoot';
 import { DEFAULT_SCAN_DEPTH } from '../core/listing/runLocation';
 import { resolveNanochatHome } from '../core/listing/nanochatHome';
+import { writeText } from './textOutput';
 
 const USAGE = 'usage: checkpoint-manager list [<root>] [--json] [--depth N]\n  (no root: $NANOCHAT_BASE_DIR, else ~/.cache/nanochat)\n';
 
@@ -37,7 +38,7 @@ export async function listCommand(args: string[]): Promise<number> {
   const root = positional[0] ?? resolveNanochatHome(undefined);
   const listing = await listRoot(root, { scanDepth: depth });
   if (json) process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
-  else process.stdout.write(renderListingTable(listing));
+  else writeText(renderListingTable(listing));
   // The table (or the JSON's `exists: false`) already says why.
   return listing.exists ? 0 : 1;
 }

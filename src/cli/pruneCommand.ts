@@ -12,6 +12,7 @@ import type { PrunePlan } from '../core/prune/prunePlan';
 import { DEFAULT_POLICY, hasRules } from '../core/prune/retentionPolicy';
 import type { RetentionPolicy } from '../core/prune/retentionPolicy';
 import { planJson, planText, resultText } from './pruneOutput';
+import { writeText } from './textOutput';
 
 const USAGE = `usage: checkpoint-manager prune <dir> [--keep-last N] [--keep-best K [--metric NAME] [--mode min|max]]
                                 [--keep-every K] [--delete-unscored] [--recent-minutes M]
@@ -146,7 +147,7 @@ export async function pruneCommand(argv: string[]): Promise<number> {
   }
   const print = (p: PrunePlan, results?: Parameters<typeof resultText>[0]): void => {
     if (args.json) process.stdout.write(`${JSON.stringify(planJson(p, args.policy, results ? { dryRun: args.dryRun, results } : { dryRun: args.dryRun }), null, 2)}\n`);
-    else process.stdout.write(planText(p, args.policy) + (results ? resultText(results, p.reclaimBytes) : ''));
+    else writeText(planText(p, args.policy) + (results ? resultText(results, p.reclaimBytes) : ''));
   };
   if (args.dryRun || deletions(plan) === 0) {
     print(plan);

@@ -5,6 +5,7 @@ import { CheckpointSession } from '../core/session/checkpointSession';
 import type { TensorStats } from '../core/stats/tensorStats';
 import { withPool } from './cliPool';
 import { specOf } from '../core/io/sourceSpec';
+import { writeText } from './textOutput';
 
 const USAGE = 'usage: checkpoint-manager stats <file> [--tensor PATH] [--json]\n';
 
@@ -69,6 +70,7 @@ export async function statsCommand(args: string[]): Promise<number> {
       await session.close();
     }
   });
-  process.stdout.write(opts.json ? `${JSON.stringify({ tensors: rows })}\n` : `${textOf(rows)}\n`);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ tensors: rows })}\n`);
+  else writeText(`${textOf(rows)}\n`);
   return 0;
 }

@@ -1,5 +1,8 @@
 // Building the page with DOM APIs only. Everything in a checkpoint is untrusted text (key names,
-// config strings, globals), so it only ever reaches the page as text nodes, never as markup.
+// config strings, globals), so it only ever reaches the page as text nodes, never as markup, and
+// with its invisible and reordering characters shown as escapes (core/visibleText.ts): every text
+// child, tooltip and attribute made here goes through it.
+import { visibleText } from '../core/visibleText';
 
 export type Child = Node | string | null | undefined | false;
 
@@ -13,11 +16,11 @@ export interface ElementProps {
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: ElementProps = {}, children: readonly Child[] = []): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (props.className) node.className = props.className;
-  if (props.title) node.title = props.title;
-  if (props.attrs) for (const [name, value] of Object.entries(props.attrs)) node.setAttribute(name, value);
+  if (props.title) node.title = visibleText(props.title);
+  if (props.attrs) for (const [name, value] of Object.entries(props.attrs)) node.setAttribute(name, visibleText(value));
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    node.appendChild(typeof child === 'string' ? document.createTextNode(visibleText(child)) : child);
   }
   return node;
 }

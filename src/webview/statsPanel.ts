@@ -3,6 +3,7 @@
 // Cancel. The chart is drawn by a ChartDrawer (uPlot in the page, a stand-in in unit tests).
 import type { TensorStats } from '../core/stats/tensorStats';
 import type { ShownStats } from '../shared/protocol';
+import { visibleText } from '../core/visibleText';
 import { el } from './dom';
 import { hasHistogram, histogramSummary, percentText, statRows } from './statsFormat';
 
@@ -130,7 +131,7 @@ export class StatsPanel {
     this.progressText = undefined;
     this.state = state;
     this.path = path;
-    this.title.textContent = path ?? '';
+    this.title.textContent = visibleText(path ?? '');
     this.body.replaceChildren();
   }
 }

@@ -3,6 +3,7 @@
 // are shown whole (the columns are as wide as the longest), and hashes can be copied.
 import type { TensorInfo } from '../core/inspect/report';
 import { devicesNeedingMapLocation, savedDevices } from '../core/inspect/savedDevices';
+import { visibleText } from '../core/visibleText';
 import { el } from './dom';
 import { formatBytes, formatCount, formatInteger, plural } from '../core/format';
 import type { SortKey, SortSpec, TensorRow } from './tensorQuery';
@@ -218,7 +219,7 @@ export class TensorTableView {
     this.cursor = Math.max(0, Math.min(this.shown.length - 1, next));
     this.scrollToIndex(this.cursor);
     const row = this.shown[this.cursor]!;
-    this.status.textContent = `${row.shownPath}: row ${formatInteger(this.cursor + 1)} of ${formatInteger(this.shown.length)}, Enter shows its statistics.`;
+    this.status.textContent = `${visibleText(row.shownPath)}: row ${formatInteger(this.cursor + 1)} of ${formatInteger(this.shown.length)}, Enter shows its statistics.`;
     return true;
   }
 
@@ -253,7 +254,7 @@ export class TensorTableView {
 
   private copy(text: string, what: string): void {
     this.options.onCopy?.(text, what);
-    this.status.textContent = `Copied ${what}.`;
+    this.status.textContent = visibleText(`Copied ${what}.`);
     if (this.statusTimer) clearTimeout(this.statusTimer);
     this.statusTimer = setTimeout(() => (this.status.textContent = ''), 4000);
   }
