@@ -7,6 +7,7 @@ import type { SourceSpec } from '../io/sourceSpec';
 import type { MethodMap } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
 import type { TensorStats } from '../stats/tensorStats';
+import type { FileVerdict } from './fileVerdict';
 import type { NonFiniteScan, SessionMethods, WorkProgress } from './sessionProtocol';
 import type { WorkerHandle, WorkerKind } from './workerHost';
 import { startWorker } from './workerHost';
@@ -81,6 +82,8 @@ function unshared(spec: SourceSpec): SourceSpec {
 export class SessionClient {
   private running: Running | undefined;
   private open = 0;
+  /** Requests in flight that belong to no session (verdicts). */
+  private asking = 0;
   private idle: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
 
@@ -109,10 +112,30 @@ export class SessionClient {
     }
   }
 
+  /**
+   * The verdict on one file from its pickles (no tensor bytes are read). The worker stays up while
+   * it is asked, as it does for an open session.
+   */
+  async verdict(spec: SourceSpec, options: { signal?: AbortSignal } = {}): Promise<FileVerdict> {
+    if (this.disposed) throw new Error('The session client is closed.');
+    const { endpoint } = this.start();
+    this.asking++;
+    try {
+      return await endpoint.request('verdict', { spec: this.options.kind === 'process' ? unshared(spec) : spec }, { signal: options.signal });
+    } finally {
+      this.asking--;
+      this.stopWhenIdle();
+    }
+  }
+
   /** Called by a session when it closes. */
   released(): void {
     this.open = Math.max(0, this.open - 1);
-    if (this.open > 0 || !this.running) return;
+    this.stopWhenIdle();
+  }
+
+  private stopWhenIdle(): void {
+    if (this.open > 0 || this.asking > 0 || !this.running) return;
     if (this.idle) clearTimeout(this.idle);
     this.idle = setTimeout(() => void this.stop(), this.options.idleMs ?? 2000);
     this.idle.unref?.();

@@ -7,6 +7,7 @@ import type { RpcErrorData } from '../rpc/rpcEndpoint';
 import { checkpointVerdict } from '../security/checkpointVerdict';
 import type { SecurityReport } from '../security/securityReport';
 import type { TensorStats } from '../stats/tensorStats';
+import type { FileVerdict } from './fileVerdict';
 import type { NonFiniteRow } from './sessionStats';
 
 /** Bytes of tensor data done, of the request's total. */
@@ -27,6 +28,8 @@ export type SessionMethods = {
   stats: { params: { session: number; path: string; bins?: number }; result: TensorStats; progress: WorkProgress };
   scanNonFinite: { params: { session: number }; result: NonFiniteScan; progress: WorkProgress };
   close: { params: { session: number }; result: null };
+  /** The verdict on one file from its pickles alone (no session: the file is closed again). */
+  verdict: { params: { spec: SourceSpec }; result: FileVerdict };
 };
 
 /** What a failure carries besides its sentence and code. */

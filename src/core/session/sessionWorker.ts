@@ -8,6 +8,7 @@ import type { MethodMap } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
 import { shareBytes } from '../io/sourceSpec';
 import { CheckpointSession } from './checkpointSession';
+import { verdictOf } from './fileVerdict';
 import type { SessionMethods } from './sessionProtocol';
 import { sessionErrorData } from './sessionProtocol';
 import type { WorkerSettings } from './workerHost';
@@ -71,6 +72,7 @@ if (port) {
       await s?.close();
       return null;
     },
+    verdict: ({ spec }) => verdictOf(spec),
   });
   port.on((m) => endpoint.receive(m));
 }
