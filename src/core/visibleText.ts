@@ -51,3 +51,8 @@ export function visibleClip(text: string, max: number): string {
   head = head.replace(/\\(u(\{[0-9a-f]*|[0-9a-f]{0,3})?)?$/, '');
   return `${head}…`;
 }
+
+/** `visibleText` for Markdown (the tree's tooltips): the escapes, then Markdown's own characters escaped. */
+export function markdownText(text: string): string {
+  return visibleText(text).replace(/([\\`*_{}[\]()#+\-.!|<>~])/g, '\\$1');
+}

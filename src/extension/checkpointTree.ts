@@ -6,19 +6,23 @@ import { registerTreeCommands } from './checkpointTreeCommands';
 import { registerPruneCommand } from './pruneCommand';
 import { readTreeSettings } from './treeRoots';
 import { TreeUpdates } from './treeUpdates';
+import type { VerdictScan } from './verdictScan';
 
 export const CHECKPOINTS_VIEW_ID = 'checkpointManager.checkpoints';
 
 /** Internal, not in package.json: the watchers, polling and recent relists (`TreeUpdatesState`). */
 export const TREE_STATE_COMMAND = 'checkpointManager._testing.treeState';
 
+/** Internal, not in package.json: waits for the security scan to judge what is queued; its counts. */
+export const VERDICT_SCAN_STATE_COMMAND = 'checkpointManager._testing.verdictScan';
+
 /**
  * Registers the Checkpoints tree, its file watching and its commands; everything is disposed
  * through `context.subscriptions`. Returns the provider so the caller can expose it.
  */
-export function registerCheckpointTree(context: vscode.ExtensionContext): CheckpointTreeProvider {
+export function registerCheckpointTree(context: vscode.ExtensionContext, scan?: VerdictScan): CheckpointTreeProvider {
   let settings = readTreeSettings();
-  const provider = new CheckpointTreeProvider(settings);
+  const provider = new CheckpointTreeProvider(settings, scan);
   const view = vscode.window.createTreeView(CHECKPOINTS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const updates = new TreeUpdates(provider, settings);
   // Watching starts with the first look at the tree, not with activation (an opened file).
@@ -43,9 +47,16 @@ export function registerCheckpointTree(context: vscode.ExtensionContext): Checkp
       if (e.affectsConfiguration('checkpointManager')) reconfigure();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(reconfigure),
+    // Trust brings the workspace's own folder and depth settings in.
+    vscode.workspace.onDidGrantWorkspaceTrust(reconfigure),
     ...registerTreeCommands(provider),
     ...registerPruneCommand(provider),
     vscode.commands.registerCommand(TREE_STATE_COMMAND, () => updates.state()),
+    vscode.commands.registerCommand(VERDICT_SCAN_STATE_COMMAND, async () => {
+      await provider.settled();
+      await scan?.settled();
+      return scan?.counts;
+    }),
   );
   return provider;
 }

@@ -5,13 +5,16 @@
 import * as vscode from 'vscode';
 import { checkpointPicks } from '../core/listing/checkpointPicks';
 import type { CheckpointPick } from '../core/listing/checkpointPicks';
-import { buildTree, flattenTree } from '../core/listing/listingTree';
+import { buildTree, flattenTree, listingScanFiles } from '../core/listing/listingTree';
 import type { RunNodeCache, ViewNode } from '../core/listing/listingTree';
 import type { RootListing } from '../core/listing/listingTypes';
 import { LiveListing } from '../core/listing/liveListing';
 import { createSidecarCache } from '../core/listing/sidecars';
+import type { VerdictMark } from '../core/security/verdictMark';
+import { verdictMark } from '../core/security/verdictMark';
 import { resolveTooltip, toTreeItem } from './checkpointTreeItem';
 import type { RootSpec, TreeSettings } from './treeRoots';
+import type { VerdictScan } from './verdictScan';
 
 /** A node as plain JSON, for the internal snapshot command used by integration tests. */
 export interface NodeSnapshot {
@@ -25,6 +28,8 @@ export interface NodeSnapshot {
   path?: string;
   openPath?: string;
   data?: ViewNode['data'];
+  /** The security mark the row shows now (marks arrive after the listing). */
+  mark?: VerdictMark;
 }
 
 /** One relist, for the internal testing state: every root, or the runs and folders one touched. */
@@ -33,7 +38,7 @@ export type RelistRecord = { full: true } | { full: false; runs: string[]; subtr
 const RELIST_LOG_SIZE = 100;
 
 export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ViewNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<ViewNode | ViewNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
   private readonly cache = createSidecarCache();
@@ -50,8 +55,16 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
   /** Changed paths waiting for the debounce to end. */
   private readonly pending = new Set<string>();
   private readonly log: RelistRecord[] = [];
+  /** Rows drawn so far, by the files their security mark depends on: a verdict redraws only these. */
+  private rendered = new Map<string, Set<ViewNode>>();
+  private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private settings: TreeSettings) {}
+  constructor(
+    private settings: TreeSettings,
+    private readonly scan?: VerdictScan,
+  ) {
+    if (scan) this.disposables.push(scan.onDidJudge((verdicts) => this.redrawMarks(verdicts.map((v) => v.path))));
+  }
 
   setSettings(settings: TreeSettings): void {
     this.settings = settings;
@@ -140,16 +153,40 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
       this.runNodes,
     );
     this.parents = undefined;
+    this.rendered = new Map();
     this.loaded = true;
     this.changed.fire(undefined);
+    // The marks come after the tree is shown: the scan runs in the session worker, file by file.
+    this.scan?.request(listingScanFiles(this.rootListings));
+  }
+
+  /** The security mark of a row, from the verdicts on its files that are in so far. */
+  markOf(node: ViewNode): VerdictMark | undefined {
+    if (!this.scan || !node.scanFiles?.length) return undefined;
+    const judged = node.scanFiles.flatMap((f) => {
+      const verdict = this.scan!.verdictOf(f);
+      return verdict ? [{ name: f.name, verdict }] : [];
+    });
+    return verdictMark(judged);
+  }
+
+  private redrawMarks(paths: readonly string[]): void {
+    const nodes = new Set<ViewNode>();
+    for (const p of paths) for (const n of this.rendered.get(p) ?? []) nodes.add(n);
+    if (nodes.size > 0) this.changed.fire([...nodes]);
   }
 
   getTreeItem(node: ViewNode): vscode.TreeItem {
-    return toTreeItem(node);
+    for (const f of node.scanFiles ?? []) {
+      let set = this.rendered.get(f.path);
+      if (!set) this.rendered.set(f.path, (set = new Set()));
+      set.add(node);
+    }
+    return toTreeItem(node, this.markOf(node));
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: ViewNode): vscode.TreeItem {
-    return resolveTooltip(item, node);
+    return resolveTooltip(item, node, this.markOf(node));
   }
 
   async getChildren(node?: ViewNode): Promise<ViewNode[]> {
@@ -176,6 +213,8 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
       if (node.path !== undefined) s.path = node.path;
       if (node.openPath !== undefined) s.openPath = node.openPath;
       if (node.data !== undefined) s.data = node.data;
+      const mark = this.markOf(node);
+      if (mark) s.mark = mark;
       return s;
     });
   }
@@ -187,6 +226,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
   }
 
   dispose(): void {
+    for (const d of this.disposables) d.dispose();
     this.changed.dispose();
   }
 }

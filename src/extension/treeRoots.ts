@@ -57,7 +57,8 @@ export async function addExtraFolder(path: string): Promise<void> {
   const inspected = config.inspect<string[]>('extraFolders');
   // What the tree lists now: already there, nothing to add.
   if ((config.get<string[]>('extraFolders') ?? []).includes(path)) return;
-  const inWorkspace = vscode.workspace.workspaceFolders !== undefined && inspected?.workspaceValue !== undefined;
+  // An untrusted workspace's own list is not applied (restrictedConfigurations): the user's is.
+  const inWorkspace = vscode.workspace.isTrusted && vscode.workspace.workspaceFolders !== undefined && inspected?.workspaceValue !== undefined;
   const own = (inWorkspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
   const target = inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await config.update('extraFolders', [...own.filter((e) => typeof e === 'string'), path], target);

@@ -4,6 +4,7 @@
 import { formatBytes, formatInteger, formatMetric, plural } from '../format';
 import type { CheckpointEntry, CheckpointFile, FileRole, RunListing } from './listingTypes';
 import { runStatus } from './runStatus';
+import { markdownText } from '../visibleText';
 
 /** Steps as a short list: `100, 200, 300`, or `100, 200, …, 5000` past `max` of them. */
 export function formatSteps(steps: readonly number[], max = 5): string {
@@ -80,7 +81,8 @@ export function checkpointAriaLabel(c: CheckpointEntry, primaryMetric?: string):
   return parts.join(', ');
 }
 
-const escapeMd = (s: string): string => s.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
+/** Names from disk and sidecars are untrusted text: shown with their hidden characters escaped. */
+const escapeMd = markdownText;
 
 /** `2024-05-01 12:00:00 UTC`: the same for everyone, and what `ls --full-time -u` would say. */
 export function formatMtime(mtimeMs: number): string {

@@ -38,6 +38,8 @@ export interface ViewNode {
   expanded?: boolean;
   /** A getter on run and checkpoint nodes, like `tooltip`. */
   readonly children: ViewNode[];
+  /** The files whose pickles the security scan reads for this row (checkpoint and file nodes). */
+  scanFiles?: readonly CheckpointFile[];
   /** Whether `children` is empty, where reading it would build it (run and checkpoint nodes). */
   leaf?: boolean;
   /** Facts for tests and for commands that need more than the label. */
@@ -93,7 +95,21 @@ function fileNode(parentId: string, f: CheckpointFile): ViewNode {
     openPath: f.path,
     children: [],
     data: { bytes: f.bytes },
+    ...(isJson ? {} : { scanFiles: [f] }),
   };
+}
+
+/**
+ * The files of a checkpoint that the security scan reads: its weights and pickles, not its JSON
+ * sidecars. None while it is incomplete (a training run may still be writing it).
+ */
+export function scanFilesOf(c: CheckpointEntry): CheckpointFile[] {
+  return c.incomplete ? [] : c.files.filter((f) => !f.name.toLowerCase().endsWith('.json'));
+}
+
+/** Every file the security scan reads under these listings, in listing order. */
+export function* listingScanFiles(listings: readonly RootListing[]): Generator<CheckpointFile> {
+  for (const l of listings) for (const r of l.runs) for (const c of r.checkpoints) yield* scanFilesOf(c);
 }
 
 function checkpointNode(runId: string, depth: number, run: RunListing, location: string, c: CheckpointEntry): ViewNode {
@@ -112,6 +128,7 @@ function checkpointNode(runId: string, depth: number, run: RunListing, location:
     icon: c.incomplete ? 'warning' : c.best ? 'star-full' : c.layout === 'huggingface' ? 'folder' : 'package',
     contextValue: ['checkpoint', ...tags].join('.'),
     path: c.path,
+    scanFiles: scanFilesOf(c),
     leaf: c.layout === 'file' || c.files.length === 0,
     // Built when first read: only an expanded checkpoint shows its files.
     get children() {

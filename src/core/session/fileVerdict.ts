@@ -7,15 +7,7 @@ import type { ByteSource } from '../io/byteSource';
 import type { SourceSpec } from '../io/sourceSpec';
 import { openSource } from '../io/sourceSpec';
 import { checkpointVerdict } from '../security/checkpointVerdict';
-import type { SecurityReport } from '../security/securityReport';
-
-export interface FileVerdict extends SecurityReport {
-  /**
-   * Why the file could not be read (truncated, corrupt, not a checkpoint). The verdict is then
-   * that of the globals its pickles named before the failure: a broken file can be hostile too.
-   */
-  error?: { message: string; code?: string };
-}
+import type { FileVerdict } from '../security/verdictMark';
 
 export async function verdictOfSource(source: ByteSource): Promise<FileVerdict> {
   try {

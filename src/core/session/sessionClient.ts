@@ -7,7 +7,7 @@ import type { SourceSpec } from '../io/sourceSpec';
 import type { MethodMap } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
 import type { TensorStats } from '../stats/tensorStats';
-import type { FileVerdict } from './fileVerdict';
+import type { FileVerdict } from '../security/verdictMark';
 import type { NonFiniteScan, SessionMethods, WorkProgress } from './sessionProtocol';
 import type { WorkerHandle, WorkerKind } from './workerHost';
 import { startWorker } from './workerHost';

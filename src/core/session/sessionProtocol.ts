@@ -7,7 +7,7 @@ import type { RpcErrorData } from '../rpc/rpcEndpoint';
 import { checkpointVerdict } from '../security/checkpointVerdict';
 import type { SecurityReport } from '../security/securityReport';
 import type { TensorStats } from '../stats/tensorStats';
-import type { FileVerdict } from './fileVerdict';
+import type { FileVerdict } from '../security/verdictMark';
 import type { NonFiniteRow } from './sessionStats';
 
 /** Bytes of tensor data done, of the request's total. */
