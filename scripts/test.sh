@@ -37,8 +37,9 @@ stage() {
       pass=$(grep -aE '^(# |ℹ )pass [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+$' || true)
       fail=$(grep -aE '^(# |ℹ )fail [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+$' || true) ;;
     mocha)
-      pass=$(grep -aE '^ *[0-9]+ passing' "$log" | tail -1 | grep -oE '[0-9]+' | head -1 || true)
-      fail=$(grep -aE '^ *[0-9]+ failing' "$log" | tail -1 | grep -oE '[0-9]+' | head -1 || true) ;;
+      # Summed: the integration stage runs mocha twice (a trusted and an untrusted workspace).
+      pass=$(grep -aE '^ *[0-9]+ passing' "$log" | awk '{ n += $1 } END { print n + 0 }' || true)
+      fail=$(grep -aE '^ *[0-9]+ failing' "$log" | awk '{ n += $1 } END { print n + 0 }' || true) ;;
   esac
   pass=${pass:-0}
   fail=${fail:-0}

@@ -16,8 +16,10 @@ const verbose = Boolean(process.env.CHECKPOINT_MANAGER_VERBOSE);
 const timeoutMs = Number(process.env.CHECKPOINT_MANAGER_TEST_TIMEOUT_S ?? 300) * 1000;
 
 function parseArgs(argv) {
-  const parsed = { developmentPaths: [], testsPath: '', folder: '' };
+  const parsed = { developmentPaths: [], testsPath: '', folder: '', untrusted: false };
   for (const arg of argv) {
+    // Ours, not VS Code's: open the folder with workspace trust on, so it is untrusted.
+    if (arg === '--checkpoint-manager-untrusted') parsed.untrusted = true;
     if (arg.startsWith('--extensionDevelopmentPath=')) parsed.developmentPaths.push(resolve(arg.slice(27)));
     else if (arg.startsWith('--extensionTestsPath=')) parsed.testsPath = resolve(arg.slice(21));
     else if (!arg.startsWith('-')) parsed.folder = resolve(arg);
@@ -30,7 +32,7 @@ function parseArgs(argv) {
 const say = (line) => console.log(`[vscode-launcher] ${line}`);
 
 async function main() {
-  const { developmentPaths, testsPath, folder } = parseArgs(process.argv.slice(2));
+  const { developmentPaths, testsPath, folder, untrusted } = parseArgs(process.argv.slice(2));
   if (developmentPaths.length === 0 || !testsPath) {
     console.error('usage: vscode-launcher.mjs --extensionDevelopmentPath=DIR --extensionTestsPath=FILE [FOLDER]');
     return 2;
@@ -43,7 +45,7 @@ async function main() {
   }
 
   const started = Date.now();
-  const server = await startCodeServer({ label: 'integration', args: ['--vscode-option', 'enable-smoke-test-driver'] });
+  const server = await startCodeServer({ label: 'integration', args: ['--vscode-option', 'enable-smoke-test-driver'], workspaceTrust: untrusted });
   say(`code-server ${server.url} (pid ${server.pid}) up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const browser = await launchBrowser();
   const pageErrors = [];

@@ -8,6 +8,8 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   args?: string[];
   keepScratch?: boolean;
+  /** Workspace trust on (the folder opens untrusted); off by default. */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {

@@ -141,12 +141,17 @@ function logFiles(dir) {
 /**
  * Prepares scratch folders; `start()` then launches the server. Split in two so a caller can
  * install a vsix into the same folders first.
- * @param {{label?: string, folder?: string, port?: number, env?: Record<string,string>, settings?: Record<string,unknown>, args?: string[], keepScratch?: boolean}} options
+ * `workspaceTrust: true` starts it with workspace trust enabled, so the folder opens untrusted.
+ * @param {{label?: string, folder?: string, port?: number, env?: Record<string,string>, settings?: Record<string,unknown>, args?: string[], keepScratch?: boolean, workspaceTrust?: boolean}} options
  */
 export function prepareCodeServer(options = {}) {
   requireInstalled();
   hookExit();
-  const dirs = scratchLayout(options.label ?? 'code-server', options.settings ?? {});
+  // With trust on, a folder opens in Restricted Mode without asking: it was never trusted.
+  const trust = options.workspaceTrust
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never', 'security.workspace.trust.untrustedFiles': 'open' }
+    : {};
+  const dirs = scratchLayout(options.label ?? 'code-server', { ...trust, ...(options.settings ?? {}) });
   const server = {
     ...dirs,
     pid: 0,
@@ -161,7 +166,9 @@ export function prepareCodeServer(options = {}) {
       this.url = `http://127.0.0.1:${this.port}`;
       const args = [codeServerEntry,
         '--bind-addr', `127.0.0.1:${this.port}`, '--auth', 'none',
-        '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+        '--disable-telemetry', '--disable-update-check',
+        // Trust is on only for a run that asks for it (an untrusted workspace under test).
+        ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override', '--config', this.configFile,
         '--user-data-dir', this.userDataDir, '--extensions-dir', this.extensionsDir,
         ...(options.args ?? []),

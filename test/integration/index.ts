@@ -15,6 +15,11 @@ export function findTestFiles(dir: string): string[] {
 
 /** Called by VS Code; resolves when every test passed, rejects (exit code 1) otherwise. */
 export function run(): Promise<void> {
+  return runMocha(__dirname);
+}
+
+/** Runs every compiled test file below `dir` with mocha (test/untrusted has its own entry). */
+export function runMocha(dir: string): Promise<void> {
   const mocha = new Mocha({
     ui: 'bdd',
     reporter: 'spec',
@@ -24,7 +29,7 @@ export function run(): Promise<void> {
   });
   const grep = process.env.CHECKPOINT_MANAGER_GREP;
   if (grep) mocha.grep(grep);
-  const files = findTestFiles(__dirname);
+  const files = findTestFiles(dir);
   for (const file of files) mocha.addFile(file);
   // scripts/vscode-launcher.mjs starts echoing the window's log at this line.
   console.log(`[integration] mocha start: ${files.length} test file(s)`);
