@@ -25,6 +25,15 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Element
   return node;
 }
 
+/**
+ * A key, path or name from the file, in the editor font. Such text can run to thousands of
+ * characters: the page cuts it with an ellipsis (the `name` class), and the tooltip and a copy
+ * of the text keep all of it.
+ */
+export function nameCode(text: string): HTMLElement {
+  return el('code', { className: 'name', title: text }, [text]);
+}
+
 export interface Column<T> {
   title: string;
   /** Right-aligned numbers. */

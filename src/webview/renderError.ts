@@ -1,7 +1,7 @@
 // The page for a file that cannot be described: the sentence, the size, the damaged record if
 // any, and the verdict if known.
 import type { InspectorErrorInfo } from '../shared/protocol';
-import { el } from './dom';
+import { el, nameCode } from './dom';
 import { formatBytes, formatInteger } from '../core/format';
 import { baseName } from './format';
 import { renderSecurity } from './renderSecurity';
@@ -44,6 +44,6 @@ export function renderDamage(damage: NonNullable<InspectorErrorInfo['damage']>):
   return el('section', { className: 'damage', attrs: { 'aria-label': heading } }, [
     el('dl', { className: 'facts' }, [el('div', { className: 'fact' }, [el('dt', {}, ['Record']), el('dd', {}, [el('code', {}, [damage.record])])])]),
     damage.tensors.length > 0 ? el('h2', {}, [heading]) : null,
-    damage.tensors.length > 0 ? el('ul', {}, damage.tensors.map((t) => el('li', {}, [el('code', {}, [t])]))) : null,
+    damage.tensors.length > 0 ? el('ul', {}, damage.tensors.map((t) => el('li', {}, [nameCode(t)]))) : null,
   ]);
 }

@@ -3,7 +3,7 @@
 import type { ModelCheckpointState } from '../core/inspect/report';
 import { formatMetric } from '../core/format';
 import type { Column } from './dom';
-import { el, section, table } from './dom';
+import { el, nameCode, section, table } from './dom';
 
 function score(v: number | undefined): string {
   return v === undefined ? '' : formatMetric(v, 6);
@@ -18,11 +18,11 @@ function renderOne(m: ModelCheckpointState): HTMLElement {
     ...(m.bestModelPath ? ([['best_model_path', m.bestModelPath]] as Array<[string, string]>) : []),
   ];
   const factColumns: Column<[string, string]>[] = [
-    { title: 'Field', cell: ([k]) => el('code', {}, [k]) },
+    { title: 'Field', cell: ([k]) => nameCode(k) },
     { title: 'Value', cell: ([, v]) => v },
   ];
   const bestColumns: Column<{ path: string; score?: number }>[] = [
-    { title: 'best_k_models', cell: (b) => el('code', {}, [b.path]) },
+    { title: 'best_k_models', cell: (b) => nameCode(b.path) },
     { title: 'Score', numeric: true, cell: (b) => score(b.score), tooltip: (b) => (b.score === undefined ? '' : String(b.score)) },
   ];
   return el('div', { className: 'model-checkpoint' }, [

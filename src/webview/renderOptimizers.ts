@@ -4,7 +4,7 @@ import { optimizerTitle, settingNames, settingText } from '../core/inspect/optim
 import type { OptimizerSummary } from '../core/inspect/report';
 import { formatInteger, plural } from '../core/format';
 import type { Column } from './dom';
-import { el, section, table } from './dom';
+import { el, nameCode, section, table } from './dom';
 
 function renderOne(o: OptimizerSummary): HTMLElement {
   const facts = [
@@ -19,7 +19,7 @@ function renderOne(o: OptimizerSummary): HTMLElement {
     ...settingNames(o).map((name) => ({ name, cells: o.groups.map((g) => settingText(g.settings[name])) })),
   ];
   const columns: Column<Row>[] = [
-    { title: 'Setting', cell: (r) => el('code', {}, [r.name]) },
+    { title: 'Setting', cell: (r) => nameCode(r.name) },
     ...o.groups.map((_, i): Column<Row> => ({ title: o.groups.length === 1 ? 'Value' : `Group ${i}`, cell: (r) => r.cells[i] })),
   ];
   return el('div', { className: 'optimizer' }, [

@@ -3,7 +3,7 @@
 import type { InspectReport, KeySummary, LayerSummary } from '../core/inspect/report';
 import type { JsonValue } from '../core/json';
 import type { Column } from './dom';
-import { collapsible, el, section, table } from './dom';
+import { collapsible, el, nameCode, section, table } from './dom';
 import { formatBytes, formatCount, formatInteger, formatMetric, plural } from '../core/format';
 import { foldedValueTree, renderValueTree } from './renderValueTree';
 
@@ -33,7 +33,7 @@ export function flattenConfig(config: { [key: string]: JsonValue }, prefix = '')
 
 function configTable(config: { [key: string]: JsonValue }): HTMLTableElement {
   const columns: Column<[string, string]>[] = [
-    { title: 'Key', cell: ([k]) => el('code', {}, [k]) },
+    { title: 'Key', cell: ([k]) => nameCode(k) },
     { title: 'Value', cell: ([, v]) => v },
   ];
   return table(columns, flattenConfig(config));
@@ -72,7 +72,7 @@ export function renderKeys(keys: readonly KeySummary[], modelKey?: string): HTML
   const shown = flat ? keys.filter((k) => !isTensorKey(k)) : keys;
   if (shown.length === 0) return null;
   const columns: Column<KeySummary>[] = [
-    { title: 'Key', cell: (k) => el('code', {}, [k.key]) },
+    { title: 'Key', cell: (k) => nameCode(k.key) },
     { title: 'Type', cell: (k) => k.type },
     { title: 'Value', cell: keyValue },
     { title: 'Tensors', numeric: true, cell: (k) => (k.tensors ? formatInteger(k.tensors) : '') },
@@ -90,7 +90,7 @@ const LAYERS_OPEN_MAX = 16;
 export function renderLayers(layers: readonly LayerSummary[]): HTMLElement | null {
   if (layers.length === 0) return null;
   const columns: Column<LayerSummary>[] = [
-    { title: 'Prefix', cell: (l) => el('code', {}, [l.prefix]) },
+    { title: 'Prefix', cell: (l) => nameCode(l.prefix) },
     { title: 'Tensors', numeric: true, cell: (l) => formatInteger(l.tensors) },
     { title: 'Parameters', numeric: true, cell: (l) => formatCount(l.parameters), tooltip: (l) => formatInteger(l.parameters) },
     { title: 'Bytes', numeric: true, cell: (l) => formatBytes(l.bytes), tooltip: (l) => formatInteger(l.bytes) },

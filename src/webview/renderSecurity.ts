@@ -3,7 +3,7 @@
 import type { CheckpointFormat } from '../core/torch/checkpointFormat';
 import type { SecurityReport, Verdict } from '../core/security/securityReport';
 import { plural } from '../core/format';
-import { el } from './dom';
+import { el, nameCode } from './dom';
 
 const VERDICT_LABELS: Record<Verdict, string> = { safe: 'Safe.', suspicious: 'Suspicious.', dangerous: 'Dangerous.' };
 
@@ -33,7 +33,7 @@ export function verdictSentence(security: SecurityReport, format?: CheckpointFor
 }
 
 function globalList(names: readonly string[], className: string): HTMLElement {
-  return el('ul', { className: `globals ${className}` }, names.map((n) => el('li', {}, [el('code', {}, [n])])));
+  return el('ul', { className: `globals ${className}` }, names.map((n) => el('li', {}, [nameCode(n)])));
 }
 
 /** What loading would run, one call per line, as inert text. */

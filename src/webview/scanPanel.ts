@@ -2,7 +2,7 @@
 // holding NaN or infinities, each a button that selects it, or one sentence when there is none.
 import { formatInteger, plural } from '../core/format';
 import type { NonFiniteTensor } from '../shared/protocol';
-import { el } from './dom';
+import { el, nameCode } from './dom';
 import { percentText } from './statsFormat';
 
 export interface ScanPanelOptions {
@@ -66,7 +66,7 @@ export class ScanPanel {
     }
     this.paths = found.map((t) => t.path);
     const items = found.map((t) => {
-      const button = el('button', { className: 'link', title: `Show the statistics of ${t.path}`, attrs: { type: 'button' } }, [el('code', {}, [t.path])]);
+      const button = el('button', { className: 'link', title: `Show the statistics of ${t.path}`, attrs: { type: 'button' } }, [nameCode(t.path)]);
       button.addEventListener('click', () => this.options.onSelect(t.path));
       return el('li', {}, [button, ` ${t.dtype}: ${nonFiniteText(t)}`]);
     });
