@@ -39,7 +39,7 @@ describe('strings from a checkpoint cannot deceive', { timeout: 5 * 60_000 }, ()
       await view.locator('.tensors tr.row').first().waitFor();
 
       // Markup: the keys table shows it as text, and the page has no element made from it.
-      const keyCells = view.locator('code.name');
+      const keyCells = view.locator('code');
       await keyCells.filter({ hasText: keys.img! }).first().waitFor();
       assert.ok((await view.locator('td').filter({ hasText: keys.script! }).count()) > 0, 'the </script> value is shown as text');
       const page = await view.locator('body').evaluate(() => ({
