@@ -35,6 +35,16 @@ describe('security marks on hostile checkpoints', () => {
   after(async () => {
     await vscode.workspace.getConfiguration('checkpointManager').update('extraFolders', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    // The folder goes only once the tree no longer lists (and watches) it, so the tests after
+    // this one start from the tree they expect.
+    await waitFor('the added folder to leave the tree', async () => {
+      const nodes = (await vscode.commands.executeCommand<NodeSnapshot[]>(SNAPSHOT)) ?? [];
+      return nodes.some((n) => n.type === 'root' && n.path === dir) ? undefined : true;
+    });
+    await waitFor('the added folder to be unwatched', async () => {
+      const now = await vscode.commands.executeCommand<{ watched: string[] }>('checkpointManager._testing.treeState');
+      return now?.watched.includes(dir) ? undefined : true;
+    });
     rmSync(dir, { recursive: true, force: true });
   });
 
