@@ -19,7 +19,7 @@ export const TREE_STATE_COMMAND = 'checkpointManager._testing.treeState';
 export function registerCheckpointTree(context: vscode.ExtensionContext): CheckpointTreeProvider {
   let settings = readTreeSettings();
   const provider = new CheckpointTreeProvider(settings);
-  const view = vscode.window.createTreeView(CHECKPOINTS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const view = vscode.window.createTreeView(CHECKPOINTS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
   const updates = new TreeUpdates(provider, settings);
   // Watching starts with the first look at the tree, not with activation (an opened file).
   if (view.visible) updates.start();

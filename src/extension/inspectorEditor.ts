@@ -7,7 +7,6 @@ import type { InspectorState, SessionOpener } from './inspectorDocument';
 import { InspectorDocument } from './inspectorDocument';
 import { inspectorHandlers } from './inspectorHandlers';
 import { createNonce, inspectorHtml } from './inspectorHtml';
-import { createSessionOpener } from './sessionHost';
 import type { InspectorTestingAction, InspectorTestingState, SentSummary } from './inspectorTestingState';
 import { summarizeSent } from './inspectorTestingState';
 
@@ -165,7 +164,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
 }
 
 /** Registers the readonly custom editor that inspects checkpoint files. */
-export function registerInspector(context: vscode.ExtensionContext, openSession: SessionOpener = createSessionOpener(context)): void {
+export function registerInspector(context: vscode.ExtensionContext, openSession: SessionOpener): void {
   const provider = new InspectorEditorProvider(context.extensionUri, openSession);
   const options = {
     supportsMultipleEditorsPerDocument: true,

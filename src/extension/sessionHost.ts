@@ -1,5 +1,6 @@
 // The extension's one session worker: every inspector's checkpoint is parsed, hashed and
-// reduced there, off the extension host's thread, with its bytes picked by URI (byteSources.ts).
+// reduced there, and every comparison runs there, off the extension host's thread, with bytes
+// picked by URI (byteSources.ts).
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
@@ -16,7 +17,8 @@ function collectGarbage(): void {
   (vm.runInNewContext('gc') as () => void)();
 }
 
-export function createSessionOpener(context: vscode.ExtensionContext): SessionOpener {
+/** The one session client of the extension, stopped with it. */
+export function createSessionClient(context: vscode.ExtensionContext): SessionClient {
   // A child process: what a parse takes goes back to the system when the last inspector closes.
   const client = new SessionClient({ script: vscode.Uri.joinPath(context.extensionUri, 'dist', 'sessionWorker.js').fsPath, kind: 'process' });
   context.subscriptions.push(
@@ -27,5 +29,10 @@ export function createSessionOpener(context: vscode.ExtensionContext): SessionOp
       return { active: client.active, sessions: client.sessions, rss, heapUsed, external };
     }),
   );
+  return client;
+}
+
+/** Opens the checkpoint at `uri` as a session in the worker, its bytes and sidecar picked by URI. */
+export function sessionOpener(client: SessionClient): SessionOpener {
   return async (uri, signal) => client.openSession(await sourceSpecFor(uri), { signal, sidecar: await sidecarFor(uri) });
 }
