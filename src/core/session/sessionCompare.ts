@@ -1,6 +1,7 @@
 // Comparisons between two open sessions, as the session worker answers them: the whole report
 // (compareCheckpoints on both parses, with the per-layer grouping the report's chart draws), and
 // for one pair of tensors the statistics and histogram of their difference B - A.
+import { setMaxListeners } from 'node:events';
 import { compareCheckpoints } from '../compare/compareCheckpoints';
 import type { CompareReport } from '../compare/compareReport';
 import type { AlignOptions } from '../compare/keyAlignment';
@@ -12,6 +13,7 @@ import { tensorChunks } from '../torch/tensorBytes';
 import { numel } from '../torch/tensorRef';
 import type { CheckpointSession } from './checkpointSession';
 import type { WorkOptions } from './workOptions';
+import { linkedController } from './workOptions';
 
 export interface SessionComparison {
   report: CompareReport;
@@ -20,7 +22,10 @@ export interface SessionComparison {
 }
 
 export async function compareSessions(a: CheckpointSession, b: CheckpointSession, options: AlignOptions & WorkOptions = {}): Promise<SessionComparison> {
-  const report = await compareCheckpoints(a.compareSide(), b.compareSide(), { ...options, pool: a.kernels ?? b.kernels });
+  // Every kernel call listens on the signal: many listeners by design, not a leak.
+  const stop = linkedController(options.signal);
+  setMaxListeners(0, stop.signal);
+  const report = await compareCheckpoints(a.compareSide(), b.compareSide(), { ...options, signal: stop.signal, pool: a.kernels ?? b.kernels });
   return { report, layers: layerChanges(report) };
 }
 
