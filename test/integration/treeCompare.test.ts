@@ -3,6 +3,8 @@
 // panel sent its webview (internal command checkpointManager._testing.compareState) and what the
 // page shows, against what torch computed from the same files (test/fixtures/compare/
 // expected.json and diff_histograms.json). Compare with Previous Step runs on a tag of the tree.
+// Named to run after tree.test.ts (mocha loads files in name order): lazyTree.test.ts checks that
+// nothing lists the tree before it is shown, and this file lists it.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -50,6 +52,8 @@ describe('the compare report', () => {
   });
 
   it('Compare Selected sends the report torch agrees with, and the page shows its summary, chart and a tensor pair', async () => {
+    // Inspectors of earlier tests close their sessions as their documents go.
+    await waitFor('no session open', async () => ((await sessions()) === 0 ? true : undefined), 10_000);
     const want = expected.cases.finetune!;
     const a = checkpointNode(repoFixture('compare', want.a));
     const b = checkpointNode(repoFixture('compare', want.b));
