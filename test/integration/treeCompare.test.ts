@@ -12,7 +12,7 @@ import type { NodeSnapshot } from '../../src/extension/checkpointTreeProvider';
 import type { SentCompare } from '../../src/extension/comparePanel';
 import type { ShownCompare } from '../../src/shared/compareProtocol';
 import { formatStat } from '../../src/webview/statsFormat';
-import { nanochatBaseDir, repoFixture, waitFor } from './support/fixturePaths';
+import { EXTENSION_ID, nanochatBaseDir, repoFixture, waitFor } from './support/fixturePaths';
 
 const STATE = 'checkpointManager._testing.compareState';
 type State = { ready: boolean; panels: number; sent?: SentCompare; shown?: ShownCompare };
@@ -47,6 +47,11 @@ async function sessions(): Promise<number> {
 }
 
 describe('the compare report', () => {
+  // The internal commands are not contributed: running one does not activate the extension.
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+  });
+
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
