@@ -170,7 +170,7 @@ export class CheckpointSession {
   compareSide(): CompareSide {
     this.checkOpen();
     const sidecar = this.parts.sidecar;
-    return { spec: this.spec, checkpoint: this.checkpoint, size: this.source.size, ...(sidecar ? { sidecar } : {}) };
+    return { spec: this.spec, checkpoint: this.checkpoint, size: this.parts.size, ...(sidecar ? { sidecar } : {}) };
   }
 
   /** The kernel workers this session shares work out to, if any. */
