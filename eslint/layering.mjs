@@ -28,8 +28,8 @@ export const LAYERS = [
   ['src/core/listing', 11],
   ['src/core/parallel', 12],
   ['src/core/inspect', 13],
-  ['src/core/session', 14],
-  ['src/core/compare', 15],
+  ['src/core/compare', 14],
+  ['src/core/session', 15], // answers compare requests too, so it sits above compare
   ['src/core/export', 16],
   ['src/core/prune', 17], // retention plans over the listing, the trash, run status from pickles
   ['src/shared', 30],

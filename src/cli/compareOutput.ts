@@ -1,7 +1,7 @@
 // The readable form of `compare` (without --json): counts per category, the tensors that moved
 // most, what is only on one side, and the values that differ.
 import type { CompareReport, TensorComparison } from '../core/compare/compareReport';
-import type { ValueDiff } from '../core/compare/valueDiff';
+import type { ValueDiff } from '../core/compare/compareReport';
 import { formatBytes, formatMetric, plural } from '../core/format';
 
 /** Rows shown per list; the rest are counted. */

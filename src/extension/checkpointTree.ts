@@ -23,7 +23,7 @@ export const VERDICT_SCAN_STATE_COMMAND = 'checkpointManager._testing.verdictSca
 export function registerCheckpointTree(context: vscode.ExtensionContext, scan?: VerdictScan): CheckpointTreeProvider {
   let settings = readTreeSettings();
   const provider = new CheckpointTreeProvider(settings, scan);
-  const view = vscode.window.createTreeView(CHECKPOINTS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const view = vscode.window.createTreeView(CHECKPOINTS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
   const updates = new TreeUpdates(provider, settings);
   // Watching starts with the first look at the tree, not with activation (an opened file).
   if (view.visible) updates.start();

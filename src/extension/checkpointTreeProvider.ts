@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import { checkpointPicks } from '../core/listing/checkpointPicks';
 import type { CheckpointPick } from '../core/listing/checkpointPicks';
+import type { CandidateGroup } from '../core/listing/comparePicks';
+import { compareCandidates, previousStepPair } from '../core/listing/comparePicks';
 import { buildTree, flattenTree, listingScanFiles } from '../core/listing/listingTree';
 import type { RunNodeCache, ViewNode } from '../core/listing/listingTree';
 import type { RootListing } from '../core/listing/listingTypes';
@@ -223,6 +225,25 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
   async checkpointPicks(): Promise<CheckpointPick[]> {
     await this.settled();
     return checkpointPicks(this.nodes);
+  }
+
+  /** The checkpoints to compare `path` with, grouped by run, its own run's nearest steps first. */
+  async compareCandidates(path: string | undefined): Promise<CandidateGroup[]> {
+    await this.settled();
+    return compareCandidates(this.nodes, path);
+  }
+
+  /**
+   * The two files "Compare with Previous Step" compares for the node with this id: a run's last
+   * two checkpoints, or a checkpoint and the one before it.
+   */
+  async previousStepPair(id: string): Promise<[string, string] | undefined> {
+    await this.settled();
+    const node = flattenTree(this.nodes).find((n) => n.node.id === id)?.node;
+    if (!node) return undefined;
+    if (node.type === 'run') return previousStepPair(node);
+    const run = node.type === 'checkpoint' ? this.getParent(node) : undefined;
+    return run?.type === 'run' ? previousStepPair(run, node) : undefined;
   }
 
   dispose(): void {

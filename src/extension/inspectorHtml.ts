@@ -1,5 +1,6 @@
-// The inspector webview's HTML shell. It holds no checkpoint data (that arrives by message after
-// `ready`), only the bundle, the stylesheets and a CSP that allows nothing else.
+// The HTML shell of the extension's webviews (the inspector, the compare report). It holds no
+// checkpoint data (that arrives by message after `ready`), only the bundle, the stylesheets and a
+// CSP that allows nothing else.
 import { randomBytes } from 'node:crypto';
 
 export interface InspectorHtmlParts {
@@ -9,6 +10,9 @@ export interface InspectorHtmlParts {
   scriptUri: string;
   styleUris: string[];
   nonce: string;
+  /** The page's title and what it says until the data arrives (the inspector's by default). */
+  title?: string;
+  loading?: string;
 }
 
 export function createNonce(): string {
@@ -29,10 +33,10 @@ export function inspectorHtml(parts: InspectorHtmlParts): string {
 <meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(parts.cspSource, parts.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 ${parts.styleUris.map((uri) => `<link rel="stylesheet" href="${attr(uri)}">`).join('\n')}
-<title>Checkpoint Inspector</title>
+<title>${attr(parts.title ?? 'Checkpoint Inspector')}</title>
 </head>
 <body>
-<main class="loading"><p>Inspecting…</p></main>
+<main class="loading"><p>${attr(parts.loading ?? 'Inspecting…')}</p></main>
 <script nonce="${attr(parts.nonce)}" src="${attr(parts.scriptUri)}"></script>
 </body>
 </html>

@@ -1,5 +1,6 @@
 // The extension's one session worker: every inspector's checkpoint is parsed, hashed and
-// reduced there, off the extension host's thread, with its bytes picked by URI (byteSources.ts).
+// reduced there, and every comparison runs there, off the extension host's thread, with bytes
+// picked by URI (byteSources.ts).
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
@@ -16,7 +17,7 @@ function collectGarbage(): void {
   (vm.runInNewContext('gc') as () => void)();
 }
 
-/** The extension's session worker client: the inspectors and the tree's security scan share it. */
+/** The extension's one session worker client: the inspectors, the comparisons and the tree's security scan share it. */
 export function createSessionClient(context: vscode.ExtensionContext): SessionClient {
   // A child process: what a parse takes goes back to the system when the last inspector closes.
   const client = new SessionClient({ script: vscode.Uri.joinPath(context.extensionUri, 'dist', 'sessionWorker.js').fsPath, kind: 'process' });
@@ -31,6 +32,7 @@ export function createSessionClient(context: vscode.ExtensionContext): SessionCl
   return client;
 }
 
-export function createSessionOpener(client: SessionClient): SessionOpener {
+/** Opens the checkpoint at `uri` as a session in the worker, its bytes and sidecar picked by URI. */
+export function sessionOpener(client: SessionClient): SessionOpener {
   return async (uri, signal) => client.openSession(await sourceSpecFor(uri), { signal, sidecar: await sidecarFor(uri) });
 }

@@ -1,7 +1,15 @@
 // What a comparison reports, as `compare --json` prints it. Paths are as `inspect` prints them:
 // A's path, and B's as `path_b` where alignment paired it under another path.
 import type { DiffStats } from '../stats/diffMoments';
-import type { ValueDiff } from './valueDiff';
+import type { JsonValue } from '../json';
+
+/** One non-tensor value that differs (valueDiff.ts). Kept here, with the report, so the webview can import the report's types without the reader's. */
+export interface ValueDiff {
+  key: string;
+  /** Absent when the key is only on the other side. */
+  a?: JsonValue;
+  b?: JsonValue;
+}
 
 export interface TensorShape {
   dtype: string;

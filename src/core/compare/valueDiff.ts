@@ -4,14 +4,9 @@
 // Objects are flattened to dotted keys; lists are compared whole. Values come from the same
 // reading the inspector does (inspect/summarize.ts).
 import type { JsonValue } from '../json';
+import type { ValueDiff } from './compareReport';
 import type { SideFacts } from './compareSide';
 
-export interface ValueDiff {
-  key: string;
-  /** Absent when the key is only on the other side. */
-  a?: JsonValue;
-  b?: JsonValue;
-}
 
 /** Leaves kept per side: a config of a million keys is hostile, not a config. */
 const MAX_LEAVES = 20_000;

@@ -3,6 +3,7 @@
 // NaN/Inf scan. The CLI runs a session in its own process; the extension runs sessions in the
 // session worker (sessionWorker.ts) and talks to them through SessionClient.
 import { basename } from 'node:path';
+import type { CompareSide } from '../compare/compareSide';
 import { openCheckpoint } from '../checkpoint/openCheckpoint';
 import { openShardedCheckpoint } from '../checkpoint/shardedCheckpoint';
 import { shardIndexOf } from '../checkpoint/shardLocation';
@@ -163,6 +164,18 @@ export class CheckpointSession {
     const { tensor } = this.tensor(path);
     const plan = this.pool ? await this.planOf(tensor) : undefined;
     return statsOf({ checkpoint: this.checkpoint, tensor: tensor.payload, plan, pool: this.pool }, options);
+  }
+
+  /** This checkpoint as one side of a comparison: its parse, its source and its sidecar, not read again. */
+  compareSide(): CompareSide {
+    this.checkOpen();
+    const sidecar = this.parts.sidecar;
+    return { spec: this.spec, checkpoint: this.checkpoint, size: this.parts.size, ...(sidecar ? { sidecar } : {}) };
+  }
+
+  /** The kernel workers this session shares work out to, if any. */
+  get kernels(): KernelPool | undefined {
+    return this.pool;
   }
 
   /** Every distinct tensor with the path it is first seen under, in checkpoint order. */

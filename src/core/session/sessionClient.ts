@@ -2,12 +2,14 @@
 // requests to it, and stops it once no session has been open for `idleMs`, so that the memory a
 // parsed checkpoint holds goes back when its editor closes. A worker that dies (out of memory on
 // a hostile file) fails what was asked of it; the next open starts a new one.
+import type { AlignOptions } from '../compare/keyAlignment';
 import type { InspectReport } from '../inspect/report';
 import type { SourceSpec } from '../io/sourceSpec';
 import type { MethodMap } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
 import type { TensorStats } from '../stats/tensorStats';
 import type { FileVerdict } from '../security/verdictMark';
+import type { SessionComparison } from './sessionCompare';
 import type { NonFiniteScan, SessionMethods, WorkProgress } from './sessionProtocol';
 import type { WorkerHandle, WorkerKind } from './workerHost';
 import { startWorker } from './workerHost';
@@ -58,6 +60,24 @@ export class RemoteSession {
 
   scanNonFinite(options: WorkOptions = {}): Promise<NonFiniteScan> {
     return this.endpoint.request('scanNonFinite', { session: this.id }, { signal: options.signal, onProgress: progressOf(options) });
+  }
+
+  /** This session (A) compared with `other` (B), in the worker both live in. */
+  compareWith(other: RemoteSession, options: AlignOptions & WorkOptions = {}): Promise<SessionComparison> {
+    this.checkPeer(other);
+    const { align, stripPrefix } = options;
+    return this.endpoint.request('compare', { a: this.id, b: other.id, ...(align ? { align } : {}), ...(stripPrefix ? { stripPrefix } : {}) }, { signal: options.signal, onProgress: progressOf(options) });
+  }
+
+  /** Statistics of `other`'s tensor at `pathB` minus this session's at `pathA`. */
+  differenceWith(other: RemoteSession, pathA: string, pathB: string, options: WorkOptions & { bins?: number } = {}): Promise<TensorStats> {
+    this.checkPeer(other);
+    return this.endpoint.request('difference', { a: this.id, pathA, b: other.id, pathB, ...(options.bins ? { bins: options.bins } : {}) }, { signal: options.signal, onProgress: progressOf(options) });
+  }
+
+  /** Both sessions must live in one worker: a worker that was restarted in between has not got the other. */
+  private checkPeer(other: RemoteSession): void {
+    if (other.endpoint !== this.endpoint || this.closed || other.closed) throw Object.assign(new Error('The checkpoint reader was restarted: compare the two checkpoints again.'), { code: 'worker-stopped' });
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 // What the session worker answers (sessionWorker.ts), and how its failures cross to the host:
 // plain data, so the error page can still show the verdict on a broken file's globals.
+import type { AlignMode } from '../compare/keyAlignment';
 import { CheckpointError, DamagedRecordError, describeError } from '../errors';
 import type { InspectReport } from '../inspect/report';
 import type { SourceSpec } from '../io/sourceSpec';
@@ -8,6 +9,7 @@ import { checkpointVerdict } from '../security/checkpointVerdict';
 import type { SecurityReport } from '../security/securityReport';
 import type { TensorStats } from '../stats/tensorStats';
 import type { FileVerdict } from '../security/verdictMark';
+import type { SessionComparison } from './sessionCompare';
 import type { NonFiniteRow } from './sessionStats';
 
 /** Bytes of tensor data done, of the request's total. */
@@ -27,6 +29,10 @@ export type SessionMethods = {
   hashes: { params: { session: number }; result: InspectReport; progress: WorkProgress };
   stats: { params: { session: number; path: string; bins?: number }; result: TensorStats; progress: WorkProgress };
   scanNonFinite: { params: { session: number }; result: NonFiniteScan; progress: WorkProgress };
+  /** Compares two open sessions (A, then B): the report and its per-layer grouping. */
+  compare: { params: { a: number; b: number; align?: AlignMode; stripPrefix?: string }; result: SessionComparison; progress: WorkProgress };
+  /** Statistics and histogram of B's tensor minus A's. */
+  difference: { params: { a: number; pathA: string; b: number; pathB: string; bins?: number }; result: TensorStats; progress: WorkProgress };
   close: { params: { session: number }; result: null };
   /** The verdict on one file from its pickles alone (no session: the file is closed again). */
   verdict: { params: { spec: SourceSpec }; result: FileVerdict };

@@ -9,6 +9,7 @@ import { RpcEndpoint } from '../rpc/rpcEndpoint';
 import { shareBytes } from '../io/sourceSpec';
 import { CheckpointSession } from './checkpointSession';
 import { verdictOf } from './fileVerdict';
+import { compareSessions, differenceStats } from './sessionCompare';
 import type { SessionMethods } from './sessionProtocol';
 import { sessionErrorData } from './sessionProtocol';
 import type { WorkerSettings } from './workerHost';
@@ -66,6 +67,10 @@ if (port) {
     hashes: ({ session }, { signal, progress }) => plain(() => sessionOf(session).summaryWithHashes({ signal, onProgress: (done, total) => progress({ done, total }) })),
     stats: ({ session, path, bins }, { signal, progress }) => plain(() => sessionOf(session).stats(path, { bins, signal, onProgress: (done, total) => progress({ done, total }) })),
     scanNonFinite: ({ session }, { signal, progress }) => plain(() => sessionOf(session).scanNonFinite({ signal, onProgress: (done, total) => progress({ done, total }) })),
+    compare: ({ a, b, align, stripPrefix }, { signal, progress }) =>
+      plain(() => compareSessions(sessionOf(a), sessionOf(b), { align, stripPrefix, signal, onProgress: (done, total) => progress({ done, total }) })),
+    difference: ({ a, pathA, b, pathB, bins }, { signal, progress }) =>
+      plain(() => differenceStats(sessionOf(a), pathA, sessionOf(b), pathB, { bins, signal, onProgress: (done, total) => progress({ done, total }) })),
     close: async ({ session }) => {
       const s = sessions.get(session);
       sessions.delete(session);

@@ -29,7 +29,7 @@ export interface DiffOptions {
 }
 
 /** Decoded elements per scratch buffer: 8 MiB of float64 per side. */
-const SCRATCH = 1 << 20;
+export const SCRATCH = 1 << 20;
 
 function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled.');
@@ -43,8 +43,8 @@ function aligned(bytes: Uint8Array, unit: number): Uint8Array {
   return bytes.byteOffset % unit === 0 ? bytes : bytes.slice();
 }
 
-
-function valueKind(dtype: string): ElementKind | string {
+/** The dtype's element kind, or why its differences are not computed (complex, quantized, packed). */
+export function valueKind(dtype: string): ElementKind | string {
   // Complex elements decode to their magnitude for statistics; a difference needs both parts.
   if (dtype.startsWith('complex')) return `differences of ${dtype} tensors are not computed (only whether their bytes are equal).`;
   try {
@@ -55,7 +55,7 @@ function valueKind(dtype: string): ElementKind | string {
   }
 }
 
-function unitOf(kind: ElementKind): number {
+export function unitOf(kind: ElementKind): number {
   switch (kind.kind) {
     case 'float32': return 4;
     case 'float64': return 8;
@@ -65,7 +65,7 @@ function unitOf(kind: ElementKind): number {
 }
 
 /** Decodes `bytes` (whole elements) into float64 numbers, SCRATCH at a time; float32/float64 are viewed in place. */
-class Decoder {
+export class Decoder {
   readonly unit: number;
   /** Values come as a Float32Array view (the float32 kernel), else as float64. */
   readonly float32: boolean;
