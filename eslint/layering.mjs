@@ -27,10 +27,11 @@ export const LAYERS = [
   ['src/core/listing', 11],
   ['src/core/parallel', 12],
   ['src/core/inspect', 13],
+  ['src/core/export', 13.5], // writers for inference, over a parsed checkpoint; the session worker runs them
   ['src/core/session', 14],
   ['src/core/compare', 15],
-  ['src/core/export', 16],
   ['src/core/prune', 17], // retention plans over the listing, the trash, run status from pickles
+  ['src/core/code', 18], // the Python that loads or resumes a checkpoint, written from its report
   ['src/shared', 30],
   ['src/cli.ts', 40],
   ['src/cli', 40],

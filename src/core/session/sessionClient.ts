@@ -2,6 +2,7 @@
 // requests to it, and stops it once no session has been open for `idleMs`, so that the memory a
 // parsed checkpoint holds goes back when its editor closes. A worker that dies (out of memory on
 // a hostile file) fails what was asked of it; the next open starts a new one.
+import type { ExportRequest, ExportResult } from '../export/exportCheckpoint';
 import type { InspectReport } from '../inspect/report';
 import type { SourceSpec } from '../io/sourceSpec';
 import type { MethodMap } from '../rpc/rpcEndpoint';
@@ -57,6 +58,11 @@ export class RemoteSession {
 
   scanNonFinite(options: WorkOptions = {}): Promise<NonFiniteScan> {
     return this.endpoint.request('scanNonFinite', { session: this.id }, { signal: options.signal, onProgress: progressOf(options) });
+  }
+
+  /** Writes the model's weights for inference in the worker; a cancel leaves no file behind. */
+  export(request: ExportRequest, options: WorkOptions = {}): Promise<ExportResult> {
+    return this.endpoint.request('export', { session: this.id, request }, { signal: options.signal, onProgress: progressOf(options) });
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // What the session worker answers (sessionWorker.ts), and how its failures cross to the host:
 // plain data, so the error page can still show the verdict on a broken file's globals.
 import { CheckpointError, DamagedRecordError, describeError } from '../errors';
+import type { ExportRequest, ExportResult } from '../export/exportCheckpoint';
 import type { InspectReport } from '../inspect/report';
 import type { SourceSpec } from '../io/sourceSpec';
 import type { RpcErrorData } from '../rpc/rpcEndpoint';
@@ -26,6 +27,8 @@ export type SessionMethods = {
   hashes: { params: { session: number }; result: InspectReport; progress: WorkProgress };
   stats: { params: { session: number; path: string; bins?: number }; result: TensorStats; progress: WorkProgress };
   scanNonFinite: { params: { session: number }; result: NonFiniteScan; progress: WorkProgress };
+  /** Writes the session's model weights for inference (see exportFromSession); cancel leaves no file. */
+  export: { params: { session: number; request: ExportRequest }; result: ExportResult; progress: WorkProgress };
   close: { params: { session: number }; result: null };
 };
 

@@ -8,6 +8,7 @@ import type { MethodMap } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
 import { shareBytes } from '../io/sourceSpec';
 import { CheckpointSession } from './checkpointSession';
+import { exportFromSession } from './sessionExport';
 import type { SessionMethods } from './sessionProtocol';
 import { sessionErrorData } from './sessionProtocol';
 import type { WorkerSettings } from './workerHost';
@@ -65,6 +66,7 @@ if (port) {
     hashes: ({ session }, { signal, progress }) => plain(() => sessionOf(session).summaryWithHashes({ signal, onProgress: (done, total) => progress({ done, total }) })),
     stats: ({ session, path, bins }, { signal, progress }) => plain(() => sessionOf(session).stats(path, { bins, signal, onProgress: (done, total) => progress({ done, total }) })),
     scanNonFinite: ({ session }, { signal, progress }) => plain(() => sessionOf(session).scanNonFinite({ signal, onProgress: (done, total) => progress({ done, total }) })),
+    export: ({ session, request }, { signal, progress }) => plain(() => exportFromSession(sessionOf(session), { ...request, signal, onProgress: (done, total) => progress({ done, total }) })),
     close: async ({ session }) => {
       const s = sessions.get(session);
       sessions.delete(session);
