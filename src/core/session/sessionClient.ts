@@ -62,7 +62,8 @@ export class RemoteSession {
 
   /** Writes the model's weights for inference in the worker; a cancel leaves no file behind. */
   export(request: ExportRequest, options: WorkOptions = {}): Promise<ExportResult> {
-    return this.endpoint.request('export', { session: this.id, request }, { signal: options.signal, onProgress: progressOf(options) });
+    // A cancel resolves once the worker has removed what it wrote, not before.
+    return this.endpoint.request('export', { session: this.id, request }, { signal: options.signal, onProgress: progressOf(options), awaitCancel: true });
   }
 
   async close(): Promise<void> {
