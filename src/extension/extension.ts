@@ -1,11 +1,15 @@
 import type * as vscode from 'vscode';
 import { registerCheckpointTree } from './checkpointTree';
+import { registerExportCommand } from './exportCommand';
 import { registerInspector } from './inspectorEditor';
 import { registerRemoteCheckpoints } from './remoteCheckpoints';
+import { createSessionClient, sessionOpenerFor } from './sessionHost';
 
 export function activate(context: vscode.ExtensionContext): void {
-  registerCheckpointTree(context);
-  registerInspector(context);
+  const client = createSessionClient(context);
+  const tree = registerCheckpointTree(context);
+  const inspector = registerInspector(context, sessionOpenerFor(client));
+  context.subscriptions.push(...registerExportCommand(client, inspector, tree));
   registerRemoteCheckpoints(context);
 }
 

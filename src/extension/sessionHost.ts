@@ -16,7 +16,8 @@ function collectGarbage(): void {
   (vm.runInNewContext('gc') as () => void)();
 }
 
-export function createSessionOpener(context: vscode.ExtensionContext): SessionOpener {
+/** The extension's session worker client, disposed with the extension. */
+export function createSessionClient(context: vscode.ExtensionContext): SessionClient {
   // A child process: what a parse takes goes back to the system when the last inspector closes.
   const client = new SessionClient({ script: vscode.Uri.joinPath(context.extensionUri, 'dist', 'sessionWorker.js').fsPath, kind: 'process' });
   context.subscriptions.push(
@@ -27,5 +28,10 @@ export function createSessionOpener(context: vscode.ExtensionContext): SessionOp
       return { active: client.active, sessions: client.sessions, rss, heapUsed, external };
     }),
   );
+  return client;
+}
+
+/** Opens inspector sessions in the worker, the bytes picked by URI. */
+export function sessionOpenerFor(client: SessionClient): SessionOpener {
   return async (uri, signal) => client.openSession(await sourceSpecFor(uri), { signal, sidecar: await sidecarFor(uri) });
 }
