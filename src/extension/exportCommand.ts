@@ -45,10 +45,10 @@ async function runExport(source: string, session: RemoteSession, prompts: Export
   const name = basename(source);
   const kind = await prompts.format(name);
   if (!kind) return { outcome: 'dismissed' };
-  const dtype = await prompts.dtype();
+  const dtype = await prompts.dtype(name);
   if (dtype === undefined) return { outcome: 'dismissed' };
   const prefixes = wrapperPrefixes(session.report);
-  const strip = prefixes.length ? await prompts.strip(prefixes) : [];
+  const strip = prefixes.length ? await prompts.strip(name, prefixes) : [];
   if (!strip) return { outcome: 'dismissed' };
   const chosen = await prompts.target(defaultExportPath(source, kind, dtype ?? undefined), kind);
   if (!chosen) return { outcome: 'dismissed' };

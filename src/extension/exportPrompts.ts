@@ -10,9 +10,9 @@ export type ResultAction = 'Reveal' | 'Inspect';
 
 export interface ExportPrompts {
   format(source: string): Promise<OutputKind | undefined>;
-  dtype(): Promise<CastName | null | undefined>;
+  dtype(source: string): Promise<CastName | null | undefined>;
   /** Which of the prefixes to strip (empty: none); undefined when dismissed. */
-  strip(prefixes: readonly string[]): Promise<string[] | undefined>;
+  strip(source: string, prefixes: readonly string[]): Promise<string[] | undefined>;
   target(defaultPath: string, kind: OutputKind): Promise<string | undefined>;
   confirmReplace(target: string, existing: readonly string[]): Promise<boolean>;
   /** Called with the export's progress; `cancel` stops it as the notification's Cancel does. */
@@ -43,10 +43,10 @@ export const dialogPrompts: ExportPrompts = {
         { label: 'PyTorch', description: '.pt', detail: 'An OrderedDict of tensors that torch.load(weights_only=True) takes, torch 1.13 and later.', value: 'pt' },
         { label: 'Sharded safetensors', description: 'folder', detail: "Hugging Face's model-0000N-of-0000M.safetensors and model.safetensors.index.json.", value: 'safetensors-folder' },
       ],
-      `Export ${source} for inference (1/3)`,
+      `Export ${source} for inference: format`,
       'The format to write',
     ),
-  dtype: () =>
+  dtype: (source) =>
     pickOne<CastName | null>(
       [
         { label: 'Keep dtypes', detail: 'Every tensor as it was saved.', value: null },
@@ -54,16 +54,16 @@ export const dialogPrompts: ExportPrompts = {
         { label: 'float16', description: 'fp16', detail: 'Float tensors rounded to nearest-even; values beyond ±65504 become infinities.', value: 'fp16' },
         { label: 'float32', description: 'fp32', detail: 'Float tensors widened (or float64 narrowed) to float32.', value: 'fp32' },
       ],
-      'Export for inference (2/3)',
+      `Export ${source} for inference: dtype`,
       'Cast the float tensors?',
     ),
-  strip: (prefixes) =>
+  strip: (source, prefixes) =>
     pickOne<string[]>(
       [
         { label: `Strip ${prefixes.map((p) => `"${p}"`).join(' and ')}`, detail: 'Names as the unwrapped model expects them (torch.compile adds _orig_mod., DataParallel module.).', value: [...prefixes] },
         { label: 'Keep names as saved', value: [] },
       ],
-      'Export for inference (3/3)',
+      `Export ${source} for inference: names`,
       'The weights carry a wrapper prefix',
     ),
   async target(defaultPath, kind) {
@@ -115,7 +115,7 @@ export class QueuedPrompts implements ExportPrompts {
     this.asked.push('dtype');
     return this.answers.dtype === undefined ? null : this.answers.dtype;
   }
-  async strip(prefixes: readonly string[]): Promise<string[] | undefined> {
+  async strip(_source: string, prefixes: readonly string[]): Promise<string[] | undefined> {
     this.asked.push(`strip ${prefixes.join(' ')}`);
     return this.answers.strip ? [...prefixes] : [];
   }
