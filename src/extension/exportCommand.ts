@@ -92,7 +92,8 @@ async function runExport(source: string, session: RemoteSession, prompts: Export
     void vscode.window.showErrorMessage(`Could not export ${name}: ${message}`);
     return { outcome: 'failed', error: message };
   }
-  await provider?.refresh();
+  // A tree never shown lists when it is first shown (and then sees the new file).
+  if (provider?.hasListed) await provider.refresh();
   void offerResult(result, kind, prompts);
   return { outcome: 'written', result };
 }
