@@ -30,8 +30,12 @@ describe('export and code from the inspector in the browser', { timeout: 8 * 60_
       await view.getByRole('heading', { name: 'best.pt', exact: true }).waitFor({ timeout: 30_000 });
       const actions = view.getByRole('toolbar', { name: 'Use this checkpoint' });
       await actions.getByRole('button', { name: 'Copy load code' }).click();
-      await wb.page.waitForFunction(async () => (await navigator.clipboard.readText()).includes('weights_only=True'), undefined, { timeout: 10_000 });
-      const code = await wb.page.evaluate(() => navigator.clipboard.readText());
+      // The host writes the clipboard after the click's round trip: look until it has.
+      let code = '';
+      for (let i = 0; i < 100 && !code.includes('weights_only=True'); i++) {
+        await wb.page.waitForTimeout(100);
+        code = await wb.page.evaluate(() => navigator.clipboard.readText());
+      }
       assert.match(code, /state_dict = ckpt\["model_state_dict"\]/);
 
       await actions.getByRole('button', { name: 'Export for Inference…' }).click();
