@@ -29,9 +29,10 @@ export const LAYERS = [
   ['src/core/parallel', 12],
   ['src/core/inspect', 13],
   ['src/core/compare', 14],
-  ['src/core/session', 15], // answers compare requests too, so it sits above compare
-  ['src/core/export', 16],
+  ['src/core/export', 14.5], // writers for inference, over a parsed checkpoint; the session worker runs them
+  ['src/core/session', 15], // answers compare and export requests, so it sits above both
   ['src/core/prune', 17], // retention plans over the listing, the trash, run status from pickles
+  ['src/core/code', 18], // the Python that loads or resumes a checkpoint, written from its report
   ['src/shared', 30],
   ['src/cli.ts', 40],
   ['src/cli', 40],

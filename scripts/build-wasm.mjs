@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Assembles the WebAssembly kernels from their text (src/core/stats/wasm/*.wat) with wabt, and
+// Assembles the WebAssembly kernels from their text (src/core/*/wasm/*.wat) with wabt, and
 // writes each as a TypeScript module holding its bytes beside it, so that tsc's output
 // (the unit tests) and esbuild's bundles load the same bytes without a loader. `--check` only
 // compares: it fails when a committed module no longer matches its source.
@@ -8,11 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'core', 'stats', 'wasm');
+const core = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'core');
+const dirs = ['stats', 'export'].map((layer) => join(core, layer, 'wasm'));
 const check = process.argv.includes('--check');
 const wabt = await wabtInit();
 let stale = 0;
-for (const name of readdirSync(dir).filter((n) => n.endsWith('.wat'))) {
+for (const [dir, name] of dirs.flatMap((d) => readdirSync(d).filter((n) => n.endsWith('.wat')).map((n) => [d, n]))) {
   const module = wabt.parseWat(name, readFileSync(join(dir, name), 'utf8'), { simd: true });
   module.validate();
   const bytes = Buffer.from(module.toBinary({}).buffer);

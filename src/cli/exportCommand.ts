@@ -3,8 +3,9 @@
 // for inference. Exit 0 when written, 1 when it cannot be (nothing is left behind), 2 for bad arguments.
 import { CAST_TARGETS } from '../core/export/elementCast';
 import type { CastName } from '../core/export/elementCast';
-import { exportFromSession } from '../core/export/exportCheckpoint';
+import { exportFromSession } from '../core/session/sessionExport';
 import type { ExportOptions, ExportResult } from '../core/export/exportCheckpoint';
+import { contentLine, sizeLine } from '../core/export/exportSummary';
 import { parseSize } from '../core/export/shardPlan';
 import { describeError } from '../core/errors';
 import { formatBytes } from '../core/format';
@@ -55,14 +56,10 @@ function parseArgs(args: readonly string[]): Parsed {
   return { ok: true, input: paths[0]!, json, options: { ...options, output: paths[1]! } };
 }
 
-function percent(share: number): string {
-  return `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
-}
-
 function summaryText(r: ExportResult): string {
   const lines = r.files.map((f) => `wrote ${f.path} (${formatBytes(f.bytes)})`);
-  lines.push(`${r.tensors} tensors from ${r.weightsKey === '' ? 'the whole file' : `"${r.weightsKey}"`}${r.cast ? `, ${r.cast} cast to ${r.dtype}` : ''}${r.ties.length ? `, ${r.ties.length} tied (${r.ties.map((t) => `${t.name} = ${t.sameAs}`).join(', ')})` : ''}`);
-  lines.push(`${formatBytes(r.bytes)}, ${percent(r.share)} of the ${formatBytes(r.sourceBytes)} source`);
+  lines.push(contentLine(r));
+  lines.push(sizeLine(r));
   if (r.dropped.length) lines.push(`left out: ${r.dropped.join(', ')}`);
   return lines.join('\n');
 }

@@ -17,7 +17,7 @@ import { addExtraFolder } from './treeRoots';
 export const SNAPSHOT_COMMAND = 'checkpointManager._testing.treeSnapshot';
 
 /** The path a command acts on: a tree node, a URI (explorer menus), or nothing (palette). */
-function targetPath(arg: unknown, open: boolean): string | undefined {
+export function targetPath(arg: unknown, open: boolean): string | undefined {
   if (arg instanceof vscode.Uri) return arg.fsPath;
   if (arg && typeof arg === 'object' && 'contextValue' in arg) {
     const node = arg as ViewNode;
@@ -26,13 +26,14 @@ function targetPath(arg: unknown, open: boolean): string | undefined {
   return undefined;
 }
 
-async function pickCheckpoint(provider: CheckpointTreeProvider): Promise<string | undefined> {
+/** A checkpoint picked from every one the tree lists. */
+export async function pickCheckpoint(provider: CheckpointTreeProvider, placeHolder = 'Checkpoint to inspect'): Promise<string | undefined> {
   const items = await provider.checkpointPicks();
   if (items.length === 0) {
-    void vscode.window.showInformationMessage('No checkpoints found to inspect.');
+    void vscode.window.showInformationMessage('No checkpoints found.');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Checkpoint to inspect', matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
   return picked?.path;
 }
 

@@ -7,6 +7,7 @@ import type { InspectorState, SessionOpener } from './inspectorDocument';
 import { InspectorDocument } from './inspectorDocument';
 import { inspectorHandlers } from './inspectorHandlers';
 import { createNonce, inspectorHtml } from './inspectorHtml';
+import { copyCode, COPY_LOAD_CODE_COMMAND, COPY_RESUME_CODE_COMMAND } from './copyCode';
 import type { InspectorTestingAction, InspectorTestingState, SentSummary } from './inspectorTestingState';
 import { summarizeSent } from './inspectorTestingState';
 
@@ -25,6 +26,8 @@ export function inspectorViewTypeFor(path: string): string {
 export const PICKLE_INSPECTOR_VIEW_TYPE = 'checkpointManager.inspector.pickle';
 /** Internal: used by test/integration/inspector.test.ts, not contributed to the palette. */
 export const INSPECTOR_TESTING_COMMAND = 'checkpointManager._testing.inspectorState';
+/** *Export for Inference…* (exportCommand.ts), which the page's button runs on its file. */
+const EXPORT_FOR_INFERENCE_COMMAND = 'checkpointManager.exportForInference';
 /** Runs "Scan for NaN/Inf" in the active inspector (palette and editor title). */
 export const SCAN_NON_FINITE_COMMAND = 'checkpointManager.scanNonFinite';
 
@@ -90,6 +93,8 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       stats: document.stats,
       computeHashes: () => document.computeHashes(),
       copy: copyToClipboard,
+      copyCode: async (kind) => void (await copyCode(document, kind)),
+      exportForInference: async () => void (await vscode.commands.executeCommand(EXPORT_FOR_INFERENCE_COMMAND, document.uri)),
     });
     const connect = (): InspectorEndpoint =>
       new RpcEndpoint<HostMethods, WebviewMethods, HostEvent, WebviewEvent>((m) => void webview.postMessage(m), handlers, (event) => onEvent(event));
@@ -136,6 +141,11 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     });
   }
 
+  /** The document of the inspector last active, if one is open. */
+  get activeDocument(): InspectorDocument | undefined {
+    return this.activePanel && this.panels.get(this.activePanel)?.document;
+  }
+
   /** "Scan for NaN/Inf" from the palette or the editor title: the active inspector runs it as its button does. */
   startScan(): boolean {
     const record = this.activePanel && this.panels.get(this.activePanel);
@@ -164,7 +174,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
 }
 
 /** Registers the readonly custom editor that inspects checkpoint files. */
-export function registerInspector(context: vscode.ExtensionContext, openSession: SessionOpener): void {
+export function registerInspector(context: vscode.ExtensionContext, openSession: SessionOpener): InspectorEditorProvider {
   const provider = new InspectorEditorProvider(context.extensionUri, openSession);
   const options = {
     supportsMultipleEditorsPerDocument: true,
@@ -179,5 +189,9 @@ export function registerInspector(context: vscode.ExtensionContext, openSession:
     vscode.commands.registerCommand(SCAN_NON_FINITE_COMMAND, () => {
       if (!provider.startScan()) void vscode.window.showInformationMessage('Open a checkpoint in the Checkpoint Inspector to scan it for NaN and Inf.');
     }),
+    // Returns the snippet, for the integration tests.
+    vscode.commands.registerCommand(COPY_LOAD_CODE_COMMAND, () => copyCode(provider.activeDocument, 'load')),
+    vscode.commands.registerCommand(COPY_RESUME_CODE_COMMAND, () => copyCode(provider.activeDocument, 'resume')),
   );
+  return provider;
 }

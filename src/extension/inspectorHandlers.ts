@@ -4,13 +4,15 @@
 import { describeError } from '../core/errors';
 import type { Handlers } from '../core/rpc/rpcEndpoint';
 import { RpcError } from '../core/rpc/rpcEndpoint';
-import type { ByteProgress, HostMethods } from '../shared/protocol';
+import type { ByteProgress, CodeKind, HostMethods } from '../shared/protocol';
 import type { InspectorStatsSource } from './inspectorStats';
 
 export interface InspectorHandlerDeps {
   stats: InspectorStatsSource;
   computeHashes(): Promise<void>;
   copy(text: string, what: string): Promise<void>;
+  copyCode(kind: CodeKind): Promise<void>;
+  exportForInference(): Promise<void>;
 }
 
 /** Calls `report` when the whole percent reached changes, and at the end. */
@@ -58,5 +60,11 @@ export function inspectorHandlers(deps: InspectorHandlerDeps): Handlers<HostMeth
       const p = (params ?? {}) as { text?: unknown; what?: unknown };
       await deps.copy(requireString(p.text, 'The text to copy'), typeof p.what === 'string' ? p.what : 'to the clipboard');
     },
+    copyCode: async (params) => {
+      const kind = (params as { kind?: unknown } | null)?.kind;
+      if (kind !== 'load' && kind !== 'resume') throw new RpcError({ message: 'The code kind must be load or resume.', code: 'bad-request' });
+      await deps.copyCode(kind);
+    },
+    exportForInference: () => deps.exportForInference(),
   };
 }

@@ -37,6 +37,9 @@ export interface NonFiniteTensor {
   neginf: number;
 }
 
+/** Which snippet *Copy load code* / *Copy resume code* writes. */
+export type CodeKind = 'load' | 'resume';
+
 /** What the host answers (the webview asks). */
 export type HostMethods = {
   /** Re-inspect with sha256 of every tensor; resolves when the pass is over (the report arrives as an event). */
@@ -47,6 +50,10 @@ export type HostMethods = {
   scanNonFinite: { params: Record<string, never>; result: NonFiniteTensor[]; progress: ByteProgress };
   /** Put `text` on the clipboard (the webview's own clipboard access differs between hosts); `what` names it. */
   copy: { params: { text: string; what: string }; result: void };
+  /** Put the Python that loads (or resumes from) this file on the clipboard. */
+  copyCode: { params: { kind: CodeKind }; result: void };
+  /** Run *Export for Inference…* on this file. */
+  exportForInference: { params: Record<string, never>; result: void };
 };
 
 /** What the statistics panel and the scan list show, read back from the page (for the integration tests). */

@@ -71,6 +71,10 @@ function handle(message: HostEvent): void {
         onViewChange: (filter, sort) => saveView({ filter, sort }),
         onComputeHashes: () => void host.request('computeHashes', {}).catch(() => undefined),
         onCopy: (text, what) => void host.request('copy', { text, what }).catch(() => undefined),
+        actions: {
+          onExport: () => void host.request('exportForInference', {}).catch(() => undefined),
+          onCopyCode: (kind) => void host.request('copyCode', { kind }).catch(() => undefined),
+        },
         stats: {
           host,
           drawChart: drawHistogram,

@@ -1,6 +1,8 @@
 // The whole page for a report, top to bottom.
 import type { InspectReport } from '../core/inspect/report';
 import { el } from './dom';
+import type { CodeActions } from './renderCodeActions';
+import { renderCodeActions } from './renderCodeActions';
 import { renderHeader } from './renderHeader';
 import { renderModelCheckpoints } from './renderModelCheckpoints';
 import { renderOptimizers } from './renderOptimizers';
@@ -22,6 +24,8 @@ export interface ReportPageOptions {
   onViewChange: (filter: string, sort: SortSpec) => void;
   onComputeHashes: () => void;
   onCopy: (text: string, what: string) => void;
+  /** Export, and the load and resume code. */
+  actions: CodeActions;
   /** Statistics of the selected tensor and the NaN/Inf scan. */
   stats: {
     host: StatsRequests;
@@ -79,6 +83,7 @@ export function renderReportPage(options: ReportPageOptions): ReportPage {
   const tensorArea = report.tensors.length > 0 ? el('div', { className: 'tensor-area' }, [table.element, el('aside', { className: 'stats-side' }, [stats.panel.element, stats.scanPanel.element])]) : table.element;
   const element = el('main', { className: 'report' }, [
     renderHeader(report),
+    renderCodeActions(report, options.actions),
     renderSecurity(report.security, report.format),
     renderMetrics(report.metrics),
     renderModelCheckpoints(report.modelCheckpoints),

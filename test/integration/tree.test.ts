@@ -300,4 +300,19 @@ describe('the Checkpoints tree', function () {
     await vscode.commands.executeCommand('checkpointManager.copyPath', best);
     assert.equal(await vscode.env.clipboard.readText(), join(workspaceDir(), 'checkpoints', 'best.pt'));
   });
+
+  it('exports a checkpoint from its node, and lists the new file (Export for Inference…)', async () => {
+    const best = (await snapshot()).find((n) => n.type === 'checkpoint' && n.label === 'best.pt' && n.path?.startsWith(workspaceDir()));
+    assert.ok(best);
+    const out = join(workspaceDir(), 'checkpoints', 'best.safetensors');
+    try {
+      await vscode.commands.executeCommand('checkpointManager._testing.exportAnswers', { format: 'safetensors', target: out });
+      const done = await vscode.commands.executeCommand<{ outcome: string }>('checkpointManager.exportForInference', best);
+      assert.equal(done?.outcome, 'written');
+      assert.ok((await snapshot()).some((n) => n.path === out), 'the export is in the tree');
+    } finally {
+      rmSync(out, { force: true });
+      await vscode.commands.executeCommand('checkpointManager.refresh');
+    }
+  });
 });

@@ -3,12 +3,12 @@
 // clear errors; and the CLI's exit codes.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ExportOptions } from '../../src/core/export/exportCheckpoint';
-import { exportFromSession } from '../../src/core/export/exportCheckpoint';
+import { exportFromSession } from '../../src/core/session/sessionExport';
 import { CheckpointSession } from '../../src/core/session/checkpointSession';
 
 const root = join(__dirname, '..', '..', '..');
@@ -65,7 +65,7 @@ test('a cancelled export leaves neither its target nor a temp file', async () =>
   assert.deepEqual(readdirSync(sub), []);
 });
 
-test('a cancelled sharded export removes the shards it had written', async () => {
+test('a cancelled sharded export removes the shards it had written, and the folder it made', async () => {
   const out = join(dir, 'shards-cancelled/');
   const controller = new AbortController();
   let seen = 0;
@@ -75,7 +75,19 @@ test('a cancelled sharded export removes the shards it had written', async () =>
   };
   await assert.rejects(exportFile(fixture('workspace/out/ckpt.pt'), { output: out, maxShardBytes: 8000, signal: controller.signal, onProgress }));
   assert.ok(seen > 20000, 'several shards were under way');
-  assert.deepEqual(readdirSync(out), []);
+  assert.equal(existsSync(out), false);
+});
+
+test('a cancelled sharded export into a folder that was there keeps the folder and what it held', async () => {
+  const out = join(dir, 'shards-kept');
+  mkdirSync(out);
+  writeFileSync(join(out, 'README.md'), 'mine');
+  const controller = new AbortController();
+  const onProgress = (done: number) => {
+    if (done > 20000) controller.abort();
+  };
+  await assert.rejects(exportFile(fixture('workspace/out/ckpt.pt'), { output: `${out}/`, maxShardBytes: 8000, signal: controller.signal, onProgress }));
+  assert.deepEqual(readdirSync(out), ['README.md']);
 });
 
 test('a key the file lacks, a file without tensors and names that clash after stripping are clear errors', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { CastName } from '../../src/core/export/elementCast';
 import type { ExportResult } from '../../src/core/export/exportCheckpoint';
-import { exportFromSession } from '../../src/core/export/exportCheckpoint';
+import { exportFromSession } from '../../src/core/session/sessionExport';
 import { CheckpointSession } from '../../src/core/session/checkpointSession';
 
 const root = join(__dirname, '..', '..', '..');

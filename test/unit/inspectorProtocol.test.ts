@@ -61,7 +61,7 @@ function wire(stats: InspectorStatsSource, dtypes: Record<string, string> = {}, 
       to().receive(copy);
     });
   };
-  const host: Wired['host'] = new RpcEndpoint<HostMethods, WebviewMethods, HostEvent, WebviewEvent>(deliver(() => web), inspectorHandlers({ stats, computeHashes: async () => undefined, copy: async () => undefined }));
+  const host: Wired['host'] = new RpcEndpoint<HostMethods, WebviewMethods, HostEvent, WebviewEvent>(deliver(() => web), inspectorHandlers({ stats, computeHashes: async () => undefined, copy: async () => undefined, copyCode: async () => undefined, exportForInference: async () => undefined }));
   const web: Wired['web'] = new RpcEndpoint<WebviewMethods, HostMethods, WebviewEvent, HostEvent>(deliver(() => host), { selectTensor: () => assert.fail(), scanNonFinite: () => assert.fail(), shown: () => assert.fail() });
   const drawChart: ChartDrawer = (container, s) => {
     drawn.push(s);

@@ -9,11 +9,12 @@ type ServerMethods = {
   add: { params: { a: number; b: number }; result: number };
   count: { params: { to: number }; result: string; progress: number };
   wait: { params: Record<string, never>; result: void };
+  tidy: { params: Record<string, never>; result: void };
   fail: { params: Record<string, never>; result: void };
 };
 type ServerEvent = { type: 'hello'; name: string };
 
-function pair(onWaitAbort?: () => void) {
+function pair(onWaitAbort?: () => void, tidied: string[] = []) {
   const log: RpcMessage[] = [];
   const peers: { server?: RpcEndpoint<ServerMethods, MethodMap, ServerEvent> } = {};
   const events: ServerEvent[] = [];
@@ -41,6 +42,15 @@ function pair(onWaitAbort?: () => void) {
         new Promise<void>((_resolve, reject) => {
           signal.addEventListener('abort', () => {
             onWaitAbort?.();
+            reject(Object.assign(new Error('stopped'), { name: 'AbortError' }));
+          });
+        }),
+      // On abort it cleans up over a few turns of the event loop before it gives up.
+      tidy: (_params, { signal }) =>
+        new Promise<void>((_resolve, reject) => {
+          signal.addEventListener('abort', async () => {
+            for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+            tidied.push('temp file removed');
             reject(Object.assign(new Error('stopped'), { name: 'AbortError' }));
           });
         }),
@@ -93,6 +103,20 @@ test('cancelling a request aborts the handler on the other side and rejects as a
   await assert.rejects(call, (err: Error) => err.name === 'AbortError');
   await handlerSawAbort;
   assert.ok(log.some((m) => m.rpc === 'cancel'));
+});
+
+test('with awaitCancel, a cancelled request rejects only once the handler has finished cleaning up', async () => {
+  const tidied: string[] = [];
+  const { client } = pair(undefined, tidied);
+  const controller = new AbortController();
+  const call = client.request('tidy', {}, { signal: controller.signal, awaitCancel: true });
+  await new Promise((r) => setImmediate(r));
+  controller.abort();
+  await assert.rejects(call, (err: Error) => {
+    assert.equal(err.name, 'AbortError');
+    assert.deepEqual(tidied, ['temp file removed']);
+    return true;
+  });
 });
 
 test('an unknown method is an error, not a hang', async () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CheckpointError } from '../../src/core/errors';
-import { exportFromSession } from '../../src/core/export/exportCheckpoint';
+import { exportFromSession } from '../../src/core/session/sessionExport';
 import { CheckpointSession } from '../../src/core/session/checkpointSession';
 import { inspectFile } from '../../src/core/session/inspectFile';
 

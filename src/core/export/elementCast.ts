@@ -4,6 +4,7 @@
 import { decodeBfloat16, decodeFloat16 } from '../stats/smallFloats';
 import type { DType } from '../torch/dtypes';
 import { dtypeByName } from '../torch/dtypes';
+import { wasmF32ToBf16 } from './castKernel';
 
 /** The dtypes an export may cast to, by their short names. */
 export const CAST_TARGETS = { bf16: 'bfloat16', fp16: 'float16', fp32: 'float32' } as const;
@@ -60,12 +61,15 @@ function aligned(bytes: Uint8Array, itemsize: number): Uint8Array {
   return bytes.byteOffset % itemsize === 0 ? bytes : bytes.slice();
 }
 
-/** Every element of `chunk` (whole elements of `from`, little-endian) as `to`; a new array. */
-export function castChunk(chunk: Uint8Array, from: DType, to: DType): Uint8Array {
+/**
+ * Every element of `chunk` (whole elements of `from`, little-endian) as `to`: in `into` when given
+ * and big enough (its start is returned), else in a new array.
+ */
+export function castChunk(chunk: Uint8Array, from: DType, to: DType, into?: Uint8Array): Uint8Array {
   if (from.name === to.name) return chunk;
   const src = aligned(chunk, from.itemsize);
   const n = src.byteLength / from.itemsize;
-  const out = new Uint8Array(n * to.itemsize);
+  const out = into && into.byteLength >= n * to.itemsize && into.byteOffset % 4 === 0 ? into.subarray(0, n * to.itemsize) : new Uint8Array(n * to.itemsize);
   // float32 bits of each input element: the one path every cast takes.
   let bitsAt: (i: number) => number;
   switch (from.name) {
@@ -94,11 +98,11 @@ export function castChunk(chunk: Uint8Array, from: DType, to: DType): Uint8Array
   }
   switch (to.name) {
     case 'float32': {
-      const o = new Uint32Array(out.buffer);
+      const o = new Uint32Array(out.buffer, out.byteOffset, n);
       if (from.name === 'bfloat16' || from.name === 'float16') {
         const decode = from.name === 'bfloat16' ? decodeBfloat16 : decodeFloat16;
         const v = new Uint16Array(src.buffer, src.byteOffset, n);
-        const of = new Float32Array(out.buffer);
+        const of = new Float32Array(out.buffer, out.byteOffset, n);
         for (let i = 0; i < n; i++) of[i] = decode(v[i]);
       } else {
         for (let i = 0; i < n; i++) o[i] = bitsAt(i);
@@ -106,17 +110,18 @@ export function castChunk(chunk: Uint8Array, from: DType, to: DType): Uint8Array
       break;
     }
     case 'bfloat16': {
-      const o = new Uint16Array(out.buffer);
+      const o = new Uint16Array(out.buffer, out.byteOffset, n);
       if (from.name === 'float32') {
         const v = new Uint32Array(src.buffer, src.byteOffset, n);
-        for (let i = 0; i < n; i++) o[i] = bfloat16FromFloat32Bits(v[i]);
+        // The SIMD kernel takes all but the last few; the same rounding finishes them here.
+        for (let i = wasmF32ToBf16(src, o); i < n; i++) o[i] = bfloat16FromFloat32Bits(v[i]);
       } else {
         for (let i = 0; i < n; i++) o[i] = bfloat16FromFloat32Bits(bitsAt(i));
       }
       break;
     }
     case 'float16': {
-      const o = new Uint16Array(out.buffer);
+      const o = new Uint16Array(out.buffer, out.byteOffset, n);
       for (let i = 0; i < n; i++) o[i] = float16FromFloat32Bits(bitsAt(i));
       break;
     }
@@ -126,11 +131,24 @@ export function castChunk(chunk: Uint8Array, from: DType, to: DType): Uint8Array
   return out;
 }
 
-/** The chunks of a tensor of `from`, cast to `to` (passed through when they are the same). */
+/** Output buffers a cast stream rotates through: a chunk stays valid while the next two are made. */
+const CAST_BUFFERS = 3;
+
+/**
+ * The chunks of a tensor of `from`, cast to `to` (passed through when they are the same), each
+ * valid until the next two are asked for: the output goes to a few reused buffers.
+ */
 export async function* castChunks(chunks: AsyncIterable<Uint8Array>, from: DType, to: DType): AsyncGenerator<Uint8Array> {
   if (from.name === to.name) {
     yield* chunks;
     return;
   }
-  for await (const chunk of chunks) yield castChunk(chunk, from, to);
+  const ring: Uint8Array[] = [];
+  let i = 0;
+  for await (const chunk of chunks) {
+    const size = (chunk.byteLength / from.itemsize) * to.itemsize;
+    const slot = i++ % CAST_BUFFERS;
+    if (!ring[slot] || ring[slot].byteLength < size) ring[slot] = new Uint8Array(size);
+    yield castChunk(chunk, from, to, ring[slot]);
+  }
 }

@@ -2,10 +2,9 @@
 // that `torch.load(weights_only=True)` takes, as one .safetensors file, or as sharded
 // safetensors in a folder; cast to bf16/fp16/fp32 on request. Each file streams tensor by tensor
 // into a temp file beside its target and is renamed into place when whole.
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { mkdir, rm, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { writeStreamAtomic } from '../io/atomicWrite';
-import type { CheckpointSession } from '../session/checkpointSession';
 import type { ByteSource } from '../io/byteSource';
 import type { SourceSpec } from '../io/sourceSpec';
 import { openSource } from '../io/sourceSpec';
@@ -43,7 +42,14 @@ export interface ExportSource {
   sha256?: string;
 }
 
-export interface ExportOptions {
+export interface ExportOptions extends ExportRequest {
+  signal?: AbortSignal;
+  /** Tensor bytes written so far, of the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What to export, as plain data (it crosses to the session worker). */
+export interface ExportRequest {
   /** A .pt/.pth/.bin file, a .safetensors file, or a folder (trailing `/`) for sharded safetensors. */
   output: string;
   key?: string;
@@ -53,9 +59,6 @@ export interface ExportOptions {
   maxShardBytes?: number;
   /** Replace existing targets. */
   force?: boolean;
-  signal?: AbortSignal;
-  /** Tensor bytes written so far, of the total. */
-  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ExportResult {
@@ -135,6 +138,13 @@ function metadataOf(source: ExportSource, plan: readonly PlannedTensor[]): Recor
   return meta;
 }
 
+/** Removes `folder` and its parents up to `top` (a folder the export made), each only if empty. */
+async function removeEmptyFolders(folder: string, top: string): Promise<void> {
+  for (let d = folder; d.startsWith(top); d = dirname(d)) {
+    if (!(await rmdir(d).then(() => true, () => false)) || d === top) return;
+  }
+}
+
 export async function exportCheckpoint(source: ExportSource, options: ExportOptions): Promise<ExportResult> {
   const kind = await outputKind(options.output);
   if (options.maxShardBytes !== undefined && kind !== 'safetensors-folder') throw new ExportInputError('--max-shard-size needs a folder as the output (end it with /).');
@@ -142,6 +152,8 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   const toWrite = written(plan);
   const total = toWrite.reduce((n, t) => n + t.nbytes, 0);
   const files: Array<{ path: string; write: (sink: FileSink) => Promise<void> }> = [];
+  /** The first folder the export created, if any: removed again (when empty) if it fails. */
+  let madeFolder: string | undefined;
   const input = source.checkpoint.shards ? undefined : await openSource(source.spec ?? { kind: 'file', path: source.path });
   let done = 0;
   const reader = readerOver(source.checkpoint, input);
@@ -159,7 +171,7 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   } else if (kind === 'safetensors') {
     files.push({ path: options.output, write: (sink) => writeSafetensorsFile(sink, toWrite, meta, chunksOf, options.signal) });
   } else {
-    await mkdir(options.output, { recursive: true });
+    madeFolder = await mkdir(options.output, { recursive: true });
     const shards = planShards(toWrite, options.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES);
     for (const shard of shards) {
       files.push({ path: join(options.output, shard.file), write: (sink) => writeSafetensorsFile(sink, shard.tensors, meta, chunksOf, options.signal) });
@@ -179,6 +191,7 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   } catch (err) {
     // A folder export stopped halfway leaves none of its new files behind.
     for (const path of created) await rm(path, { force: true });
+    if (madeFolder) await removeEmptyFolders(resolve(options.output), resolve(madeFolder));
     throw err;
   } finally {
     await input?.close();
@@ -198,13 +211,4 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
     dtype: options.dtype ?? null,
     cast: plan.filter((t) => t.dtype.name !== t.ref.dtype.name).length,
   };
-}
-
-/** Exports the checkpoint a session has open (a file on this machine, or a URL). */
-export async function exportFromSession(session: CheckpointSession, options: ExportOptions & { sourceSha256?: string }): Promise<ExportResult> {
-  const spec = session.spec;
-  if (spec.kind === 'memory') throw new ExportInputError('only a checkpoint on this machine\'s file system or at a URL can be exported.');
-  const summary = session.summary();
-  const path = spec.kind === 'file' ? spec.path : spec.url;
-  return exportCheckpoint({ checkpoint: session.checkpoint, path, spec, size: summary.size, step: summary.step, sha256: options.sourceSha256 }, options);
 }

@@ -1,8 +1,8 @@
 // Where an export goes and what may be there already: the output kind from the path's shape, and
 // the checks before anything is written — never over the source, never over an existing file
 // unless asked to replace it.
-import { realpath, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { TargetExistsError } from '../io/atomicWrite';
 import { ExportInputError } from './modelWeights';
 
@@ -32,14 +32,29 @@ async function identity(path: string): Promise<{ real: string; dev: number; ino:
 
 /** Throws unless every target may be written: none is the source, none exists unless `replace`. */
 export async function checkTargets(source: string, targets: readonly string[], replace: boolean): Promise<void> {
-  const src = await identity(source);
   for (const target of targets) {
     const there = await identity(target);
-    const sameAsSource = src && (there ? there.dev === src.dev && there.ino === src.ino : resolve(target) === src.real);
-    if (sameAsSource) throw new ExportInputError(`${target} is the source checkpoint itself: an export never writes over its source.`);
+    if (await isSourcePath(source, target)) throw new ExportInputError(`${target} is the source checkpoint itself: an export never writes over its source.`);
     if (!there) continue;
     const info = await stat(target);
     if (info.isDirectory()) throw new ExportInputError(`${target} is a folder.`);
     if (!replace) throw new TargetExistsError(`${target} already exists (use --force to replace it).`);
   }
+}
+
+/** A file name an export into a folder writes: a single model.safetensors, a shard, or the index. */
+const FOLDER_OUTPUT = /^model(-\d{5}-of-\d{5})?\.safetensors$|^model\.safetensors\.index\.json$/;
+
+/** What an export to `output` would replace: the file itself, or a folder's earlier export files. */
+export async function existingOutputs(output: string, kind: OutputKind): Promise<string[]> {
+  if (kind !== 'safetensors-folder') return (await identity(output)) ? [output] : [];
+  const names = await readdir(output).catch(() => [] as string[]);
+  return names.filter((n) => FOLDER_OUTPUT.test(n)).sort().map((n) => join(output, n));
+}
+
+/** Whether `target` is the file at `source` (the same path, or a link to it). */
+export async function isSourcePath(source: string, target: string): Promise<boolean> {
+  const [src, there] = await Promise.all([identity(source), identity(target)]);
+  if (!src) return false;
+  return there ? there.dev === src.dev && there.ino === src.ino : resolve(target) === src.real;
 }

@@ -47,6 +47,12 @@ export type Handlers<M extends MethodMap> = {
 export interface RequestOptions<P> {
   signal?: AbortSignal;
   onProgress?: (report: P) => void;
+  /**
+   * On abort, wait for the peer's answer to the cancel (its handler has stopped and cleaned up)
+   * instead of rejecting at once. For work whose cleanup the caller must see finished, such as an
+   * export that removes its temp file. The answer may still be a result, when the work won the race.
+   */
+  awaitCancel?: boolean;
 }
 
 interface Pending {
@@ -99,7 +105,7 @@ export class RpcEndpoint<Local extends MethodMap, Remote extends MethodMap, Loca
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         this.post({ rpc: 'cancel', replyTo: id });
-        this.settle(id)?.reject(new RpcError({ message: 'Cancelled.', code: 'cancelled' }));
+        if (!options.awaitCancel) this.settle(id)?.reject(new RpcError({ message: 'Cancelled.', code: 'cancelled' }));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {

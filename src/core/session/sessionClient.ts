@@ -3,6 +3,7 @@
 // parsed checkpoint holds goes back when its editor closes. A worker that dies (out of memory on
 // a hostile file) fails what was asked of it; the next open starts a new one.
 import type { AlignOptions } from '../compare/keyAlignment';
+import type { ExportRequest, ExportResult } from '../export/exportCheckpoint';
 import type { InspectReport } from '../inspect/report';
 import type { SourceSpec } from '../io/sourceSpec';
 import type { MethodMap } from '../rpc/rpcEndpoint';
@@ -78,6 +79,12 @@ export class RemoteSession {
   /** Both sessions must live in one worker: a worker that was restarted in between has not got the other. */
   private checkPeer(other: RemoteSession): void {
     if (other.endpoint !== this.endpoint || this.closed || other.closed) throw Object.assign(new Error('The checkpoint reader was restarted: compare the two checkpoints again.'), { code: 'worker-stopped' });
+  }
+
+  /** Writes the model's weights for inference in the worker; a cancel leaves no file behind. */
+  export(request: ExportRequest, options: WorkOptions = {}): Promise<ExportResult> {
+    // A cancel resolves once the worker has removed what it wrote, not before.
+    return this.endpoint.request('export', { session: this.id, request }, { signal: options.signal, onProgress: progressOf(options), awaitCancel: true });
   }
 
   async close(): Promise<void> {

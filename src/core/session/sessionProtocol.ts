@@ -2,6 +2,7 @@
 // plain data, so the error page can still show the verdict on a broken file's globals.
 import type { AlignMode } from '../compare/keyAlignment';
 import { CheckpointError, DamagedRecordError, describeError } from '../errors';
+import type { ExportRequest, ExportResult } from '../export/exportCheckpoint';
 import type { InspectReport } from '../inspect/report';
 import type { SourceSpec } from '../io/sourceSpec';
 import type { RpcErrorData } from '../rpc/rpcEndpoint';
@@ -33,6 +34,8 @@ export type SessionMethods = {
   compare: { params: { a: number; b: number; align?: AlignMode; stripPrefix?: string }; result: SessionComparison; progress: WorkProgress };
   /** Statistics and histogram of B's tensor minus A's. */
   difference: { params: { a: number; pathA: string; b: number; pathB: string; bins?: number }; result: TensorStats; progress: WorkProgress };
+  /** Writes the session's model weights for inference (see exportFromSession); cancel leaves no file. */
+  export: { params: { session: number; request: ExportRequest }; result: ExportResult; progress: WorkProgress };
   close: { params: { session: number }; result: null };
   /** The verdict on one file from its pickles alone (no session: the file is closed again). */
   verdict: { params: { spec: SourceSpec }; result: FileVerdict };

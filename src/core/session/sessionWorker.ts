@@ -10,6 +10,7 @@ import { shareBytes } from '../io/sourceSpec';
 import { CheckpointSession } from './checkpointSession';
 import { verdictOf } from './fileVerdict';
 import { compareSessions, differenceStats } from './sessionCompare';
+import { exportFromSession } from './sessionExport';
 import type { SessionMethods } from './sessionProtocol';
 import { sessionErrorData } from './sessionProtocol';
 import type { WorkerSettings } from './workerHost';
@@ -71,6 +72,7 @@ if (port) {
       plain(() => compareSessions(sessionOf(a), sessionOf(b), { align, stripPrefix, signal, onProgress: (done, total) => progress({ done, total }) })),
     difference: ({ a, pathA, b, pathB, bins }, { signal, progress }) =>
       plain(() => differenceStats(sessionOf(a), pathA, sessionOf(b), pathB, { bins, signal, onProgress: (done, total) => progress({ done, total }) })),
+    export: ({ session, request }, { signal, progress }) => plain(() => exportFromSession(sessionOf(session), { ...request, signal, onProgress: (done, total) => progress({ done, total }) })),
     close: async ({ session }) => {
       const s = sessions.get(session);
       sessions.delete(session);

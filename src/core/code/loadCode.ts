@@ -1,0 +1,208 @@
+// The Python that loads *this* checkpoint the right way, written from its report: the keys it
+// really has, `weights_only=True` where torch would accept the file and a warning where it would
+// not, `map_location` when it was saved on cuda or mps, the wrapper prefix strip when its names
+// carry one. *Copy load code* gives the model's weights for inference; *Copy resume code* the
+// whole training state (model, optimizer, scheduler, epoch or step, best metric).
+import { basename } from 'node:path';
+import { wrapperPrefixes } from '../export/exportChoices';
+import type { InspectReport, KeySummary, ValueNode } from '../inspect/report';
+import { devicesNeedingMapLocation, savedDevices } from '../inspect/savedDevices';
+
+const EXPORT_HINT = 'Checkpoint Manager: Export for Inference… writes its weights alone, reading the tensors and running nothing';
+
+/** A Python string literal (JSON's escapes are Python's too). */
+export function pyString(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** `ckpt["a"]["b"][0]` for the report path `a.b.0` (indices for lists and tuples). */
+export function pyAccess(root: string, path: string, report: InspectReport): string {
+  if (path === '') return root;
+  const [top, ...rest] = path.split('.');
+  const topKey = report.keys.find((k) => k.key === top);
+  // A key that itself holds dots (`model.ema`) is one key, not a path.
+  if (!topKey && report.keys.some((k) => k.key === path)) return `${root}[${pyString(path)}]`;
+  const isSequence = (type: string | undefined) => !!type && /^(list|tuple)/.test(type);
+  let out = `${root}[${pyString(top!)}]`;
+  let type = topKey?.type;
+  for (const part of rest) {
+    out += /^\d+$/.test(part) && isSequence(type) ? `[${part}]` : `[${pyString(part)}]`;
+    type = undefined;
+  }
+  return out;
+}
+
+/** The first path holding a Python float, which torch before 2.4 refuses with weights_only=True. */
+export function firstFloat(report: InspectReport): string | undefined {
+  const walk = (nodes: readonly ValueNode[] | undefined, prefix: string): string | undefined => {
+    for (const n of nodes ?? []) {
+      const path = `${prefix}${n.fullKey ?? n.key}`;
+      if (n.type === 'float' || (n.type.startsWith('tuple') && n.value !== undefined && /\d\.\d|e-?\d/.test(n.value))) return path;
+      const inner = walk(n.children, `${path}.`);
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  for (const k of report.keys as KeySummary[]) {
+    if (k.type === 'float') return k.key;
+    const inner = walk(k.children, `${k.key}.`);
+    if (inner) return inner;
+  }
+  for (const o of report.optimizers ?? []) {
+    for (const g of o.groups) {
+      const lr = g.settings.lr;
+      if (typeof lr === 'number') return `${o.path ? `${o.path}.` : ''}param_groups.lr`;
+    }
+  }
+  return undefined;
+}
+
+/** Comment lines saying what the file is and whether torch.load(weights_only=True) takes it. */
+function safetyComments(report: InspectReport, name: string): string[] {
+  const s = report.security;
+  if (s.verdict === 'dangerous') {
+    const runs = s.calls?.length ? s.calls.slice(0, 3).join('; ') : s.dangerous.slice(0, 5).join(', ');
+    return [
+      `# DANGER: ${name} would run code when loaded with weights_only=False: ${runs}.`,
+      '# weights_only=True refuses it (an UnpicklingError), which is what you want. Never load it otherwise;',
+      `# ${EXPORT_HINT}; load that file instead.`,
+    ];
+  }
+  if (s.verdict === 'suspicious') {
+    const names = s.suspicious.slice(0, 5).join(', ');
+    return [
+      `# WARNING: weights_only=True refuses ${name}: it names ${names}, which torch does not allow by default.`,
+      '# weights_only=False would import and call them. If you trust the file (torch >= 2.4):',
+      `#     torch.serialization.add_safe_globals([${s.suspicious.slice(0, 5).join(', ')}])`,
+      `# Or: ${EXPORT_HINT}.`,
+    ];
+  }
+  const float = firstFloat(report);
+  const lines = ['# weights_only=True rebuilds tensors and containers only: nothing in the file runs.'];
+  if (float) lines.push(`# torch < 2.4 refuses this file with weights_only=True: it holds Python floats (${float}). Use torch >= 2.4, or`, `# ${EXPORT_HINT}.`);
+  return lines;
+}
+
+/** `torch.load(...)` with map_location when the tensors were saved on an accelerator. */
+function torchLoad(report: InspectReport): string[] {
+  const away = devicesNeedingMapLocation(savedDevices(report.tensors));
+  if (away.length === 0) return ['ckpt = torch.load(path, weights_only=True)'];
+  return [`# Saved on ${away.join(', ')}: map_location puts the tensors on the CPU (or pass your device).`, 'ckpt = torch.load(path, map_location="cpu", weights_only=True)'];
+}
+
+function stripLines(report: InspectReport, variable: string): string[] {
+  const prefixes = wrapperPrefixes(report);
+  if (prefixes.length === 0) return [];
+  const why = prefixes.map((p) => (p === '_orig_mod.' ? '"_orig_mod." (torch.compile)' : `"${p}" (DataParallel/DDP)`)).join(' and ');
+  const strip = prefixes.map((p) => `.removeprefix(${pyString(p)})`).join('');
+  return [`# The names carry ${why}: strip it so the bare model takes them.`, `${variable} = {k${strip}: v for k, v in ${variable}.items()}`];
+}
+
+function header(report: InspectReport, path: string, what: string): string[] {
+  return ['import torch', '', `# ${what} ${basename(path)} (${report.format}, verdict: ${report.security.verdict}).`, `path = ${pyString(path)}`];
+}
+
+/** The part that needs torch.load, for a pickled checkpoint, up to `ckpt`. */
+function loadCkpt(report: InspectReport, path: string, what: string): string[] {
+  return [...header(report, path, what), ...safetyComments(report, basename(path)), ...torchLoad(report)];
+}
+
+const BUILD_MODEL = '# model = YourModel(...)  # build the architecture first: the file holds its weights only';
+
+/** Code for a format that has no pickle to load (safetensors) or none torch.load should (TorchScript, plain pickles). */
+function otherFormat(report: InspectReport, path: string): string[] | undefined {
+  const name = basename(path);
+  if (report.format === 'safetensors') {
+    return [
+      'from safetensors.torch import load_file',
+      '',
+      `# The weights of ${name} (safetensors: no pickle, so nothing in the file can run).`,
+      `path = ${pyString(path)}`,
+      'state_dict = load_file(path, device="cpu")',
+      ...stripLines(report, 'state_dict'),
+      BUILD_MODEL,
+      'model.load_state_dict(state_dict)',
+      'model.eval()',
+    ];
+  }
+  if (report.format === 'torchscript') {
+    return [
+      'import torch',
+      '',
+      `# ${name} is a TorchScript archive: torch.jit.load runs its code (verdict: ${report.security.verdict}). Load it only if you trust where it came from.`,
+      `path = ${pyString(path)}`,
+      'model = torch.jit.load(path, map_location="cpu")',
+      'model.eval()',
+    ];
+  }
+  if (report.format === 'pickle') {
+    return [`# ${name} is a plain Python pickle, not a torch checkpoint: pickle.load calls whatever it names`, `# (verdict: ${report.security.verdict}; globals: ${report.security.globals.slice(0, 5).join(', ') || 'none'}). Load it only if you trust where it came from.`];
+  }
+  return undefined;
+}
+
+/** Python that loads the file's model weights into `model` for inference. */
+export function loadCode(report: InspectReport, path: string): string {
+  const other = otherFormat(report, path);
+  if (other) return `${other.join('\n')}\n`;
+  const lines = loadCkpt(report, path, 'The model weights of');
+  if (report.modelKey === undefined) {
+    lines.push(`# No model state dict found (top-level keys: ${report.keys.map((k) => k.key).join(', ') || 'none'}): pick the one that holds the weights.`, 'state_dict = ckpt');
+  } else if (report.modelKey === '') {
+    lines.push('state_dict = ckpt  # a flat state dict: the file is the weights');
+  } else {
+    lines.push(`state_dict = ${pyAccess('ckpt', report.modelKey, report)}`);
+  }
+  lines.push(...stripLines(report, 'state_dict'), BUILD_MODEL, 'model.load_state_dict(state_dict)', 'model.eval()');
+  return `${lines.join('\n')}\n`;
+}
+
+const STEP_KEYS = ['global_step', 'step', 'iter_num', 'iteration', 'num_steps'];
+const BEST_KEYS = ['best_metric', 'best_val_loss', 'best_loss', 'best_score', 'best_val_bpb'];
+
+function topKey(report: InspectReport, names: readonly string[]): KeySummary | undefined {
+  for (const n of names) {
+    const k = report.keys.find((x) => x.key === n);
+    if (k) return k;
+  }
+  return undefined;
+}
+
+/** The scheduler state: a `*sched*` key, or Lightning's list `lr_schedulers` (its first). */
+function schedulerAccess(report: InspectReport): string | undefined {
+  const k = report.keys.find((x) => /sched/i.test(x.key) && x.type !== 'NoneType' && x.type !== 'None');
+  if (!k) return undefined;
+  return /^(list|tuple)/.test(k.type) ? `ckpt[${pyString(k.key)}][0]` : `ckpt[${pyString(k.key)}]`;
+}
+
+/** Python that restores a training run from the file: model, optimizer, scheduler, counters, best metric. */
+export function resumeCode(report: InspectReport, path: string): string {
+  const other = otherFormat(report, path);
+  if (other) {
+    const note = report.format === 'safetensors' ? ['', '# safetensors holds weights only: no optimizer, scheduler or step to resume; they start afresh.'] : [];
+    return `${[...other, ...note].join('\n')}\n`;
+  }
+  const lines = loadCkpt(report, path, 'Resumes training from');
+  const lightning = report.keys.some((k) => k.key === 'optimizer_states') && report.keys.some((k) => k.key === 'state_dict');
+  if (lightning) lines.push('# A Lightning checkpoint: trainer.fit(model, ckpt_path=path) resumes all of it. By hand:');
+  lines.push('# model, optimizer and scheduler: built as the run built them, before loading their state.');
+  if (report.modelKey === undefined) lines.push('# No model state dict found: pick the key that holds the weights.', 'model_state = ckpt');
+  else lines.push(`model_state = ${report.modelKey === '' ? 'ckpt  # a flat state dict: the file is the weights' : pyAccess('ckpt', report.modelKey, report)}`);
+  lines.push(...stripLines(report, 'model_state'), 'model.load_state_dict(model_state)');
+  const optimizer = (report.optimizers ?? []).find((o) => o.path !== '');
+  if (optimizer) lines.push(`optimizer.load_state_dict(${pyAccess('ckpt', optimizer.path, report)})`);
+  else if (/^model_\d+\.pt$/.test(basename(path))) lines.push('# nanochat keeps the optimizer beside it, in optim_<step>_rank<r>.pt (one per rank): load those the same way.');
+  else lines.push('# No optimizer state in this file: the optimizer starts afresh.');
+  const scheduler = schedulerAccess(report);
+  if (scheduler) lines.push(`scheduler.load_state_dict(${scheduler})`);
+  else lines.push('# No scheduler state in this file.');
+  const epoch = topKey(report, ['epoch']);
+  if (epoch) lines.push('start_epoch = ckpt["epoch"] + 1');
+  const step = topKey(report, STEP_KEYS);
+  if (step) lines.push(`global_step = ckpt[${pyString(step.key)}]`);
+  if (!epoch && !step) lines.push(report.step !== undefined ? `global_step = ${report.step}  # from the file's name or sidecar: the file holds no counter` : '# No epoch or step counter in this file.');
+  const best = topKey(report, BEST_KEYS);
+  if (best) lines.push(`best_metric = ckpt[${pyString(best.key)}]`);
+  else lines.push('best_metric = None  # not recorded in this file');
+  return `${lines.join('\n')}\n`;
+}

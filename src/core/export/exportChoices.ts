@@ -1,0 +1,40 @@
+// The choices an interactive export offers, worked out from the inspector's report: the formats,
+// the default target beside the source (`model_000200.pt` → `model_000200.safetensors`), and the
+// wrapper prefixes (torch.compile's `_orig_mod.`, DataParallel's `module.`) the weights' names
+// carry and the user may strip.
+import { basename, dirname, extname, join } from 'node:path';
+import type { InspectReport } from '../inspect/report';
+import type { CastName } from './elementCast';
+import type { OutputKind } from './exportTargets';
+
+/** Prefixes a wrapper adds to every name of a module's state dict. */
+export const WRAPPER_PREFIXES = ['_orig_mod.', 'module.'];
+
+/** The suffix a format's file takes; a folder has none. */
+const EXTENSIONS: Record<OutputKind, string> = { safetensors: '.safetensors', pt: '.pt', 'safetensors-folder': '' };
+
+/**
+ * Where an export goes by default: beside the source, its name with the format's extension, the
+ * cast's dtype appended (`model_000200-bf16.safetensors`), and `-weights` when that would be the
+ * source itself (a `.safetensors` to `.safetensors`). A folder export is named `<stem>-safetensors`.
+ */
+export function defaultExportPath(source: string, kind: OutputKind, dtype?: CastName): string {
+  const stem = basename(source, extname(source));
+  const cast = dtype ? `-${dtype}` : '';
+  const name = kind === 'safetensors-folder' ? `${stem}${cast}-safetensors` : `${stem}${cast}${EXTENSIONS[kind]}`;
+  const path = join(dirname(source), name);
+  return path === source ? join(dirname(source), `${stem}${cast}-weights${EXTENSIONS[kind]}`) : path;
+}
+
+/** The model weights' names as the export would write them (relative to the model key). */
+export function modelWeightNames(report: InspectReport): string[] {
+  if (report.modelKey === undefined) return [];
+  const prefix = report.modelKey === '' ? '' : `${report.modelKey}.`;
+  return report.tensors.filter((t) => t.path.startsWith(prefix)).map((t) => t.path.slice(prefix.length));
+}
+
+/** The wrapper prefixes that every one of the model's names starts with, or some do: in WRAPPER_PREFIXES order. */
+export function wrapperPrefixes(report: InspectReport): string[] {
+  const names = modelWeightNames(report);
+  return WRAPPER_PREFIXES.filter((p) => names.some((n) => n.startsWith(p)));
+}
