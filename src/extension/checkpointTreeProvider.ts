@@ -9,6 +9,7 @@ import { buildTree, flattenTree } from '../core/listing/listingTree';
 import type { RunNodeCache, ViewNode } from '../core/listing/listingTree';
 import type { RootListing } from '../core/listing/listingTypes';
 import { LiveListing } from '../core/listing/liveListing';
+import { nextStatusChange } from '../core/listing/runStatus';
 import { createSidecarCache } from '../core/listing/sidecars';
 import { resolveTooltip, toTreeItem } from './checkpointTreeItem';
 import type { RootSpec, TreeSettings } from './treeRoots';
@@ -50,6 +51,8 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
   /** Changed paths waiting for the debounce to end. */
   private readonly pending = new Set<string>();
   private readonly log: RelistRecord[] = [];
+  /** Redraws the tree when a run stops counting as training: that takes no write to notice. */
+  private statusTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private settings: TreeSettings) {}
 
@@ -142,6 +145,16 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
     this.parents = undefined;
     this.loaded = true;
     this.changed.fire(undefined);
+    this.scheduleStatusRedraw();
+  }
+
+  private scheduleStatusRedraw(): void {
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.statusTimer = undefined;
+    const now = Date.now();
+    const next = nextStatusChange(this.lives.flatMap((l) => l.live.listing.runs), now);
+    if (next === undefined) return;
+    this.statusTimer = setTimeout(() => void this.enqueue(async () => this.rebuild()), Math.max(1000, next - now + 1000));
   }
 
   getTreeItem(node: ViewNode): vscode.TreeItem {
@@ -187,6 +200,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
   }
 
   dispose(): void {
+    if (this.statusTimer) clearTimeout(this.statusTimer);
     this.changed.dispose();
   }
 }
