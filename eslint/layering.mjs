@@ -31,6 +31,7 @@ export const LAYERS = [
   ['src/core/compare', 15],
   ['src/core/export', 16],
   ['src/core/prune', 17], // retention plans over the listing, the trash, run status from pickles
+  ['src/core/runs', 18], // what the run view and the storage report draw: series, plans, storage rows
   ['src/shared', 30],
   ['src/cli.ts', 40],
   ['src/cli', 40],

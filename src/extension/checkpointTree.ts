@@ -3,7 +3,10 @@
 import * as vscode from 'vscode';
 import { CheckpointTreeProvider } from './checkpointTreeProvider';
 import { registerTreeCommands } from './checkpointTreeCommands';
+import { workerFactOptions } from './hostRunFacts';
 import { registerPruneCommand } from './pruneCommand';
+import { registerRunView } from './runViewCommand';
+import { sessionClient } from './sessionHost';
 import { readTreeSettings } from './treeRoots';
 import { TreeUpdates } from './treeUpdates';
 
@@ -19,7 +22,7 @@ export const TREE_STATE_COMMAND = 'checkpointManager._testing.treeState';
 export function registerCheckpointTree(context: vscode.ExtensionContext): CheckpointTreeProvider {
   let settings = readTreeSettings();
   const provider = new CheckpointTreeProvider(settings);
-  const view = vscode.window.createTreeView(CHECKPOINTS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const view = vscode.window.createTreeView(CHECKPOINTS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
   const updates = new TreeUpdates(provider, settings);
   // Watching starts with the first look at the tree, not with activation (an opened file).
   if (view.visible) updates.start();
@@ -44,7 +47,8 @@ export function registerCheckpointTree(context: vscode.ExtensionContext): Checkp
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(reconfigure),
     ...registerTreeCommands(provider),
-    ...registerPruneCommand(provider),
+    ...registerPruneCommand(provider, workerFactOptions(sessionClient(context))),
+    ...registerRunView(context, provider),
     vscode.commands.registerCommand(TREE_STATE_COMMAND, () => updates.state()),
   );
   return provider;

@@ -5,9 +5,9 @@
 import * as vscode from 'vscode';
 import { checkpointPicks } from '../core/listing/checkpointPicks';
 import type { CheckpointPick } from '../core/listing/checkpointPicks';
-import { buildTree, flattenTree } from '../core/listing/listingTree';
+import { buildTree, flattenTree, runLocation } from '../core/listing/listingTree';
 import type { RunNodeCache, ViewNode } from '../core/listing/listingTree';
-import type { RootListing } from '../core/listing/listingTypes';
+import type { RootListing, RunListing } from '../core/listing/listingTypes';
 import { LiveListing } from '../core/listing/liveListing';
 import { nextStatusChange } from '../core/listing/runStatus';
 import { createSidecarCache } from '../core/listing/sidecars';
@@ -32,6 +32,14 @@ export interface NodeSnapshot {
 export type RelistRecord = { full: true } | { full: false; runs: string[]; subtrees: string[] };
 
 const RELIST_LOG_SIZE = 100;
+
+export interface ListedRun {
+  run: RunListing;
+  /** `Base · d4`, `workspace · checkpoints`. */
+  label: string;
+  /** The root it was listed under. */
+  root: string;
+}
 
 export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ViewNode | undefined>();
@@ -191,6 +199,12 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
       if (node.data !== undefined) s.data = node.data;
       return s;
     });
+  }
+
+  /** Every run listed, with where it is in words and the root it was listed under. */
+  async runs(): Promise<ListedRun[]> {
+    await this.settled();
+    return this.lives.flatMap(({ spec, live }) => live.listing.runs.map((run) => ({ run, label: runLocation(spec.label, live.listing.root, run), root: live.listing.root })));
   }
 
   /** Picker entries for every checkpoint, for commands run from the palette. */

@@ -16,11 +16,21 @@ function collectGarbage(): void {
   (vm.runInNewContext('gc') as () => void)();
 }
 
-export function createSessionOpener(context: vscode.ExtensionContext): SessionOpener {
+let shared: { context: vscode.ExtensionContext; client: SessionClient } | undefined;
+
+/** The extension's one session client (made on first use): the inspectors, the run view and Archive share it. */
+export function sessionClient(context: vscode.ExtensionContext): SessionClient {
+  if (shared?.context === context) return shared.client;
   // A child process: what a parse takes goes back to the system when the last inspector closes.
   const client = new SessionClient({ script: vscode.Uri.joinPath(context.extensionUri, 'dist', 'sessionWorker.js').fsPath, kind: 'process' });
+  shared = { context, client };
+  context.subscriptions.push({ dispose: () => void client.dispose() });
+  return client;
+}
+
+export function createSessionOpener(context: vscode.ExtensionContext): SessionOpener {
+  const client = sessionClient(context);
   context.subscriptions.push(
-    { dispose: () => void client.dispose() },
     vscode.commands.registerCommand(SESSION_TESTING_COMMAND, (collect?: boolean) => {
       if (collect) collectGarbage();
       const { rss, heapUsed, external } = process.memoryUsage();

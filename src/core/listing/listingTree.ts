@@ -145,14 +145,24 @@ const STATUS_ICONS: Record<RunState, { icon: string; color?: string }> = {
   unknown: { icon: 'folder-library' },
 };
 
+/** What the tree calls a run's folder: its tag, or the root's name for a root that is one run. */
+export function runLabel(rootPath: string, run: RunListing): string {
+  return run.tag === '.' ? basename(rootPath) : run.tag;
+}
+
+/** Where a run is, in words: `Base · d4`, `workspace · checkpoints`. */
+export function runLocation(rootLabel: string, rootPath: string, run: RunListing): string {
+  return run.kind === 'folder' ? `${rootLabel} · ${runLabel(rootPath, run)}` : `${KIND_LABELS[run.kind]} · ${run.tag}`;
+}
+
 function runNode(parentId: string, depth: number, root: TreeRoot, run: RunListing, now: number, cache?: RunNodeCache): ViewNode {
   const id = `${parentId}/run:${run.tag}`;
   const status = runStatus(run, now);
   const cached = cache?.get(run);
   // The same run, unless its status moved on with the clock (training ends without a write).
   if (cached?.id === id && cached.data?.status === status.state) return cached;
-  const label = run.tag === '.' ? basename(root.listing.root) : run.tag;
-  const location = run.kind === 'folder' ? `${root.label} · ${label}` : `${KIND_LABELS[run.kind]} · ${run.tag}`;
+  const label = runLabel(root.listing.root, run);
+  const location = runLocation(root.label, root.listing.root, run);
   let steps: ViewNode[] | undefined;
   const node: ViewNode = {
     id,

@@ -1,6 +1,7 @@
 // What the session worker answers (sessionWorker.ts), and how its failures cross to the host:
 // plain data, so the error page can still show the verdict on a broken file's globals.
 import { CheckpointError, DamagedRecordError, describeError } from '../errors';
+import type { CheckpointFacts } from '../inspect/checkpointFacts';
 import type { InspectReport } from '../inspect/report';
 import type { SourceSpec } from '../io/sourceSpec';
 import type { RpcErrorData } from '../rpc/rpcEndpoint';
@@ -27,6 +28,10 @@ export type SessionMethods = {
   stats: { params: { session: number; path: string; bins?: number }; result: TensorStats; progress: WorkProgress };
   scanNonFinite: { params: { session: number }; result: NonFiniteScan; progress: WorkProgress };
   close: { params: { session: number }; result: null };
+  /** What a single-file checkpoint says about itself (metrics, epoch, Lightning state), without a session. */
+  facts: { params: { spec: SourceSpec }; result: CheckpointFacts };
+  /** The sha256 of a whole file's bytes, streamed (Archive's check of both sides). */
+  sha256: { params: { spec: SourceSpec }; result: { sha256: string; bytes: number }; progress: WorkProgress };
 };
 
 /** What a failure carries besides its sentence and code. */

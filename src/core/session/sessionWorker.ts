@@ -6,7 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { KernelPool } from '../parallel/kernelPool';
 import type { MethodMap } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
-import { shareBytes } from '../io/sourceSpec';
+import { openSource, shareBytes } from '../io/sourceSpec';
+import { readCheckpointFactsFrom } from '../inspect/checkpointFacts';
+import { sha256Of } from './fileHash';
 import { CheckpointSession } from './checkpointSession';
 import type { SessionMethods } from './sessionProtocol';
 import { sessionErrorData } from './sessionProtocol';
@@ -65,6 +67,16 @@ if (port) {
     hashes: ({ session }, { signal, progress }) => plain(() => sessionOf(session).summaryWithHashes({ signal, onProgress: (done, total) => progress({ done, total }) })),
     stats: ({ session, path, bins }, { signal, progress }) => plain(() => sessionOf(session).stats(path, { bins, signal, onProgress: (done, total) => progress({ done, total }) })),
     scanNonFinite: ({ session }, { signal, progress }) => plain(() => sessionOf(session).scanNonFinite({ signal, onProgress: (done, total) => progress({ done, total }) })),
+    facts: ({ spec }) =>
+      plain(async () => {
+        const source = await openSource(spec);
+        try {
+          return await readCheckpointFactsFrom(source);
+        } finally {
+          await source.close();
+        }
+      }),
+    sha256: ({ spec }, { signal, progress }) => plain(() => sha256Of(spec, { signal, onProgress: (done, total) => progress({ done, total }) })),
     close: async ({ session }) => {
       const s = sessions.get(session);
       sessions.delete(session);
