@@ -3,7 +3,9 @@
 import * as vscode from 'vscode';
 import { CheckpointTreeProvider } from './checkpointTreeProvider';
 import { registerTreeCommands } from './checkpointTreeCommands';
+import { registerArchiveCommand } from './archiveCommand';
 import { workerFactOptions } from './hostRunFacts';
+import { registerMarkCommands } from './marksCommands';
 import { registerPruneCommand } from './pruneCommand';
 import { registerRunView } from './runViewCommand';
 import { sessionClient } from './sessionHost';
@@ -49,6 +51,8 @@ export function registerCheckpointTree(context: vscode.ExtensionContext): Checkp
     ...registerTreeCommands(provider),
     ...registerPruneCommand(provider, workerFactOptions(sessionClient(context))),
     ...registerRunView(context, provider),
+    ...registerMarkCommands(provider),
+    registerArchiveCommand(provider, sessionClient(context)),
     vscode.commands.registerCommand(TREE_STATE_COMMAND, () => updates.state()),
   );
   return provider;

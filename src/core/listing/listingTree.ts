@@ -4,6 +4,7 @@
 
 import { basename, join } from 'node:path';
 import { formatBytes, plural } from '../format';
+import { checkpointKey } from './checkpointKey';
 import { checkpointAriaLabel, checkpointDescriptionParts, checkpointTooltip, fileTooltip, fitDescription, runDescriptionParts, runTooltip } from './listingFormat';
 import type { CheckpointEntry, CheckpointFile, RootListing, RunKind, RunListing } from './listingTypes';
 import { KIND_LABELS, NANOCHAT_KIND_DIRS } from './nanochatHome';
@@ -54,6 +55,9 @@ export interface ViewNode {
     checkpoints?: number;
     /** Where a checkpoint is, for pickers: `Base · d4`, `workspace · checkpoints`. */
     location?: string;
+    /** A checkpoint's run folder and its key in the run's state file (pins, notes, archive marks). */
+    runDir?: string;
+    key?: string;
     /** A run's status when the tree was built (see core/listing/runStatus). */
     status?: RunState;
     statusText?: string;
@@ -103,18 +107,20 @@ function fileNode(parentId: string, f: CheckpointFile): ViewNode {
 
 function checkpointNode(runId: string, depth: number, run: RunListing, location: string, c: CheckpointEntry): ViewNode {
   const id = `${runId}/${c.name}`;
-  const tags = [c.layout, c.best ? 'best' : '', c.incomplete ? 'incomplete' : ''].filter(Boolean);
+  const archived = (c.mark?.archived?.length ?? 0) > 0;
+  const tags = [c.layout, c.best ? 'best' : '', c.incomplete ? 'incomplete' : '', c.mark?.pinned ? 'pinned' : '', c.mark?.note ? 'noted' : '', archived ? 'archived' : ''].filter(Boolean);
+  const markWord = archived ? 'archived' : c.mark?.pinned || c.mark?.note ? 'pinned' : undefined;
   let files: ViewNode[] | undefined;
   const node: ViewNode = {
     id,
     type: 'checkpoint',
     label: c.name,
-    description: fitDescription(c.name, depth, checkpointDescriptionParts(c, run.primaryMetric?.name)),
+    description: fitDescription(c.name, depth, [...checkpointDescriptionParts(c, run.primaryMetric?.name), ...(markWord ? [markWord] : [])]),
     get tooltip() {
       return checkpointTooltip(c);
     },
-    ariaLabel: checkpointAriaLabel(c, run.primaryMetric?.name),
-    icon: c.incomplete ? 'warning' : c.best ? 'star-full' : c.layout === 'huggingface' ? 'folder' : 'package',
+    ariaLabel: [checkpointAriaLabel(c, run.primaryMetric?.name), ...(markWord ? [markWord] : []), ...(c.mark?.note ? [`note: ${c.mark.note}`] : [])].join(', '),
+    icon: c.incomplete ? 'warning' : c.best ? 'star-full' : archived ? 'archive' : c.mark?.pinned || c.mark?.note ? 'pinned' : c.layout === 'huggingface' ? 'folder' : 'package',
     contextValue: ['checkpoint', ...tags].join('.'),
     path: c.path,
     leaf: c.layout === 'file' || c.files.length === 0,
@@ -123,7 +129,7 @@ function checkpointNode(runId: string, depth: number, run: RunListing, location:
       files ??= c.layout === 'file' ? [] : c.files.map((f) => fileNode(id, f));
       return files;
     },
-    data: { kind: run.kind, tag: run.tag, step: c.step, bytes: c.bytes, metrics: c.metrics, best: c.best, location },
+    data: { kind: run.kind, tag: run.tag, step: c.step, bytes: c.bytes, metrics: c.metrics, best: c.best, location, runDir: run.dir, key: checkpointKey(c) },
   };
   if (c.best) node.iconColor = 'charts.yellow';
   if (c.incomplete) {
