@@ -1,5 +1,5 @@
 // The bundles: the extension host (Node, CommonJS, `vscode` external), the inspector webview
-// and the run view's (browser IIFEs), the command-line tool (Node, CommonJS, with a shebang) and the worker threads;
+// the run view's and the storage report's (browser IIFEs), the command-line tool (Node, CommonJS, with a shebang) and the worker threads;
 // and uPlot's stylesheet copied out of node_modules as dist/uplot.css, which the webview loads as
 // a file (the CSP allows no inline styles).
 import * as esbuild from 'esbuild';
@@ -18,6 +18,7 @@ const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
   { ...common, entryPoints: ['src/webview/runView/main.ts'], outfile: 'dist/runView.js', platform: 'browser', format: 'iife', target: 'es2020' },
+  { ...common, entryPoints: ['src/webview/storage/main.ts'], outfile: 'dist/storage.js', platform: 'browser', format: 'iife', target: 'es2020' },
   { ...common, sourcemap: false, minify: true, entryPoints: ['node_modules/uplot/dist/uPlot.min.css'], outfile: 'dist/uplot.css', loader: { '.css': 'css' } },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' } },
   // Worker threads, beside the bundles that start them: kernels (hashing, statistics) and sessions.

@@ -4,11 +4,12 @@ import * as vscode from 'vscode';
 import { CheckpointTreeProvider } from './checkpointTreeProvider';
 import { registerTreeCommands } from './checkpointTreeCommands';
 import { registerArchiveCommand } from './archiveCommand';
-import { workerFactOptions } from './hostRunFacts';
+import { RunFactsCache, workerFactOptions } from './hostRunFacts';
 import { registerMarkCommands } from './marksCommands';
 import { registerPruneCommand } from './pruneCommand';
 import { registerRunView } from './runViewCommand';
 import { sessionClient } from './sessionHost';
+import { registerStorageReport } from './storagePanel';
 import { readTreeSettings } from './treeRoots';
 import { TreeUpdates } from './treeUpdates';
 
@@ -26,6 +27,8 @@ export function registerCheckpointTree(context: vscode.ExtensionContext): Checkp
   const provider = new CheckpointTreeProvider(settings);
   const view = vscode.window.createTreeView(CHECKPOINTS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
   const updates = new TreeUpdates(provider, settings);
+  const client = sessionClient(context);
+  const facts = new RunFactsCache(client);
   // Watching starts with the first look at the tree, not with activation (an opened file).
   if (view.visible) updates.start();
 
@@ -49,10 +52,11 @@ export function registerCheckpointTree(context: vscode.ExtensionContext): Checkp
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(reconfigure),
     ...registerTreeCommands(provider),
-    ...registerPruneCommand(provider, workerFactOptions(sessionClient(context))),
-    ...registerRunView(context, provider),
+    ...registerPruneCommand(provider, workerFactOptions(client)),
+    ...registerRunView(context, provider, facts),
+    ...registerStorageReport(context, provider, client, facts),
     ...registerMarkCommands(provider),
-    registerArchiveCommand(provider, sessionClient(context)),
+    registerArchiveCommand(provider, client),
     vscode.commands.registerCommand(TREE_STATE_COMMAND, () => updates.state()),
   );
   return provider;

@@ -201,6 +201,11 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
     });
   }
 
+  /** The latest listing of every root, with the tree's label for it. */
+  rootsWithLabels(): Array<{ label: string; listing: RootListing }> {
+    return this.lives.map(({ spec, live }) => ({ label: spec.label, listing: live.listing }));
+  }
+
   /** Every run listed, with where it is in words and the root it was listed under. */
   async runs(): Promise<ListedRun[]> {
     await this.settled();

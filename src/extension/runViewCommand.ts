@@ -5,7 +5,7 @@ import { sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { ViewNode } from '../core/listing/listingTree';
 import type { CheckpointTreeProvider, ListedRun } from './checkpointTreeProvider';
-import { RunFactsCache } from './hostRunFacts';
+import type { RunFactsCache } from './hostRunFacts';
 import { createRunViewPanel, RunViewPanel } from './runViewPanel';
 import type { RunViewTestingState } from './runViewPanel';
 import { sessionClient } from './sessionHost';
@@ -52,9 +52,8 @@ async function chooseRuns(provider: CheckpointTreeProvider, arg: unknown, select
   return picked?.map((p) => p.run);
 }
 
-export function registerRunView(context: vscode.ExtensionContext, provider: CheckpointTreeProvider): vscode.Disposable[] {
+export function registerRunView(context: vscode.ExtensionContext, provider: CheckpointTreeProvider, facts: RunFactsCache): vscode.Disposable[] {
   const client = sessionClient(context);
-  const facts = new RunFactsCache(client);
   const panels = new Map<string, RunViewPanel>();
   let active: RunViewPanel | undefined;
   return [
