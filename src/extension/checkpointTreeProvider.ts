@@ -9,6 +9,7 @@ import { buildTree, flattenTree, runLocation } from '../core/listing/listingTree
 import type { RunNodeCache, ViewNode } from '../core/listing/listingTree';
 import type { RootListing, RunListing } from '../core/listing/listingTypes';
 import { LiveListing } from '../core/listing/liveListing';
+import type { CheckpointMark } from '../core/marks/checkpointMarks';
 import { nextStatusChange } from '../core/listing/runStatus';
 import { createSidecarCache } from '../core/listing/sidecars';
 import { resolveTooltip, toTreeItem } from './checkpointTreeItem';
@@ -199,6 +200,16 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
       if (node.data !== undefined) s.data = node.data;
       return s;
     });
+  }
+
+  /** The pin, note and archive records of the listed checkpoint that holds `path`, if any. */
+  markFor(path: string): CheckpointMark | undefined {
+    for (const { live } of this.lives) {
+      for (const run of live.listing.runs) {
+        for (const c of run.checkpoints) if (c.mark && (c.path === path || c.files.some((f) => f.path === path))) return c.mark;
+      }
+    }
+    return undefined;
   }
 
   /** The latest listing of every root, with the tree's label for it. */

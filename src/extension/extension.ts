@@ -3,8 +3,8 @@ import { registerCheckpointTree } from './checkpointTree';
 import { registerInspector } from './inspectorEditor';
 
 export function activate(context: vscode.ExtensionContext): void {
-  registerCheckpointTree(context);
-  registerInspector(context);
+  const tree = registerCheckpointTree(context);
+  registerInspector(context, undefined, (path) => tree.markFor(path));
 }
 
 export function deactivate(): void {

@@ -11,7 +11,7 @@ import { RpcEndpoint } from '../core/rpc/rpcEndpoint';
 import type { Handlers } from '../core/rpc/rpcEndpoint';
 import { planRunMarks } from '../core/runs/planMarks';
 import { policyFields, policyFromFields } from '../core/runs/policyFields';
-import type { PolicyFields } from '../core/runs/policyFields';
+import type { PolicyFields } from '../core/runs/runViewTypes';
 import { runSeries } from '../core/runs/runSeries';
 import type { SessionClient } from '../core/session/sessionClient';
 import { assertNever } from '../shared/assertNever';

@@ -8,7 +8,7 @@ import { resolveRetentionPolicy } from '../core/prune/resolvePolicy';
 import { RpcEndpoint } from '../core/rpc/rpcEndpoint';
 import { planRunMarks } from '../core/runs/planMarks';
 import { storageReport } from '../core/runs/storageReport';
-import type { Reclaim } from '../core/runs/storageReport';
+import type { Reclaim } from '../core/runs/runViewTypes';
 import type { SessionClient } from '../core/session/sessionClient';
 import { assertNever } from '../shared/assertNever';
 import type { ShownStorage, StorageHostEvent, StorageHostMethods, StorageReportRow, StorageWebviewEvent, StorageWebviewMethods } from '../shared/storageProtocol';

@@ -1,9 +1,7 @@
 // The messages between the run view's host (runViewPanel.ts) and its webview (src/webview/runView),
 // carried by RpcEndpoint: the host sends the runs once the page is ready, the page asks for the
 // plan as the policy changes, opens checkpoints and starts a prune. Types only.
-import type { PlannedPoint, RunPlanView } from '../core/runs/planMarks';
-import type { PolicyFields } from '../core/runs/policyFields';
-import type { RunSeries } from '../core/runs/runSeries';
+import type { PlannedPoint, PolicyFields, RunPlanView, RunSeries } from '../core/runs/runViewTypes';
 
 export type { PlannedPoint, PolicyFields, RunPlanView, RunSeries };
 

@@ -1,7 +1,7 @@
 // The messages between the storage report's host (storagePanel.ts) and its page
 // (src/webview/storage): the rows once the page is ready, and the page's *Prune this* and
 // *Open Run View* actions. Types only.
-import type { StorageReportRow } from '../core/runs/storageReport';
+import type { StorageReportRow } from '../core/runs/runViewTypes';
 
 export type { StorageReportRow };
 

@@ -2,6 +2,8 @@
 import type { InspectReport } from '../core/inspect/report';
 import { el } from './dom';
 import { renderHeader } from './renderHeader';
+import { renderMark } from './renderMark';
+import type { CheckpointMark } from '../core/marks/checkpointMarks';
 import { renderModelCheckpoints } from './renderModelCheckpoints';
 import { renderOptimizers } from './renderOptimizers';
 import { renderSecurity } from './renderSecurity';
@@ -22,6 +24,8 @@ export interface ReportPageOptions {
   onViewChange: (filter: string, sort: SortSpec) => void;
   onComputeHashes: () => void;
   onCopy: (text: string, what: string) => void;
+  /** The checkpoint's pin, note and archived copies, if any. */
+  mark?: CheckpointMark;
   /** Statistics of the selected tensor and the NaN/Inf scan. */
   stats: {
     host: StatsRequests;
@@ -79,6 +83,7 @@ export function renderReportPage(options: ReportPageOptions): ReportPage {
   const tensorArea = report.tensors.length > 0 ? el('div', { className: 'tensor-area' }, [table.element, el('aside', { className: 'stats-side' }, [stats.panel.element, stats.scanPanel.element])]) : table.element;
   const element = el('main', { className: 'report' }, [
     renderHeader(report),
+    renderMark(options.mark),
     renderSecurity(report.security, report.format),
     renderMetrics(report.metrics),
     renderModelCheckpoints(report.modelCheckpoints),

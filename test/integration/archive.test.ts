@@ -85,6 +85,14 @@ describe('Archive…, Pin and notes', function () {
     await vscode.commands.executeCommand('checkpointManager.addNote', pinned, undefined, 'before the LR change');
     assert.equal(marks().checkpoints['step:100']?.note, 'before the LR change');
     await stepNode(100, (n) => n.contextValue.includes('.noted'));
+    // The inspector shows the note of the checkpoint a file belongs to.
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(join(tag, 'model_000100.pt')), 'checkpointManager.inspector');
+    const inspected = await waitFor('the inspector to show the note', async () => {
+      const i = await vscode.commands.executeCommand<{ sent?: { kind: string; mark?: { note?: string } } } | undefined>('checkpointManager._testing.inspectorState');
+      return i?.sent?.kind === 'report' ? i.sent : undefined;
+    });
+    assert.equal(inspected.mark?.note, 'before the LR change');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('checkpointManager.unpin', await stepNode(100));
     assert.equal(marks().checkpoints['step:100']?.pinned, undefined);
     // The note still pins it.

@@ -8,27 +8,9 @@ import type { RunPlan } from '../prune/prunePlan';
 import { describePolicy } from '../prune/retentionPolicy';
 import type { RetentionPolicy } from '../prune/retentionPolicy';
 import type { RunFacts } from '../prune/runFacts';
+import type { RunPlanView } from './runViewTypes';
 
-export interface PlannedPoint {
-  key: string;
-  keep: boolean;
-  /** `kept: newest, in latest 3`, `deleted: not in latest 3`. */
-  reason: string;
-  bytes: number;
-}
 
-export interface RunPlanView {
-  dir: string;
-  /** What keep-best and the best go by. */
-  metric?: { name: string; mode: 'min' | 'max' };
-  points: PlannedPoint[];
-  kept: number;
-  deleted: number;
-  /** The sizes of the deleted checkpoints as listed (a prune measures again before it deletes). */
-  reclaimBytes: number;
-  /** `keep latest 3, best 1 by val_bpb (min)`. */
-  policy: string;
-}
 
 export function planMarks(plan: RunPlan): RunPlanView {
   const points = plan.units.map((u) => ({ key: u.key, keep: u.keep, reason: u.reason, bytes: u.bytes }));

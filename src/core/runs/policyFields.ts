@@ -3,15 +3,8 @@
 
 import { applyPolicySettings } from '../prune/resolvePolicy';
 import type { RetentionPolicy } from '../prune/retentionPolicy';
+import type { PolicyFields } from './runViewTypes';
 
-export interface PolicyFields {
-  keepLast: number;
-  keepBest: number;
-  /** Empty: each run's own metric. */
-  metric: string;
-  mode: 'auto' | 'min' | 'max';
-  keepEvery: number;
-}
 
 export function policyFields(p: RetentionPolicy): PolicyFields {
   return { keepLast: p.keepLast, keepBest: p.keepBest, metric: p.metric ?? '', mode: p.mode ?? 'auto', keepEvery: p.keepEvery };

@@ -5,49 +5,11 @@
 
 import { checkpointKey } from '../listing/checkpointKey';
 import type { RunListing } from '../listing/listingTypes';
-import type { RunStatus } from '../listing/runStatus';
 import { runStatus } from '../listing/runStatus';
 import type { RunFacts } from '../prune/runFacts';
+import type { RunPoint, RunSeries } from './runViewTypes';
 
-export interface RunPoint {
-  /** Its key in the run's state file; also how the view names it to the host. */
-  key: string;
-  name: string;
-  step: number | null;
-  epoch?: number;
-  /** Where it sits on the x axis (the step, the epoch, or its place in the run); null off the chart (`best.pt` beside `epoch_N.pt`). */
-  x: number | null;
-  /** The file the inspector opens; null for a step with no model file yet. */
-  openPath: string | null;
-  metrics: Record<string, number>;
-  bytes: number;
-  modelBytes: number;
-  optimizerBytes: number;
-  /** Sidecars, schedulers, single-file checkpoints (model and optimizer not told apart). */
-  otherBytes: number;
-  best: boolean;
-  pinned?: boolean;
-  note?: string;
-  archived?: number;
-  incomplete?: string;
-}
 
-export interface RunSeries {
-  /** The run's folder: how the view names the run to the host. */
-  dir: string;
-  /** `Base · d4`, `workspace · checkpoints`. */
-  label: string;
-  tag: string;
-  kind: RunListing['kind'];
-  /** What the x axis counts for this run. */
-  axis: 'step' | 'epoch' | 'order';
-  points: RunPoint[];
-  /** Every metric any point has, sorted, the run's own first. */
-  metrics: string[];
-  /** The metric the run's best goes by, and its direction. */
-  primaryMetric?: { name: string; lowerIsBetter: boolean };
-  status: RunStatus;
-}
 
 /** Steps where any checkpoint has one, else epochs, else the listing's order. */
 function axisOf(run: RunListing): RunSeries['axis'] {

@@ -7,22 +7,9 @@ import { runLabel } from '../listing/listingTree';
 import type { RootListing, RunListing } from '../listing/listingTypes';
 import { KIND_LABELS, NANOCHAT_KIND_DIRS } from '../listing/nanochatHome';
 import { runStorage } from '../listing/storageUsage';
-import type { StorageBytes } from '../listing/storageUsage';
+import type { Reclaim, StorageReportRow } from './runViewTypes';
 
-export interface Reclaim {
-  bytes: number;
-  checkpoints: number;
-}
 
-export interface StorageReportRow extends StorageBytes {
-  level: 'root' | 'kind' | 'run';
-  label: string;
-  /** The folder *Prune this* acts on. */
-  path: string;
-  reclaimBytes: number;
-  reclaimCheckpoints: number;
-  depth: number;
-}
 
 function sum(label: string, level: StorageReportRow['level'], path: string, depth: number, rows: readonly StorageReportRow[]): StorageReportRow {
   const out: StorageReportRow = { level, label, path, depth, model: 0, optimizer: 0, full: 0, other: 0, total: 0, checkpoints: 0, reclaimBytes: 0, reclaimCheckpoints: 0 };
