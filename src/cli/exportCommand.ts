@@ -9,6 +9,7 @@ import { parseSize } from '../core/export/shardPlan';
 import { describeError } from '../core/errors';
 import { formatBytes } from '../core/format';
 import { CheckpointSession } from '../core/session/checkpointSession';
+import { specOf } from '../core/io/sourceSpec';
 
 const USAGE = `usage: checkpoint-manager export <in> <out.pt|out.safetensors|outdir/> [--key PATH] [--dtype bf16|fp16|fp32]
                                  [--strip-prefix P]... [--max-shard-size 5GB] [--force] [--json]
@@ -72,7 +73,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const session = await CheckpointSession.open({ kind: 'file', path: parsed.input });
+    const session = await CheckpointSession.open(specOf(parsed.input));
     try {
       const result = await exportFromSession(session, parsed.options);
       process.stdout.write(parsed.json ? `${JSON.stringify(result)}\n` : `${summaryText(result)}\n`);

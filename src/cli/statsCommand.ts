@@ -4,6 +4,7 @@ import { formatMetric } from '../core/format';
 import { CheckpointSession } from '../core/session/checkpointSession';
 import type { TensorStats } from '../core/stats/tensorStats';
 import { withPool } from './cliPool';
+import { specOf } from '../core/io/sourceSpec';
 
 const USAGE = 'usage: checkpoint-manager stats <file> [--tensor PATH] [--json]\n';
 
@@ -49,7 +50,7 @@ export async function statsCommand(args: string[]): Promise<number> {
     return 2;
   }
   const rows = await withPool(async (pool) => {
-    const session = await CheckpointSession.open({ kind: 'file', path: opts.file! }, { pool, sidecar: null });
+    const session = await CheckpointSession.open(specOf(opts.file!), { pool, sidecar: null });
     try {
       const targets = opts.tensor !== undefined ? [{ path: opts.tensor, tensor: session.tensor(opts.tensor).tensor }] : session.tensors();
       const out: StatsRow[] = [];

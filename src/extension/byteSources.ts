@@ -1,13 +1,15 @@
 // Where a checkpoint's bytes come from, picked by its URI as vscode-hexeditor's accessFile does:
 // `file:` is read piece by piece with positioned reads on one handle (in the session worker);
 // any other scheme is read whole through `workspace.fs`, below a size limit, and handed to the
-// worker as shared bytes. Sidecars come the same way. (HTTP range reads are a later source kind.)
+// worker as shared bytes; `http:` and `https:` are read by range requests in the worker, with the
+// host's token when one is kept (remoteCheckpoints.ts). Sidecars come the same way.
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/format';
 import { sidecarNameFor } from '../core/inspect/sidecar';
 import type { SourceSpec } from '../core/io/sourceSpec';
 import { shareBytes } from '../core/io/sourceSpec';
 import { MAX_SIDECAR_BYTES } from '../core/listing/sidecars';
+import { headersForUrl } from './remoteCheckpoints';
 
 const MIB = 1024 * 1024;
 
@@ -29,6 +31,11 @@ export function inMemoryLimit(): number {
 
 export async function sourceSpecFor(uri: vscode.Uri, limit = inMemoryLimit()): Promise<SourceSpec> {
   if (uri.scheme === 'file') return { kind: 'file', path: uri.fsPath };
+  if (uri.scheme === 'http' || uri.scheme === 'https') {
+    const url = uri.toString(true);
+    const headers = await headersForUrl(url);
+    return { kind: 'url', url, ...(headers ? { headers } : {}) };
+  }
   const { size } = await vscode.workspace.fs.stat(uri);
   if (size > limit) throw new TooBigForMemoryError(uri, size, limit);
   return { kind: 'memory', name: uri.toString(), bytes: shareBytes(await vscode.workspace.fs.readFile(uri)) };
@@ -40,6 +47,7 @@ export async function sourceSpecFor(uri: vscode.Uri, limit = inMemoryLimit()): P
  */
 export async function sidecarFor(uri: vscode.Uri): Promise<{ name: string; spec: SourceSpec } | null | undefined> {
   if (uri.scheme === 'file') return undefined;
+  if (uri.scheme === 'http' || uri.scheme === 'https') return null; // a sidecar would cost a request per guess
   const name = sidecarNameFor(uri.path.split('/').pop() ?? '');
   if (!name) return null;
   const sibling = vscode.Uri.joinPath(uri, '..', name);

@@ -6,7 +6,9 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { writeStreamAtomic } from '../io/atomicWrite';
 import type { CheckpointSession } from '../session/checkpointSession';
-import { FileByteSource } from '../io/fileByteSource';
+import type { ByteSource } from '../io/byteSource';
+import type { SourceSpec } from '../io/sourceSpec';
+import { openSource } from '../io/sourceSpec';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import type { StorageReader } from '../torch/tensorBytes';
 import { tensorChunks } from '../torch/tensorBytes';
@@ -31,7 +33,10 @@ export const DEFAULT_MAX_SHARD_BYTES = 5e9;
 /** The checkpoint to export: parsed (a session's), and the file it came from. */
 export interface ExportSource {
   checkpoint: LoadedCheckpoint;
+  /** The source's path, or its URL (then nothing on this machine can be the source). */
   path: string;
+  /** Where its bytes are read from again; default the file at `path`. */
+  spec?: SourceSpec;
   size: number;
   step?: number;
   /** The source file's sha256, when known: noted in safetensors metadata. */
@@ -75,7 +80,7 @@ export interface ExportResult {
 }
 
 /** The source's elements through reused buffers, read by offset from a handle of the export's own. */
-function readerOver(ckpt: LoadedCheckpoint, source: FileByteSource): StorageReader {
+function readerOver(ckpt: LoadedCheckpoint, source: ByteSource | undefined): StorageReader {
   const starts = new Map<string, Promise<number | undefined>>();
   const startOf = (s: StorageRef): Promise<number | undefined> => {
     let p = starts.get(s.key);
@@ -87,12 +92,15 @@ function readerOver(ckpt: LoadedCheckpoint, source: FileByteSource): StorageRead
     integrity: ckpt.integrity,
     readStorage: (s, offset, length) => ckpt.readStorage(s, offset, length),
     async readStorageInto(s, offset, target) {
-      const start = await startOf(s);
-      if (start === undefined) {
+      // (A sharded set's starts are within each shard: its reads go through the checkpoint.)
+      const start = source ? await startOf(s) : undefined;
+      if (start === undefined || !source) {
         target.set(await ckpt.readStorage(s, offset, target.length));
         return target;
       }
-      return source.readInto(start + offset, target);
+      if (source.readInto) return source.readInto(start + offset, target);
+      target.set(await source.read(start + offset, target.length));
+      return target;
     },
   };
 }
@@ -119,7 +127,7 @@ function planTensors(source: ExportSource, options: ExportOptions, kind: OutputK
 }
 
 function metadataOf(source: ExportSource, plan: readonly PlannedTensor[]): Record<string, string> {
-  const meta: Record<string, string> = { format: 'pt', source: basename(source.path) };
+  const meta: Record<string, string> = { format: 'pt', source: basename(source.spec?.kind === 'url' ? new URL(source.path).pathname : source.path) };
   if (source.step !== undefined) meta.step = String(source.step);
   if (source.sha256) meta.source_sha256 = source.sha256;
   const ties = plan.filter((t) => t.sameAs !== undefined);
@@ -134,7 +142,7 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   const toWrite = written(plan);
   const total = toWrite.reduce((n, t) => n + t.nbytes, 0);
   const files: Array<{ path: string; write: (sink: FileSink) => Promise<void> }> = [];
-  const input = await FileByteSource.open(source.path);
+  const input = source.checkpoint.shards ? undefined : await openSource(source.spec ?? { kind: 'file', path: source.path });
   let done = 0;
   const reader = readerOver(source.checkpoint, input);
   const chunksOf: ChunksOf = async function* (t, signal) {
@@ -173,7 +181,7 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
     for (const path of created) await rm(path, { force: true });
     throw err;
   } finally {
-    await input.close();
+    await input?.close();
   }
   const sizes = await Promise.all(files.map(async (f) => ({ path: f.path, bytes: (await stat(f.path)).size })));
   const bytes = sizes.reduce((n, f) => n + f.bytes, 0);
@@ -192,9 +200,11 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   };
 }
 
-/** Exports the checkpoint a session has open (a file on this machine). */
+/** Exports the checkpoint a session has open (a file on this machine, or a URL). */
 export async function exportFromSession(session: CheckpointSession, options: ExportOptions & { sourceSha256?: string }): Promise<ExportResult> {
-  if (session.spec.kind !== 'file') throw new ExportInputError('only a checkpoint on this machine\'s file system can be exported.');
+  const spec = session.spec;
+  if (spec.kind === 'memory') throw new ExportInputError('only a checkpoint on this machine\'s file system or at a URL can be exported.');
   const summary = session.summary();
-  return exportCheckpoint({ checkpoint: session.checkpoint, path: session.spec.path, size: summary.size, step: summary.step, sha256: options.sourceSha256 }, options);
+  const path = spec.kind === 'file' ? spec.path : spec.url;
+  return exportCheckpoint({ checkpoint: session.checkpoint, path, spec, size: summary.size, step: summary.step, sha256: options.sourceSha256 }, options);
 }

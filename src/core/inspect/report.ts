@@ -36,6 +36,8 @@ export interface TensorInfo {
   device?: string;
   /** `path` made readable where it runs through a Lightning callback's state key (see callbackKeys.ts). */
   label?: string;
+  /** The shard file that holds it, in a sharded set. */
+  file?: string;
 }
 
 /** One entry of a nested value, for a tree opened level by level; bounded (see valueTree.ts). */
@@ -159,6 +161,8 @@ export interface InspectReport {
   layers: LayerSummary[];
   /** Where the model weights live in the file (`''` for a flat state dict, `model_state_dict`...). */
   modelKey?: string;
+  /** The files of a sharded set, with their sizes and tensor counts (`size` is theirs together). */
+  shards?: { index: string; files: Array<{ file: string; size: number; tensors: number; tensorBytes: number }> };
   /** Things worth knowing that are not errors: a big-endian archive, a sidecar read, a TorchScript file. */
   notes: string[];
 }

@@ -137,6 +137,7 @@ export function summarize(input: SummarizeInput): InspectReport {
     if (checkpoint.format !== 'safetensors' && t.storage.location) info.device = t.storage.location;
     const label = labels.size > 0 ? labelledPath(o.path, `${CALLBACKS_KEY}.`, labels) : undefined;
     if (label !== undefined) info.label = label;
+    if (checkpoint.shards) info.file = checkpoint.shards.fileOf(t.storage);
     return info;
   });
   const budget = treeBudget();
@@ -172,5 +173,6 @@ export function summarize(input: SummarizeInput): InspectReport {
   const depth = inferDepth(model, architecture ?? config);
   if (depth !== undefined) report.depth = depth;
   if (modelKey !== undefined) report.modelKey = modelKey;
+  if (checkpoint.shards) report.shards = { index: checkpoint.shards.index, files: checkpoint.shards.files.map((f) => ({ ...f })) };
   return report;
 }

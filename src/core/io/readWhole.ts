@@ -21,6 +21,7 @@ function unreadable(err: unknown): WholeRead {
 export function readWholeSync(spec: SourceSpec, size: number, limit: number): WholeRead {
   if (size > limit) return tooBig(limit);
   if (spec.kind === 'memory') return { ok: true, bytes: spec.bytes };
+  if (spec.kind === 'url') return { ok: false, problem: 'remote, not read by a listing' };
   try {
     return { ok: true, bytes: readFileSync(spec.path) };
   } catch (err) {
@@ -34,7 +35,7 @@ export async function readWhole(spec: SourceSpec, limit: number): Promise<WholeR
   try {
     source = await openSource(spec);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, problem: 'missing' };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as { status?: number }).status === 404) return { ok: false, problem: 'missing' };
     return unreadable(err);
   }
   try {

@@ -4,6 +4,7 @@
 // argument. Every reader, worker and sidecar lookup opens bytes through `openSource`.
 import { BufferByteSource } from './bufferByteSource';
 import type { ByteSource } from './byteSource';
+import { HttpByteSource } from './httpByteSource';
 import { FileByteSource } from './fileByteSource';
 
 export type SourceSpec =
@@ -13,16 +14,28 @@ export type SourceSpec =
    * Bytes already in memory: a file read whole through another file system. Backed by a
    * SharedArrayBuffer when it is to be shared with worker threads without a copy.
    */
-  | { kind: 'memory'; name: string; bytes: Uint8Array };
+  | { kind: 'memory'; name: string; bytes: Uint8Array }
+  /**
+   * A file on a web server, read by HTTP range requests. `headers` (a token) go to the URL's own
+   * origin only.
+   */
+  | { kind: 'url'; url: string; headers?: Readonly<Record<string, string>> };
+
+/** A CLI argument or a setting as a spec: an http(s) URL, or a path on this machine. */
+export function specOf(arg: string): SourceSpec {
+  return /^https?:\/\//i.test(arg) ? { kind: 'url', url: arg } : { kind: 'file', path: arg };
+}
 
 /** A short name for messages: the path, or the name the bytes came under. */
 export function sourceName(spec: SourceSpec): string {
-  return spec.kind === 'file' ? spec.path : spec.name;
+  return spec.kind === 'file' ? spec.path : spec.kind === 'url' ? spec.url : spec.name;
 }
 
 /** A key that tells specs apart, for caches of open sources. */
 export function sourceKey(spec: SourceSpec): string {
-  return spec.kind === 'file' ? `file:${spec.path}` : `memory:${spec.name}:${spec.bytes.byteLength}`;
+  if (spec.kind === 'file') return `file:${spec.path}`;
+  if (spec.kind === 'url') return `url:${spec.url}`;
+  return `memory:${spec.name}:${spec.bytes.byteLength}`;
 }
 
 export async function openSource(spec: SourceSpec): Promise<ByteSource> {
@@ -31,6 +44,8 @@ export async function openSource(spec: SourceSpec): Promise<ByteSource> {
       return FileByteSource.open(spec.path);
     case 'memory':
       return new BufferByteSource(spec.bytes);
+    case 'url':
+      return HttpByteSource.open(spec.url, { headers: spec.headers });
   }
 }
 

@@ -28,12 +28,36 @@ export interface KernelContext {
 /** Opens (or reuses) the byte source of a plan. */
 export type SourceOpener = (plan: TensorPlan) => Promise<ByteSource>;
 
-function counter(context: KernelContext): (bytes: number) => void {
+/**
+ * Progress is passed on every this many bytes: a message per small chunk costs (a structured
+ * clone and a wake-up of the other thread each, some 1,000 a second per GB/s).
+ */
+const PROGRESS_BYTES = 32 * 1024 * 1024;
+
+interface Counter {
+  (bytes: number): void;
+  /** Passes on what is not told yet: called once a kernel's reading is done. */
+  flush(): void;
+}
+
+function counter(context: KernelContext): Counter {
   let done = 0;
-  return (bytes) => {
+  let told = 0;
+  const add = (bytes: number): void => {
     done += bytes;
-    context.progress?.(done);
+    if (done - told >= PROGRESS_BYTES) context.progress?.((told = done));
   };
+  return Object.assign(add, { flush: () => (done > told ? context.progress?.((told = done)) : undefined) });
+}
+
+/** `work` with a counter that is flushed when it settles. */
+async function counted<R>(context: KernelContext, work: (progress: Counter) => Promise<R>): Promise<R> {
+  const progress = counter(context);
+  try {
+    return await work(progress);
+  } finally {
+    progress.flush();
+  }
 }
 
 /** What a sha256 kernel found for one plan: the hash, or the damaged record its bytes came from. */
@@ -44,21 +68,22 @@ export type HashOutcome = { sha256: string } | { damaged: { record: string; stor
  * `crc` has its record's CRC-32 checked on the same bytes; a mismatch is that plan's outcome.
  */
 export async function sha256Kernel(plans: readonly TensorPlan[], open: SourceOpener, context: KernelContext = {}): Promise<HashOutcome[]> {
-  const out: HashOutcome[] = [];
-  const progress = counter(context);
-  for (const plan of plans) {
-    const hash = createHash('sha256');
-    let crc = 0;
-    // The next chunk is read (on libuv's threads) while this one is hashed.
-    for await (const chunk of prefetch(tensorChunks(planReader(plan, await open(plan)), plan.tensor, context.signal))) {
-      hash.update(chunk);
-      if (plan.crc) crc = crc32(chunk, crc);
-      progress(chunk.length);
+  return counted(context, async (progress) => {
+    const out: HashOutcome[] = [];
+    for (const plan of plans) {
+      const hash = createHash('sha256');
+      let crc = 0;
+      // The next chunk is read (on libuv's threads) while this one is hashed.
+      for await (const chunk of prefetch(tensorChunks(planReader(plan, await open(plan)), plan.tensor, context.signal))) {
+        hash.update(chunk);
+        if (plan.crc) crc = crc32(chunk, crc);
+        progress(chunk.length);
+      }
+      if (plan.crc && crc >>> 0 !== plan.crc.crc32) out.push({ damaged: { record: plan.crc.record, storedCrc: plan.crc.crc32, computedCrc: crc >>> 0 } });
+      else out.push({ sha256: hash.digest('hex') });
     }
-    if (plan.crc && crc >>> 0 !== plan.crc.crc32) out.push({ damaged: { record: plan.crc.record, storedCrc: plan.crc.crc32, computedCrc: crc >>> 0 } });
-    else out.push({ sha256: hash.digest('hex') });
-  }
-  return out;
+    return out;
+  });
 }
 
 /** The error a damaged outcome stands for. */
@@ -68,12 +93,11 @@ export function damagedError(outcome: Extract<HashOutcome, { damaged: unknown }>
 
 /** NaN and infinity counts of each tensor, in plan order, one pass each. */
 export async function nonFiniteKernel(plans: readonly TensorPlan[], open: SourceOpener, context: KernelContext = {}): Promise<NonFiniteCounts[]> {
-  const out: NonFiniteCounts[] = [];
-  const progress = counter(context);
-  for (const plan of plans) {
-    out.push(await countNonFinite(elementKind(plan.tensor.dtype.name), streamOf(plan, await open(plan), context.signal), progress, context.signal));
-  }
-  return out;
+  return counted(context, async (progress) => {
+    const out: NonFiniteCounts[] = [];
+    for (const plan of plans) out.push(await countNonFinite(elementKind(plan.tensor.dtype.name), streamOf(plan, await open(plan), context.signal), progress, context.signal));
+    return out;
+  });
 }
 
 function streamOf(plan: TensorPlan, source: ByteSource, signal?: AbortSignal): () => AsyncIterable<Uint8Array> {
@@ -88,49 +112,44 @@ function wideKind(plan: TensorPlan) {
 
 /** Statistics pass one (wide dtypes) over one plan. */
 export async function momentsKernel(plan: TensorPlan, open: SourceOpener, context: KernelContext = {}): Promise<MomentsPartial> {
-  return scanMoments(wideKind(plan), streamOf(plan, await open(plan), context.signal), counter(context), context.signal);
+  const stream = streamOf(plan, await open(plan), context.signal);
+  return counted(context, (progress) => scanMoments(wideKind(plan), stream, progress, context.signal));
 }
 
 /** Statistics pass two (wide dtypes): bin counts against `edges`. */
 export async function histogramKernel(plan: TensorPlan, edges: Float64Array, open: SourceOpener, context: KernelContext = {}): Promise<Float64Array> {
-  return scanHistogram(wideKind(plan), streamOf(plan, await open(plan), context.signal), edges, counter(context), context.signal);
+  const stream = streamOf(plan, await open(plan), context.signal);
+  return counted(context, (progress) => scanHistogram(wideKind(plan), stream, edges, progress, context.signal));
 }
 
 /** The one pass of 8- and 16-bit dtypes: counts of every bit pattern. */
 export async function patternsKernel(plan: TensorPlan, open: SourceOpener, context: KernelContext = {}): Promise<Float64Array> {
   const kind = elementKind(plan.tensor.dtype.name);
   if (kind.kind !== 'pattern') throw new Error(`${plan.tensor.dtype.name} is scanned, not counted by patterns`);
-  return scanPatterns(kind.bits, streamOf(plan, await open(plan), context.signal), counter(context), context.signal);
+  const stream = streamOf(plan, await open(plan), context.signal);
+  return counted(context, (progress) => scanPatterns(kind.bits, stream, progress, context.signal));
 }
-
-/** Progress of a comparison is passed on every this many bytes (a message per small chunk costs). */
-const COMPARE_PROGRESS_BYTES = 64 * 1024 * 1024;
 
 /** How each pair of tensors differs (see stats/tensorDiff.ts), in pair order. */
 export async function compareKernel(pairs: readonly ComparePair[], open: SourceOpener, context: KernelContext = {}): Promise<TensorDiffResult[]> {
-  const out: TensorDiffResult[] = [];
-  let done = 0;
-  let told = 0;
-  const progress = (bytes: number): void => {
-    done += bytes;
-    if (done - told >= COMPARE_PROGRESS_BYTES) context.progress?.((told = done));
-  };
-  const rings = [ChunkRing.lease(), ChunkRing.lease()] as const;
-  try {
-    for (const pair of pairs) {
-      const [sa, sb] = await Promise.all([open(pair.a), open(pair.b)]);
-      const result = await diffTensorStreams(pair.a.tensor.dtype.name, ringStreams(pair.a, sa, rings[0], context.signal), ringStreams(pair.b, sb, rings[1], context.signal), {
-        values: pair.values,
-        progress,
-        signal: context.signal,
-      });
-      out.push(result);
+  return counted(context, async (progress) => {
+    const out: TensorDiffResult[] = [];
+    const rings = [ChunkRing.lease(), ChunkRing.lease()] as const;
+    try {
+      for (const pair of pairs) {
+        const [sa, sb] = await Promise.all([open(pair.a), open(pair.b)]);
+        const result = await diffTensorStreams(pair.a.tensor.dtype.name, ringStreams(pair.a, sa, rings[0], context.signal), ringStreams(pair.b, sb, rings[1], context.signal), {
+          values: pair.values,
+          progress,
+          signal: context.signal,
+        });
+        out.push(result);
+      }
+    } finally {
+      rings.forEach((r) => r.release());
     }
-  } finally {
-    rings.forEach((r) => r.release());
-  }
-  if (done > told) context.progress?.(done);
-  return out;
+    return out;
+  });
 }
 
 /**

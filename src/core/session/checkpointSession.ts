@@ -4,12 +4,13 @@
 // session worker (sessionWorker.ts) and talks to them through SessionClient.
 import { basename } from 'node:path';
 import { openCheckpoint } from '../checkpoint/openCheckpoint';
+import { openShardedCheckpoint } from '../checkpoint/shardedCheckpoint';
+import { shardIndexOf } from '../checkpoint/shardLocation';
 import type { ReportParts } from '../inspect/describeCheckpoint';
 import { describeParts, describeWith } from '../inspect/describeCheckpoint';
 import type { InspectReport } from '../inspect/report';
 import type { Sidecar } from '../inspect/sidecar';
 import { readSidecarFrom, sidecarSpecFor } from '../inspect/sidecar';
-import type { ByteSource } from '../io/byteSource';
 import type { SourceSpec } from '../io/sourceSpec';
 import { openSource, sourceName } from '../io/sourceSpec';
 import type { KernelPool } from '../parallel/kernelPool';
@@ -61,7 +62,8 @@ export class CheckpointSession {
 
   private constructor(
     readonly spec: SourceSpec,
-    private readonly source: ByteSource,
+    /** What closing the session closes: its file, or a sharded set's files. */
+    private readonly source: { close(): Promise<void> },
     readonly checkpoint: LoadedCheckpoint,
     readonly occurrences: readonly TensorOccurrence[],
     private readonly parts: ReportParts,
@@ -81,6 +83,8 @@ export class CheckpointSession {
   /** Opens and parses the source. A CheckpointError thrown here carries what the pickles named. */
   static async open(spec: SourceSpec, options: SessionOptions = {}): Promise<CheckpointSession> {
     checkAbort(options.signal);
+    const index = await shardIndexOf(spec);
+    if (index) return CheckpointSession.openSharded(spec, index, options);
     const source = await openSource(spec);
     try {
       const checkpoint = await openCheckpoint(source);
@@ -93,6 +97,21 @@ export class CheckpointSession {
       return new CheckpointSession(spec, source, checkpoint, occurrences, parts, describeWith(parts), options.pool, options.inPlaceBytes);
     } catch (err) {
       await source.close();
+      throw err;
+    }
+  }
+
+  /** A sharded set, opened through its index: one checkpoint of all the shards' tensors. */
+  private static async openSharded(spec: SourceSpec, index: SourceSpec, options: SessionOptions): Promise<CheckpointSession> {
+    const opened = await openShardedCheckpoint(index, options.signal);
+    try {
+      const { checkpoint } = opened;
+      const occurrences = walkTensors(checkpoint.root);
+      const parts = await describeParts({ file: sourceName(spec), name: basename(sourceName(index)), size: opened.size, checkpoint, occurrences });
+      checkAbort(options.signal);
+      return new CheckpointSession(spec, opened, checkpoint, occurrences, parts, describeWith(parts), options.pool, options.inPlaceBytes);
+    } catch (err) {
+      await opened.close();
       throw err;
     }
   }

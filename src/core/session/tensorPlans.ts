@@ -10,7 +10,7 @@ import { isContiguous, tensorNbytes } from '../torch/tensorRef';
 export async function planFor(ckpt: LoadedCheckpoint, source: SourceSpec, path: string, tensor: TensorRef): Promise<TensorPlan | undefined> {
   const start = await ckpt.storageStart(tensor.storage);
   if (start === undefined) return undefined;
-  const plan: TensorPlan = { source, path, storageStart: start, littleEndian: ckpt.littleEndian, tensor };
+  const plan: TensorPlan = { source: ckpt.shards?.sourceOf(tensor.storage) ?? source, path, storageStart: start, littleEndian: ckpt.littleEndian, tensor };
   if (isContiguous(tensor)) {
     const offset = (tensor.storage.byteOffset ?? 0) + tensor.storageOffset * tensor.dtype.itemsize;
     const crc = ckpt.integrity?.expected(tensor.storage, offset, tensorNbytes(tensor));

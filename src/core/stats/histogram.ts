@@ -1,6 +1,8 @@
 // A histogram of equal-width bins between the finite min and max, as torch.histogram builds one:
 // edges from a linspace, each value placed by linear interpolation and then checked against the
-// edges on either side, the max in the last bin. NaN and infinities are not placed.
+// edges on either side, the max in the last bin. NaN and infinities are not placed. Float32 and
+// float64 arrays go through the SIMD kernels (wasmKernels.ts), which place each value exactly so.
+import { wasmHistogram, wasmPieceElements } from './wasmKernels';
 
 /** `bins + 1` edges from `lo` to `hi`, computed as torch.linspace computes them (from both ends). */
 export function histogramEdges(lo: number, hi: number, bins: number): Float64Array {
@@ -51,5 +53,22 @@ function makeKernel(): Kernel {
   };
 }
 
-export const float32Histogram: Kernel = makeKernel();
-export const float64Histogram: Kernel = makeKernel();
+const exactFloat32 = makeKernel();
+const exactFloat64 = makeKernel();
+
+function simdKernel(exact: Kernel): (a: Float32Array | Float64Array, edges: Float64Array, counts: Float64Array) => void {
+  return (a, edges, counts) => {
+    const piece = wasmPieceElements(a);
+    if (piece === 0) return exact(a, edges, counts);
+    for (let start = 0; start < a.length; start += piece) {
+      const part = a.subarray(start, Math.min(a.length, start + piece));
+      const taken = wasmHistogram(part, edges, counts);
+      if (taken < part.length) exact(part.subarray(taken), edges, counts);
+    }
+  };
+}
+
+export const float32Histogram = simdKernel(exactFloat32);
+export const float64Histogram = simdKernel(exactFloat64);
+/** The TypeScript loops alone, for tests that check the SIMD kernels against them. */
+export const exactHistogram = { float32: exactFloat32, float64: exactFloat64 };

@@ -2,7 +2,9 @@
 // infinities and zeros counted apart. Each array is summed around its first finite value and
 // partials merge with Chan et al.'s pairwise formula, which stays accurate over billions of
 // elements where a running sum of squares would not. Partials are plain data, so the halves of
-// a tensor scanned by two workers merge the same way.
+// a tensor scanned by two workers merge the same way. Float32 and float64 arrays go through the
+// SIMD kernels (wasmKernels.ts) a piece at a time; the loop here takes what they cannot.
+import { wasmMoments, wasmPieceElements } from './wasmKernels';
 
 export interface MomentsPartial {
   /** Finite elements. */
@@ -139,5 +141,31 @@ function makeKernel(): Kernel {
   };
 }
 
-export const float32Moments: Kernel = makeKernel();
-export const float64Moments: Kernel = makeKernel();
+const exactFloat32 = makeKernel();
+const exactFloat64 = makeKernel();
+
+/** The moments of a piece from the SIMD kernel's sums, or the exact loop's where it has none. */
+function simdKernel(exact: Kernel): (a: Float32Array | Float64Array) => MomentsPartial {
+  return (a) => {
+    const piece = wasmPieceElements(a);
+    if (piece === 0) return exact(a);
+    const total = emptyMoments();
+    for (let start = 0; start < a.length; start += piece) {
+      const part = a.subarray(start, Math.min(a.length, start + piece));
+      const sums = wasmMoments(part);
+      if (!sums) {
+        mergeMoments(total, exact(part));
+        continue;
+      }
+      const { n, shift, sum, squares } = sums;
+      mergeMoments(total, { n, mean: shift + sum / n, m2: Math.max(0, squares - (sum * sum) / n), min: sums.min, max: sums.max, zeros: sums.zeros, nan: 0, posinf: 0, neginf: 0 });
+      if (n < part.length) mergeMoments(total, exact(part.subarray(n)));
+    }
+    return total;
+  };
+}
+
+export const float32Moments = simdKernel(exactFloat32);
+export const float64Moments = simdKernel(exactFloat64);
+/** The TypeScript loops alone, for tests that check the SIMD kernels against them. */
+export const exactMoments = { float32: exactFloat32, float64: exactFloat64 };

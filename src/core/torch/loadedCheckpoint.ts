@@ -1,5 +1,6 @@
 // A checkpoint opened by one of the format readers: the unpickled object (with tensors as
 // descriptions) and a way to read any storage's bytes on demand.
+import type { SourceSpec } from '../io/sourceSpec';
 import type { CheckpointFormat } from './checkpointFormat';
 import type { CallLog } from '../values/callLog';
 import type { PyValue } from '../values/pyValue';
@@ -21,6 +22,26 @@ export interface StorageIntegrity {
   settle(storage: StorageRef, error?: Error): void;
 }
 
+/** One file of a sharded set, as the report lists it. */
+export interface ShardFile {
+  /** Its name beside the index. */
+  file: string;
+  size: number;
+  tensors: number;
+  /** Bytes of its tensors' own elements. */
+  tensorBytes: number;
+}
+
+/** The files of a checkpoint that spans many (a sharded set), and which one holds a storage. */
+export interface ShardSet {
+  /** The index the set was opened through. */
+  index: string;
+  files: ShardFile[];
+  fileOf(storage: StorageRef): string;
+  /** Where the storage's shard is read from: a kernel worker reads by offset in that file. */
+  sourceOf(storage: StorageRef): SourceSpec;
+}
+
 export interface LoadedCheckpoint {
   format: CheckpointFormat;
   /** The checkpoint's object; tensors are `PyOpaque<TensorRef>` with kind `tensor`. */
@@ -40,5 +61,7 @@ export interface LoadedCheckpoint {
   storageStart(storage: StorageRef): Promise<number | undefined>;
   /** Absent where the format has no checksums: legacy files and safetensors. */
   integrity?: StorageIntegrity;
+  /** Present when the checkpoint is a sharded set: storage offsets are then within each shard. */
+  shards?: ShardSet;
   notes: string[];
 }
