@@ -1,3 +1,4 @@
+// (Named to run after lazyTree.test.ts, which needs a window where nothing has listed the roots yet.)
 // Archive…, Pin, Unpin and Add Note… in the real VS Code, on a copy of a nanochat tag added as a
 // folder: Archive copies a whole step to the archive folder (the setting), the copy's bytes hash
 // the same as the source's (checked here with node:crypto), the run's state file records it, the
