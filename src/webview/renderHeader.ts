@@ -60,6 +60,14 @@ function countFacts(report: InspectReport): Fact[] {
 /** The header facts in display order; absent fields are left out rather than shown empty. */
 export function headerFacts(report: InspectReport): Fact[] {
   const facts: Fact[] = [{ label: 'Size', value: formatBytes(report.size), exact: `${formatInteger(report.size)} bytes` }];
+  if (report.shards) {
+    const files = report.shards.files;
+    facts.push({
+      label: 'Shards',
+      value: `${files.length} file${files.length === 1 ? '' : 's'} (${report.shards.index})`,
+      exact: files.map((f) => `${f.file}: ${formatBytes(f.size)}, ${formatInteger(f.tensors)} tensors`).join('\n'),
+    });
+  }
   if (report.step !== undefined) facts.push({ label: 'Step', value: formatInteger(report.step) });
   if (report.epoch !== undefined) facts.push({ label: 'Epoch', value: formatInteger(report.epoch) });
   facts.push(...countFacts(report));

@@ -27,6 +27,8 @@ export interface TensorRow {
   sha256?: string;
   /** The saved device (`cpu`, `cuda:0`); absent for safetensors. */
   device?: string;
+  /** The shard file that holds it, in a sharded set. */
+  file?: string;
   /** Lower-cased text the filter matches against. */
   haystack: string;
 }
@@ -47,7 +49,8 @@ export function toRows(tensors: readonly TensorInfo[]): TensorRow[] {
       bytes: t.nbytes,
       sha256: t.sha256,
       device: t.device,
-      haystack: `${t.path}\n${t.label ?? ''}\n${t.dtype}\n${shapeText}\n${t.device ?? ''}\n${t.sha256 ?? ''}`.toLowerCase(),
+      file: t.file,
+      haystack: `${t.path}\n${t.label ?? ''}\n${t.dtype}\n${shapeText}\n${t.device ?? ''}\n${t.sha256 ?? ''}\n${t.file ?? ''}`.toLowerCase(),
     };
   });
 }

@@ -17,7 +17,7 @@ const MIN_PATH_CHARS = 16;
 const SHA256_CHARS = 64;
 
 interface ColumnDef {
-  key: SortKey | 'sha256' | 'device';
+  key: SortKey | 'sha256' | 'device' | 'shard';
   title: string;
   numeric: boolean;
 }
@@ -61,6 +61,7 @@ export class TensorTableView {
   private readonly cols = new Map<string, HTMLTableColElement>();
   private readonly hashed: boolean;
   private readonly showDevice: boolean;
+  private readonly showShard: boolean;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
   /** The row the arrow keys are on (an index into `shown`), -1 for none. */
   private cursor = -1;
@@ -74,11 +75,14 @@ export class TensorTableView {
     this.hashed = this.rows.some((r) => r.sha256 !== undefined);
     // A device column only says something when some tensor was not saved from the CPU.
     this.showDevice = devicesNeedingMapLocation(savedDevices(options.tensors)).length > 0;
+    // A shard column for a sharded set: which file holds each tensor.
+    this.showShard = this.rows.some((r) => r.file !== undefined);
     this.columns = [
       { key: 'path', title: 'Path', numeric: false },
       { key: 'dtype', title: 'Dtype', numeric: false },
       { key: 'shape', title: 'Shape', numeric: false },
       ...(this.showDevice ? [{ key: 'device' as const, title: 'Device', numeric: false }] : []),
+      ...(this.showShard ? [{ key: 'shard' as const, title: 'Shard', numeric: false }] : []),
       { key: 'elements', title: 'Elements', numeric: true },
       { key: 'bytes', title: 'Bytes', numeric: true },
       ...(this.hashed ? [{ key: 'sha256' as const, title: 'sha256', numeric: false }] : []),
@@ -99,7 +103,7 @@ export class TensorTableView {
       {},
       this.columns.map((c) => {
         const th = el('th', { className: `col-${c.key}${c.numeric ? ' num' : ''}`, attrs: { scope: 'col' } });
-        if (c.key === 'sha256' || c.key === 'device') {
+        if (c.key === 'sha256' || c.key === 'device' || c.key === 'shard') {
           th.appendChild(document.createTextNode(c.title));
         } else {
           const key = c.key;
@@ -324,6 +328,7 @@ export class TensorTableView {
       el('td', { className: 'col-shape', title: row.shapeText }, [row.shapeText]),
     ];
     if (this.showDevice) cells.push(el('td', { className: 'col-device' }, [row.device ?? '']));
+    if (this.showShard) cells.push(el('td', { className: 'col-shard', title: row.file ?? '' }, [row.file ?? '']));
     cells.push(
       el('td', { className: 'num', title: formatInteger(row.elements) }, [formatCount(row.elements)]),
       el('td', { className: 'num', title: `${formatInteger(row.bytes)} bytes` }, [formatBytes(row.bytes)]),

@@ -250,3 +250,10 @@ test('the header says when loading needs map_location', () => {
   const onCpu: InspectReport = { ...report, tensors: report.tensors.map((t) => ({ ...t, device: 'cpu' })) };
   assert.equal(r.headerFacts(onCpu).some((f) => f.label === 'Saved on'), false);
 });
+
+test('a sharded set says how many files and which index, each file in the exact text', () => {
+  const sharded: InspectReport = { ...report, shards: { index: 'model.safetensors.index.json', files: [{ file: 'model-00001-of-00002.safetensors', size: 2048, tensors: 3, tensorBytes: 2000 }, { file: 'model-00002-of-00002.safetensors', size: 1024, tensors: 2, tensorBytes: 1000 }] } };
+  const fact = r.headerFacts(sharded).find((f) => f.label === 'Shards');
+  assert.deepEqual(fact, { label: 'Shards', value: '2 files (model.safetensors.index.json)', exact: 'model-00001-of-00002.safetensors: 2.00 KiB, 3 tensors\nmodel-00002-of-00002.safetensors: 1.00 KiB, 2 tensors' });
+  assert.equal(r.headerFacts(report).some((f) => f.label === 'Shards'), false);
+});
