@@ -1,5 +1,6 @@
-// The bundles: the extension host (Node, CommonJS, `vscode` external), the inspector and compare
-// report webviews (browser IIFEs), the command-line tool (Node, CommonJS, with a shebang) and the worker threads;
+// The bundles: the extension host (Node, CommonJS, `vscode` external), the webviews (browser IIFEs:
+// the inspector, the compare report, the run view and the storage report), the command-line tool
+// (Node, CommonJS, with a shebang) and the worker threads;
 // and uPlot's stylesheet copied out of node_modules as dist/uplot.css, which the webview loads as
 // a file (the CSP allows no inline styles).
 import * as esbuild from 'esbuild';
@@ -19,6 +20,8 @@ const builds = [
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
   // The compare report's webview, a page of its own.
   { ...common, entryPoints: ['src/webview/compareMain.ts'], outfile: 'dist/compareView.js', platform: 'browser', format: 'iife', target: 'es2020' },
+  { ...common, entryPoints: ['src/webview/runView/main.ts'], outfile: 'dist/runView.js', platform: 'browser', format: 'iife', target: 'es2020' },
+  { ...common, entryPoints: ['src/webview/storage/main.ts'], outfile: 'dist/storage.js', platform: 'browser', format: 'iife', target: 'es2020' },
   { ...common, sourcemap: false, minify: true, entryPoints: ['node_modules/uplot/dist/uPlot.min.css'], outfile: 'dist/uplot.css', loader: { '.css': 'css' } },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' } },
   // Worker threads, beside the bundles that start them: kernels (hashing, statistics) and sessions.

@@ -33,6 +33,7 @@ export const LAYERS = [
   ['src/core/session', 15], // answers compare and export requests, so it sits above both
   ['src/core/prune', 17], // retention plans over the listing, the trash, run status from pickles
   ['src/core/code', 18], // the Python that loads or resumes a checkpoint, written from its report
+  ['src/core/runs', 18.5], // what the run view and the storage report draw: series, plans, storage rows
   ['src/shared', 30],
   ['src/cli.ts', 40],
   ['src/cli', 40],

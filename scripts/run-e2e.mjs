@@ -25,7 +25,7 @@ console.log(`[e2e] extension: ${process.env.CHECKPOINT_MANAGER_VSIX ? `packaged 
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env: { ...process.env, CHECKPOINT_MANAGER_E2E_OUT: outDir },
-  timeout: 8 * 60_000,
+  timeout: 12 * 60_000,
 });
 const code = result.status ?? 1;
 const shots = readdirSync(outDir).filter((n) => n.endsWith('.png')).sort();

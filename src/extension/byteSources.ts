@@ -68,3 +68,14 @@ export async function sizeOf(uri: vscode.Uri): Promise<number | undefined> {
     return undefined;
   }
 }
+
+/** A small JSON sidecar's text read through `workspace.fs`; undefined when missing, unreadable or too big. */
+export async function readSidecarText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    const { size } = await vscode.workspace.fs.stat(uri);
+    if (size > MAX_SIDECAR_BYTES) return undefined;
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}

@@ -3,7 +3,13 @@
 import * as vscode from 'vscode';
 import { CheckpointTreeProvider } from './checkpointTreeProvider';
 import { registerTreeCommands } from './checkpointTreeCommands';
+import { registerArchiveCommand } from './archiveCommand';
+import { RunFactsCache, workerFactOptions } from './hostRunFacts';
+import { registerMarkCommands } from './marksCommands';
 import { registerPruneCommand } from './pruneCommand';
+import { registerRunView } from './runViewCommand';
+import { sessionClient } from './sessionHost';
+import { registerStorageReport } from './storagePanel';
 import { readTreeSettings } from './treeRoots';
 import { TreeUpdates } from './treeUpdates';
 import type { VerdictScan } from './verdictScan';
@@ -25,6 +31,8 @@ export function registerCheckpointTree(context: vscode.ExtensionContext, scan?: 
   const provider = new CheckpointTreeProvider(settings, scan);
   const view = vscode.window.createTreeView(CHECKPOINTS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
   const updates = new TreeUpdates(provider, settings);
+  const client = sessionClient(context);
+  const facts = new RunFactsCache(client);
   // Watching starts with the first look at the tree, not with activation (an opened file).
   if (view.visible) updates.start();
 
@@ -50,7 +58,11 @@ export function registerCheckpointTree(context: vscode.ExtensionContext, scan?: 
     // Trust brings the workspace's own folder and depth settings in.
     vscode.workspace.onDidGrantWorkspaceTrust(reconfigure),
     ...registerTreeCommands(provider),
-    ...registerPruneCommand(provider),
+    ...registerPruneCommand(provider, workerFactOptions(client)),
+    ...registerRunView(context, provider, facts),
+    ...registerStorageReport(context, provider, client, facts),
+    ...registerMarkCommands(provider),
+    registerArchiveCommand(provider, client),
     vscode.commands.registerCommand(TREE_STATE_COMMAND, () => updates.state()),
     vscode.commands.registerCommand(VERDICT_SCAN_STATE_COMMAND, async () => {
       await provider.settled();

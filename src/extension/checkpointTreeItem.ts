@@ -33,6 +33,8 @@ export function toTreeItem(node: ViewNode, mark?: VerdictMark): vscode.TreeItem 
   if (node.openPath && (node.leaf ?? node.children.length === 0)) {
     item.command = { command: 'checkpointManager.inspect', title: 'Inspect Checkpoint', arguments: [node] };
   }
+  // The Storage usage row opens the storage report; its twistie still folds its rows.
+  if (node.type === 'storage') item.command = { command: 'checkpointManager.showStorage', title: 'Show Storage' };
   return item;
 }
 

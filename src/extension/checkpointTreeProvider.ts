@@ -7,10 +7,12 @@ import { checkpointPicks } from '../core/listing/checkpointPicks';
 import type { CheckpointPick } from '../core/listing/checkpointPicks';
 import type { CandidateGroup } from '../core/listing/comparePicks';
 import { compareCandidates, previousStepPair } from '../core/listing/comparePicks';
-import { buildTree, flattenTree, listingScanFiles } from '../core/listing/listingTree';
+import { buildTree, flattenTree, listingScanFiles, runLocation } from '../core/listing/listingTree';
 import type { RunNodeCache, ViewNode } from '../core/listing/listingTree';
-import type { RootListing } from '../core/listing/listingTypes';
+import type { RootListing, RunListing } from '../core/listing/listingTypes';
 import { LiveListing } from '../core/listing/liveListing';
+import type { CheckpointMark } from '../core/marks/checkpointMarks';
+import { nextStatusChange } from '../core/listing/runStatus';
 import { createSidecarCache } from '../core/listing/sidecars';
 import type { VerdictMark } from '../core/security/verdictMark';
 import { verdictMark } from '../core/security/verdictMark';
@@ -39,6 +41,14 @@ export type RelistRecord = { full: true } | { full: false; runs: string[]; subtr
 
 const RELIST_LOG_SIZE = 100;
 
+export interface ListedRun {
+  run: RunListing;
+  /** `Base · d4`, `workspace · checkpoints`. */
+  label: string;
+  /** The root it was listed under. */
+  root: string;
+}
+
 export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ViewNode | ViewNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -60,6 +70,8 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
   /** Rows drawn so far, by the files their security mark depends on: a verdict redraws only these. */
   private rendered = new Map<string, Set<ViewNode>>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Redraws the tree when a run stops counting as training: that takes no write to notice. */
+  private statusTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private settings: TreeSettings,
@@ -160,6 +172,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
     this.changed.fire(undefined);
     // The marks come after the tree is shown: the scan runs in the session worker, file by file.
     this.scan?.request(listingScanFiles(this.rootListings));
+    this.scheduleStatusRedraw();
   }
 
   /** The security mark of a row, from the verdicts on its files that are in so far. */
@@ -176,6 +189,15 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
     const nodes = new Set<ViewNode>();
     for (const p of paths) for (const n of this.rendered.get(p) ?? []) nodes.add(n);
     if (nodes.size > 0) this.changed.fire([...nodes]);
+  }
+
+  private scheduleStatusRedraw(): void {
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.statusTimer = undefined;
+    const now = Date.now();
+    const next = nextStatusChange(this.lives.flatMap((l) => l.live.listing.runs), now);
+    if (next === undefined) return;
+    this.statusTimer = setTimeout(() => void this.enqueue(async () => this.rebuild()), Math.max(1000, next - now + 1000));
   }
 
   getTreeItem(node: ViewNode): vscode.TreeItem {
@@ -221,6 +243,27 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
     });
   }
 
+  /** The pin, note and archive records of the listed checkpoint that holds `path`, if any. */
+  markFor(path: string): CheckpointMark | undefined {
+    for (const { live } of this.lives) {
+      for (const run of live.listing.runs) {
+        for (const c of run.checkpoints) if (c.mark && (c.path === path || c.files.some((f) => f.path === path))) return c.mark;
+      }
+    }
+    return undefined;
+  }
+
+  /** The latest listing of every root, with the tree's label for it. */
+  rootsWithLabels(): Array<{ label: string; listing: RootListing }> {
+    return this.lives.map(({ spec, live }) => ({ label: spec.label, listing: live.listing }));
+  }
+
+  /** Every run listed, with where it is in words and the root it was listed under. */
+  async runs(): Promise<ListedRun[]> {
+    await this.settled();
+    return this.lives.flatMap(({ spec, live }) => live.listing.runs.map((run) => ({ run, label: runLocation(spec.label, live.listing.root, run), root: live.listing.root })));
+  }
+
   /** Picker entries for every checkpoint, for commands run from the palette. */
   async checkpointPicks(): Promise<CheckpointPick[]> {
     await this.settled();
@@ -248,6 +291,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+    if (this.statusTimer) clearTimeout(this.statusTimer);
     this.changed.dispose();
   }
 }

@@ -6,17 +6,17 @@ import { registerInspector } from './inspectorEditor';
 import { registerRemoteCheckpoints } from './remoteCheckpoints';
 import { registerScanFolderCommand } from './scanFolderCommand';
 import { registerSecurityProblems } from './securityProblems';
-import { createSessionClient, sessionOpener } from './sessionHost';
+import { sessionClient, sessionOpener } from './sessionHost';
 import { VerdictScan } from './verdictScan';
 
 export function activate(context: vscode.ExtensionContext): void {
-  // One session worker: the inspectors, the comparisons and the exports parse in it, and the
-  // tree's security scan reads pickles in it.
-  const client = createSessionClient(context);
+  // One session worker: the inspectors, the comparisons, the exports and the run view parse in
+  // it, and the tree's security scan reads pickles in it.
+  const client = sessionClient(context);
   const scan = new VerdictScan((path, signal) => client.verdict({ kind: 'file', path }, { signal }));
   context.subscriptions.push(scan, registerSecurityProblems(scan), registerScanFolderCommand(scan));
   const tree = registerCheckpointTree(context, scan);
-  const inspector = registerInspector(context, sessionOpener(client));
+  const inspector = registerInspector(context, sessionOpener(client), (path) => tree.markFor(path));
   context.subscriptions.push(...registerExportCommand(client, inspector, tree));
   registerRemoteCheckpoints(context);
   context.subscriptions.push(...registerCompareCommands({ client, extensionUri: context.extensionUri }, tree));

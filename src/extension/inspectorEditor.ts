@@ -1,5 +1,6 @@
 // The Checkpoint Inspector: a readonly custom editor whose webview shows what a checkpoint holds.
 import * as vscode from 'vscode';
+import type { CheckpointMark } from '../core/marks/checkpointMarks';
 import { RpcEndpoint } from '../core/rpc/rpcEndpoint';
 import { assertNever } from '../shared/assertNever';
 import type { HostEvent, HostMethods, ShownStats, WebviewEvent, WebviewMethods } from '../shared/protocol';
@@ -42,12 +43,17 @@ interface PanelRecord {
   endpoint: InspectorEndpoint;
 }
 
-function stateMessage(document: InspectorDocument, state: InspectorState): HostEvent {
+/** The pin, note and archive records of the checkpoint a file belongs to (from the tree's listing). */
+export type MarkLookup = (path: string) => CheckpointMark | undefined;
+
+function stateMessage(document: InspectorDocument, state: InspectorState, markFor?: MarkLookup): HostEvent {
   switch (state.kind) {
     case 'loading':
       return { type: 'loading', file: document.fileName };
-    case 'report':
-      return { type: 'report', report: state.report, hashed: state.hashed };
+    case 'report': {
+      const mark = document.uri.scheme === 'file' ? markFor?.(document.uri.fsPath) : undefined;
+      return { type: 'report', report: state.report, hashed: state.hashed, ...(mark ? { mark } : {}) };
+    }
     case 'error':
       return { type: 'error', error: state.error };
     default:
@@ -70,6 +76,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly openSession: SessionOpener,
+    private readonly markFor?: MarkLookup,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): InspectorDocument {
@@ -117,7 +124,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
             record.endpoint = connect();
           }
           record.ready = true;
-          send(stateMessage(document, document.current));
+          send(stateMessage(document, document.current, this.markFor));
           if (document.isHashing) send({ type: 'hashing', running: true });
           break;
         default:
@@ -126,7 +133,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     };
     const subscriptions: vscode.Disposable[] = [
       webview.onDidReceiveMessage((message: unknown) => record.endpoint.receive(message)),
-      document.onDidChangeState((state) => send(stateMessage(document, state))),
+      document.onDidChangeState((state) => send(stateMessage(document, state, this.markFor))),
       document.onDidChangeHashing((running) => send({ type: 'hashing', running })),
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.active) this.activePanel = e.webviewPanel;
@@ -174,8 +181,8 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
 }
 
 /** Registers the readonly custom editor that inspects checkpoint files. */
-export function registerInspector(context: vscode.ExtensionContext, openSession: SessionOpener): InspectorEditorProvider {
-  const provider = new InspectorEditorProvider(context.extensionUri, openSession);
+export function registerInspector(context: vscode.ExtensionContext, openSession: SessionOpener, markFor?: MarkLookup): InspectorEditorProvider {
+  const provider = new InspectorEditorProvider(context.extensionUri, openSession, markFor);
   const options = {
     supportsMultipleEditorsPerDocument: true,
     // The webview keeps filter and sort with setState instead of staying alive when hidden.

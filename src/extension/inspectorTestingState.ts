@@ -1,6 +1,7 @@
 // INTERNAL, for the integration tests only: what the active inspector last sent its webview,
 // reduced to the facts a test asserts on. Returned by the hidden command
 // `checkpointManager._testing.inspectorState`; not part of the extension's public surface.
+import type { CheckpointMark } from '../core/marks/checkpointMarks';
 import type { Verdict } from '../core/security/securityReport';
 import { savedDevices } from '../core/inspect/savedDevices';
 import type { HostEvent, ShownStats } from '../shared/protocol';
@@ -25,6 +26,8 @@ export type SentSummary =
       optimizers: Array<string | undefined>;
       /** The distinct saved devices. */
       devices: string[];
+      /** The checkpoint's pin, note and archived copies. */
+      mark?: CheckpointMark;
     }
   | { kind: 'error'; code?: string; message: string; size?: number; verdict?: Verdict; dangerous?: string[]; damage?: { record: string; tensors: string[] } };
 
@@ -65,6 +68,7 @@ export function summarizeSent(message: HostEvent): SentSummary | undefined {
         calls: r.security.calls,
         optimizers: (r.optimizers ?? []).map((o) => o.kind),
         devices: savedDevices(r.tensors),
+        ...(message.mark ? { mark: message.mark } : {}),
       };
     }
     case 'error': {

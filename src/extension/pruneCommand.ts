@@ -12,6 +12,8 @@ import type { UnitResult } from '../core/prune/carryOut';
 import { planListing } from '../core/prune/prunePlan';
 import type { PrunePlan } from '../core/prune/prunePlan';
 import { resolveRetentionPolicy } from '../core/prune/resolvePolicy';
+import type { RetentionPolicy } from '../core/prune/retentionPolicy';
+import type { FactOptions } from '../core/prune/runFacts';
 import type { CheckpointTreeProvider } from './checkpointTreeProvider';
 import type { PlanChoice, PrunePrompts } from './prunePrompts';
 import { dialogPrompts, QueuedPrompts } from './prunePrompts';
@@ -52,14 +54,29 @@ async function vscodeTrash(path: string): Promise<boolean> {
   }
 }
 
-export async function pruneFolder(root: string, prompts: PrunePrompts, provider?: CheckpointTreeProvider): Promise<UnitResult[] | undefined> {
+export interface PruneOptions {
+  /** The policy per run folder (the run view's); default: the retention settings. */
+  policyFor?: (runDir: string) => RetentionPolicy;
+  /** Only these run folders under the root (the runs a run view shows). */
+  runs?: readonly string[];
+  /** How the plan reads the files (the session worker's, see hostRunFacts.ts). */
+  facts?: FactOptions;
+}
+
+export async function pruneFolder(root: string, prompts: PrunePrompts, provider?: CheckpointTreeProvider, options: PruneOptions = {}): Promise<UnitResult[] | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Pruning deletes files: trust this workspace first.');
     return undefined;
   }
   const settings = vscode.workspace.getConfiguration('checkpointManager').get('retention');
+  const policyFor = options.policyFor ?? ((dir: string) => resolveRetentionPolicy(settings, dir).policy);
   const { scanDepth } = readTreeSettings();
-  const plan = async (named: readonly string[] = []) => planListing(await listRoot(root, { scanDepth }), (dir) => resolveRetentionPolicy(settings, dir).policy, { named });
+  const only = options.runs ? new Set(options.runs) : undefined;
+  const list = async () => {
+    const listing = await listRoot(root, { scanDepth });
+    return only ? { ...listing, runs: listing.runs.filter((r) => only.has(r.dir)) } : listing;
+  };
+  const plan = async (named: readonly string[] = []) => planListing(await list(), policyFor, { ...options.facts, named });
   const shown = await plan();
   if (deletions(shown) === 0 && shown.runs.every((r) => r.units.length === 0)) {
     void vscode.window.showInformationMessage(`No checkpoints to prune in ${root}.`);
@@ -126,15 +143,20 @@ async function targetFolder(arg: unknown): Promise<string | undefined> {
   return picked?.path;
 }
 
-export function registerPruneCommand(provider: CheckpointTreeProvider): vscode.Disposable[] {
-  let queued: QueuedPrompts | undefined;
+/** The prompts the next prune asks with: a test's queued answers once, else the dialogs. */
+let queued: QueuedPrompts | undefined;
+export function takePrompts(): PrunePrompts {
+  const prompts = queued ?? dialogPrompts;
+  queued = undefined;
+  return prompts;
+}
+
+export function registerPruneCommand(provider: CheckpointTreeProvider, facts?: FactOptions): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('checkpointManager.prune', async (arg?: unknown) => {
       const folder = await targetFolder(arg);
       if (!folder) return undefined;
-      const prompts = queued ?? dialogPrompts;
-      queued = undefined;
-      return pruneFolder(folder, prompts, provider);
+      return pruneFolder(folder, takePrompts(), provider, facts ? { facts } : {});
     }),
     vscode.commands.registerCommand(PRUNE_TESTING_COMMAND, (answers: ConstructorParameters<typeof QueuedPrompts>[0]) => {
       queued = new QueuedPrompts(answers);

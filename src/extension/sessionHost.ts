@@ -17,10 +17,17 @@ function collectGarbage(): void {
   (vm.runInNewContext('gc') as () => void)();
 }
 
-/** The extension's one session worker client: the inspectors, the comparisons and the tree's security scan share it. */
-export function createSessionClient(context: vscode.ExtensionContext): SessionClient {
+let shared: { context: vscode.ExtensionContext; client: SessionClient } | undefined;
+
+/**
+ * The extension's one session worker client, made on first use: the inspectors, the comparisons,
+ * the exports, the run view, Archive and the tree's security scan share it.
+ */
+export function sessionClient(context: vscode.ExtensionContext): SessionClient {
+  if (shared?.context === context) return shared.client;
   // A child process: what a parse takes goes back to the system when the last inspector closes.
   const client = new SessionClient({ script: vscode.Uri.joinPath(context.extensionUri, 'dist', 'sessionWorker.js').fsPath, kind: 'process' });
+  shared = { context, client };
   context.subscriptions.push(
     { dispose: () => void client.dispose() },
     vscode.commands.registerCommand(SESSION_TESTING_COMMAND, (collect?: boolean) => {

@@ -66,6 +66,7 @@ function handle(message: HostEvent): void {
         report: message.report,
         hashed: message.hashed,
         hashing,
+        ...(message.mark ? { mark: message.mark } : {}),
         filter: view.filter,
         sort: view.sort,
         onViewChange: (filter, sort) => saveView({ filter, sort }),

@@ -4,6 +4,8 @@ import { el } from './dom';
 import type { CodeActions } from './renderCodeActions';
 import { renderCodeActions } from './renderCodeActions';
 import { renderHeader } from './renderHeader';
+import { renderMark } from './renderMark';
+import type { CheckpointMark } from '../core/marks/checkpointMarks';
 import { renderModelCheckpoints } from './renderModelCheckpoints';
 import { renderOptimizers } from './renderOptimizers';
 import { renderSecurity } from './renderSecurity';
@@ -26,6 +28,8 @@ export interface ReportPageOptions {
   onCopy: (text: string, what: string) => void;
   /** Export, and the load and resume code. */
   actions: CodeActions;
+  /** The checkpoint's pin, note and archived copies, if any. */
+  mark?: CheckpointMark;
   /** Statistics of the selected tensor and the NaN/Inf scan. */
   stats: {
     host: StatsRequests;
@@ -84,6 +88,7 @@ export function renderReportPage(options: ReportPageOptions): ReportPage {
   const element = el('main', { className: 'report' }, [
     renderHeader(report),
     renderCodeActions(report, options.actions),
+    renderMark(options.mark),
     renderSecurity(report.security, report.format),
     renderMetrics(report.metrics),
     renderModelCheckpoints(report.modelCheckpoints),

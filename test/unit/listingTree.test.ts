@@ -214,9 +214,28 @@ test('checkpoint nodes carry what inspect, reveal and the tests need', () => {
       id: `root:${HOME}/kind:base/run:d4/step 000200`,
       path: `${D4}/model_000200.pt`,
       openPath: `${D4}/model_000200.pt`,
-      data: { kind: 'base', tag: 'd4', step: 200, bytes: 30 * MiB + 1024, metrics: { val_bpb: 0.8 }, best: true, location: 'Base · d4' },
+      data: { kind: 'base', tag: 'd4', step: 200, bytes: 30 * MiB + 1024, metrics: { val_bpb: 0.8 }, best: true, location: 'Base · d4', runDir: D4, key: 'step:200' },
       iconColor: 'charts.yellow',
     },
+  );
+});
+
+test('a pinned, noted or archived checkpoint says so: its menus, icon, description and accessible name', () => {
+  const steps = [nanochatStep(D4, 100, 0.9, false), nanochatStep(D4, 200, 0.8, false), nanochatStep(D4, 300, 0.7, true)];
+  steps[0]!.mark = { pinned: true };
+  steps[1]!.mark = { note: 'before the LR change', archived: [{ to: '/mnt/archive/d4', at: '2025-01-01T00:00:00.000Z' }] };
+  steps[2]!.mark = { pinned: true };
+  const listing: RootListing = { ...home, runs: [run('base', 'd4', D4, steps)] };
+  const nodes = flattenTree(buildTree([{ listing, label: 'nanochat home' }])).filter((f) => f.node.type === 'checkpoint').map((f) => f.node);
+  // The sidebar is narrow at this depth: the mark is in the icon and the accessible name, not the description.
+  assert.deepEqual(
+    nodes.map((n) => [n.contextValue, n.icon, n.description, n.ariaLabel]),
+    [
+      ['checkpoint.nanochat.pinned', 'pinned', 'val_bpb 0.9', 'step 000100, val_bpb 0.9, 30.0 MiB, pinned'],
+      ['checkpoint.nanochat.noted.archived', 'archive', 'val_bpb 0.8', 'step 000200, val_bpb 0.8, 30.0 MiB, archived, note: before the LR change'],
+      // The best keeps its star; the menus still know it is pinned.
+      ['checkpoint.nanochat.best.pinned', 'star-full', 'val_bpb 0.7', 'step 000300, val_bpb 0.7, best, 30.0 MiB, pinned'],
+    ],
   );
 });
 

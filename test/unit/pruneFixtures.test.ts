@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { listRoot } from '../../src/core/listing/listRoot';
-import { readCheckpointFacts } from '../../src/core/prune/checkpointFacts';
+import { readCheckpointFacts } from '../../src/core/inspect/checkpointFacts';
 import { planListing } from '../../src/core/prune/prunePlan';
 import type { PrunePlan } from '../../src/core/prune/prunePlan';
 import type { RetentionPolicy } from '../../src/core/prune/retentionPolicy';

@@ -6,7 +6,8 @@ import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listRoot } from '../../src/core/listing/listRoot';
 import { checkpointTooltip, runTooltip } from '../../src/core/listing/listingFormat';
-import { runStatus } from '../../src/core/listing/runStatus';
+import { buildTree, flattenTree } from '../../src/core/listing/listingTree';
+import { nextStatusChange, runStatus } from '../../src/core/listing/runStatus';
 import { makeTree } from './support/tempTree';
 
 const meta = (step: number, numIterations: number): string => JSON.stringify({ step, val_bpb: 1, user_config: { num_iterations: numIterations, target_param_data_ratio: 20 } });
@@ -74,6 +75,40 @@ test('a checkpoint\'s tooltip shows its note, that it is pinned, and where it wa
     assert.ok(lines.includes('- note: the \\*one\\* in the paper'), lines.join('\n'));
     assert.ok(lines.includes('- pinned: pruning keeps it'));
     assert.ok(lines.includes('- archived to `/mnt/archive/run` (2024\\-05\\-01)'));
+  } finally {
+    await cleanup();
+  }
+});
+
+test('the tree shows each run\'s status on its row: words, icon and what a screen reader says', async () => {
+  const { root, cleanup } = await makeTree({
+    'base_checkpoints/done/model_001000.pt': 10,
+    'base_checkpoints/done/meta_001000.json': meta(1000, 1000),
+    'base_checkpoints/cut/model_000400.pt': 10,
+    'base_checkpoints/cut/meta_000400.json': meta(400, 1000),
+    'base_checkpoints/plain/model_000700.pt': 10,
+  });
+  try {
+    const listing = await listRoot(root);
+    const rows = (now: number): Record<string, [string, string, string | undefined, string | undefined]> =>
+      Object.fromEntries(
+        flattenTree(buildTree([{ listing, label: 'home' }], undefined, now))
+          .filter((f) => f.node.type === 'run')
+          .map(({ node }) => [node.label, [node.description ?? '', node.icon, node.iconColor, node.ariaLabel]]),
+      );
+    const later = Date.now();
+    assert.deepEqual(rows(later), {
+      // The status first; the rest while it fits the sidebar.
+      cut: ['stopped at 400/1000', 'debug-stop', 'charts.orange', 'cut, stopped early at step 400 of 1000, 1 checkpoint, 101 B'],
+      done: ['finished', 'pass', 'charts.green', 'done, finished: step 1000 of 1000, 1 checkpoint, 102 B'],
+      plain: ['1 checkpoint · 10 B', 'folder-library', undefined, 'plain, 1 checkpoint, 10 B'],
+    });
+    // Within minutes of its last write, a run is training, whatever its plan says.
+    const writing = listing.runs.find((r) => r.tag === 'done')!.checkpoints[0]!.mtimeMs + 60_000;
+    assert.deepEqual(rows(writing).done!.slice(0, 3), ['training', 'sync', 'charts.blue']);
+    // The tree redraws when that ends: ten minutes after the newest write.
+    assert.equal(nextStatusChange(listing.runs, writing), writing - 60_000 + 10 * 60_000);
+    assert.equal(nextStatusChange(listing.runs, later), undefined);
   } finally {
     await cleanup();
   }

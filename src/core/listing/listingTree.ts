@@ -4,9 +4,12 @@
 
 import { basename, join } from 'node:path';
 import { formatBytes, plural } from '../format';
+import { checkpointKey } from './checkpointKey';
 import { checkpointAriaLabel, checkpointDescriptionParts, checkpointTooltip, fileTooltip, fitDescription, runDescriptionParts, runTooltip } from './listingFormat';
 import type { CheckpointEntry, CheckpointFile, RootListing, RunKind, RunListing } from './listingTypes';
 import { KIND_LABELS, NANOCHAT_KIND_DIRS } from './nanochatHome';
+import { runStatus, statusShort } from './runStatus';
+import type { RunState } from './runStatus';
 import { runStorage, storageUsage } from './storageUsage';
 import type { StorageBytes } from './storageUsage';
 
@@ -54,6 +57,12 @@ export interface ViewNode {
     checkpoints?: number;
     /** Where a checkpoint is, for pickers: `Base · d4`, `workspace · checkpoints`. */
     location?: string;
+    /** A checkpoint's run folder and its key in the run's state file (pins, notes, archive marks). */
+    runDir?: string;
+    key?: string;
+    /** A run's status when the tree was built (see core/listing/runStatus). */
+    status?: RunState;
+    statusText?: string;
   };
 }
 
@@ -114,18 +123,20 @@ export function* listingScanFiles(listings: readonly RootListing[]): Generator<C
 
 function checkpointNode(runId: string, depth: number, run: RunListing, location: string, c: CheckpointEntry): ViewNode {
   const id = `${runId}/${c.name}`;
-  const tags = [c.layout, c.best ? 'best' : '', c.incomplete ? 'incomplete' : ''].filter(Boolean);
+  const archived = (c.mark?.archived?.length ?? 0) > 0;
+  const tags = [c.layout, c.best ? 'best' : '', c.incomplete ? 'incomplete' : '', c.mark?.pinned ? 'pinned' : '', c.mark?.note ? 'noted' : '', archived ? 'archived' : ''].filter(Boolean);
+  const markWord = archived ? 'archived' : c.mark?.pinned || c.mark?.note ? 'pinned' : undefined;
   let files: ViewNode[] | undefined;
   const node: ViewNode = {
     id,
     type: 'checkpoint',
     label: c.name,
-    description: fitDescription(c.name, depth, checkpointDescriptionParts(c, run.primaryMetric?.name)),
+    description: fitDescription(c.name, depth, [...checkpointDescriptionParts(c, run.primaryMetric?.name), ...(markWord ? [markWord] : [])]),
     get tooltip() {
       return checkpointTooltip(c);
     },
-    ariaLabel: checkpointAriaLabel(c, run.primaryMetric?.name),
-    icon: c.incomplete ? 'warning' : c.best ? 'star-full' : c.layout === 'huggingface' ? 'folder' : 'package',
+    ariaLabel: [checkpointAriaLabel(c, run.primaryMetric?.name), ...(markWord ? [markWord] : []), ...(c.mark?.note ? [`note: ${c.mark.note}`] : [])].join(', '),
+    icon: c.incomplete ? 'warning' : c.best ? 'star-full' : archived ? 'archive' : c.mark?.pinned || c.mark?.note ? 'pinned' : c.layout === 'huggingface' ? 'folder' : 'package',
     contextValue: ['checkpoint', ...tags].join('.'),
     path: c.path,
     scanFiles: scanFilesOf(c),
@@ -135,7 +146,7 @@ function checkpointNode(runId: string, depth: number, run: RunListing, location:
       files ??= c.layout === 'file' ? [] : c.files.map((f) => fileNode(id, f));
       return files;
     },
-    data: { kind: run.kind, tag: run.tag, step: c.step, bytes: c.bytes, metrics: c.metrics, best: c.best, location },
+    data: { kind: run.kind, tag: run.tag, step: c.step, bytes: c.bytes, metrics: c.metrics, best: c.best, location, runDir: run.dir, key: checkpointKey(c) },
   };
   if (c.best) node.iconColor = 'charts.yellow';
   if (c.incomplete) {
@@ -149,22 +160,43 @@ function checkpointNode(runId: string, depth: number, run: RunListing, location:
 /** Run nodes keyed by the run they show: a relist keeps unchanged runs as the same objects. */
 export type RunNodeCache = WeakMap<RunListing, ViewNode>;
 
-function runNode(parentId: string, depth: number, root: TreeRoot, run: RunListing, cache?: RunNodeCache): ViewNode {
+/** A run's icon and its colour by status: training, finished, stopped early, or just a run. */
+const STATUS_ICONS: Record<RunState, { icon: string; color?: string }> = {
+  training: { icon: 'sync', color: 'charts.blue' },
+  finished: { icon: 'pass', color: 'charts.green' },
+  stopped: { icon: 'debug-stop', color: 'charts.orange' },
+  unknown: { icon: 'folder-library' },
+};
+
+/** What the tree calls a run's folder: its tag, or the root's name for a root that is one run. */
+export function runLabel(rootPath: string, run: RunListing): string {
+  return run.tag === '.' ? basename(rootPath) : run.tag;
+}
+
+/** Where a run is, in words: `Base · d4`, `workspace · checkpoints`. */
+export function runLocation(rootLabel: string, rootPath: string, run: RunListing): string {
+  return run.kind === 'folder' ? `${rootLabel} · ${runLabel(rootPath, run)}` : `${KIND_LABELS[run.kind]} · ${run.tag}`;
+}
+
+function runNode(parentId: string, depth: number, root: TreeRoot, run: RunListing, now: number, cache?: RunNodeCache): ViewNode {
   const id = `${parentId}/run:${run.tag}`;
+  const status = runStatus(run, now);
   const cached = cache?.get(run);
-  if (cached?.id === id) return cached;
-  const label = run.tag === '.' ? basename(root.listing.root) : run.tag;
-  const location = run.kind === 'folder' ? `${root.label} · ${label}` : `${KIND_LABELS[run.kind]} · ${run.tag}`;
+  // The same run, unless its status moved on with the clock (training ends without a write).
+  if (cached?.id === id && cached.data?.status === status.state) return cached;
+  const label = runLabel(root.listing.root, run);
+  const location = runLocation(root.label, root.listing.root, run);
   let steps: ViewNode[] | undefined;
   const node: ViewNode = {
     id,
     type: 'run',
     label,
-    description: fitDescription(label, depth, runDescriptionParts(run)),
+    description: fitDescription(label, depth, [...(statusShort(status) ? [statusShort(status)!] : []), ...runDescriptionParts(run)]),
     get tooltip() {
       return runTooltip(run);
     },
-    icon: 'folder-library',
+    ariaLabel: [label, ...(status.state !== 'unknown' ? [status.text] : []), ...runDescriptionParts(run)].join(', '),
+    icon: STATUS_ICONS[status.state].icon,
     contextValue: `run.${run.kind === 'folder' ? 'folder' : 'nanochat'}`,
     path: run.dir,
     leaf: run.checkpoints.length === 0,
@@ -173,8 +205,10 @@ function runNode(parentId: string, depth: number, root: TreeRoot, run: RunListin
       steps ??= run.checkpoints.map((c) => checkpointNode(id, depth + 1, run, location, c));
       return steps;
     },
-    data: { kind: run.kind, tag: run.tag, bytes: run.bytes, checkpoints: run.checkpoints.length },
+    data: { kind: run.kind, tag: run.tag, bytes: run.bytes, checkpoints: run.checkpoints.length, status: status.state, statusText: status.text },
   };
+  const color = STATUS_ICONS[status.state].color;
+  if (color) node.iconColor = color;
   cache?.set(run, node);
   return node;
 }
@@ -220,7 +254,7 @@ function storageNode(rootId: string, listing: RootListing): ViewNode {
 }
 
 /** One root and everything under it; undefined when it has nothing to show. */
-export function buildRootNode(root: TreeRoot, cache?: RunNodeCache): ViewNode | undefined {
+export function buildRootNode(root: TreeRoot, cache?: RunNodeCache, now = Date.now()): ViewNode | undefined {
   const { listing } = root;
   if (listing.runs.length === 0 && !root.showWhenEmpty) return undefined;
   const id = `root:${listing.root}`;
@@ -273,19 +307,19 @@ export function buildRootNode(root: TreeRoot, cache?: RunNodeCache): ViewNode | 
       contextValue: 'kind',
       path: join(listing.root, dir),
       expanded: true,
-      children: runs.map((r) => runNode(kindId, 2, root, r, cache)),
+      children: runs.map((r) => runNode(kindId, 2, root, r, now, cache)),
       data: { kind, bytes, checkpoints },
     });
   }
   // Folders: every run of a plain folder, and the other checkpoint folders of a nanochat home.
-  node.children.push(...listing.runs.filter((r) => r.kind === 'folder').map((r) => runNode(id, 1, root, r, cache)));
+  node.children.push(...listing.runs.filter((r) => r.kind === 'folder').map((r) => runNode(id, 1, root, r, now, cache)));
   node.children.push(storageNode(id, listing));
   return node;
 }
 
 /** The whole tree: one node per root that has something to show. Empty: show the welcome view. */
-export function buildTree(roots: readonly TreeRoot[], cache?: RunNodeCache): ViewNode[] {
-  return roots.map((r) => buildRootNode(r, cache)).filter((n): n is ViewNode => n !== undefined);
+export function buildTree(roots: readonly TreeRoot[], cache?: RunNodeCache, now = Date.now()): ViewNode[] {
+  return roots.map((r) => buildRootNode(r, cache, now)).filter((n): n is ViewNode => n !== undefined);
 }
 
 /** Every node, depth first, with its depth: for tests and for the internal snapshot command. */

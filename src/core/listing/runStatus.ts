@@ -70,3 +70,32 @@ export function runStatus(run: RunListing, now: number, options: { recentMs?: nu
   if (progress.done >= progress.planned) return status('finished', `finished: ${progressText(progress)}`);
   return status('stopped', progress.unit === 'step' ? `stopped early at ${progressText(progress)}` : `stopped early after ${progressText(progress)}`);
 }
+
+/** A few words for a tree row: `training`, `finished`, `stopped at 400/1000`; undefined when unknown. */
+export function statusShort(status: RunStatus): string | undefined {
+  switch (status.state) {
+    case 'training':
+      return 'training';
+    case 'finished':
+      return 'finished';
+    case 'stopped': {
+      const p = status.progress!;
+      return p.unit === 'step' ? `stopped at ${p.done}/${p.planned}` : `stopped at epoch ${p.done}/${p.planned}`;
+    }
+    case 'unknown':
+      return undefined;
+  }
+}
+
+/** When the first of `runs` that is training now stops counting as training (ms since the epoch). */
+export function nextStatusChange(runs: readonly RunListing[], now: number, recentMs = DEFAULT_RECENT_MS): number | undefined {
+  let next: number | undefined;
+  for (const run of runs) {
+    const s = runStatus(run, now, { recentMs });
+    if (s.state !== 'training') continue;
+    // A clock ahead of ours counts as now, as runStatus does.
+    const end = Math.min(s.lastWriteMs, now) + recentMs;
+    if (next === undefined || end < next) next = end;
+  }
+  return next;
+}

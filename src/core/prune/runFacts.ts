@@ -4,12 +4,13 @@
 
 import { setOwn } from '../inspect/ownRecord';
 import { mapLimit } from '../listing/dirEntries';
-import type { RunListing } from '../listing/listingTypes';
+import type { CheckpointEntry, RunListing } from '../listing/listingTypes';
 import type { RunProgress } from '../listing/runStatus';
 import { checkpointKey } from '../listing/checkpointKey';
-import { readCheckpointFacts } from './checkpointFacts';
-import type { CheckpointFacts } from './checkpointFacts';
+import { readCheckpointFacts } from '../inspect/checkpointFacts';
+import type { CheckpointFacts } from '../inspect/checkpointFacts';
 import { readTrainerFacts } from './trainerFacts';
+import type { TrainerFacts } from './trainerFacts';
 
 export interface RunFacts {
   /** Each checkpoint's metrics by key: the listing's, then what the files add where it has none. */
@@ -24,6 +25,10 @@ export interface RunFacts {
 export interface FactOptions {
   /** Open single-file checkpoints for their metrics and Lightning state (default true). */
   readCheckpoints?: boolean;
+  /** How a single file's facts are read (default: here, from its path); the extension asks its session worker. */
+  readFacts?: (c: CheckpointEntry) => Promise<CheckpointFacts>;
+  /** How the newest trainer state is read (default: here, from its path); the extension reads through workspace.fs. */
+  readTrainer?: (run: RunListing) => Promise<TrainerFacts | undefined>;
 }
 
 /** Adds `more` to `into` where `into` has no value of its own. */
@@ -48,7 +53,7 @@ export async function gatherRunFacts(run: RunListing, options: FactOptions = {})
   const byName = new Map(run.checkpoints.map((c) => [c.name, checkpointKey(c)]));
   for (const c of run.checkpoints) facts.metrics.set(checkpointKey(c), { ...c.metrics });
 
-  const trainer = readTrainerFacts(run);
+  const trainer = options.readTrainer ? await options.readTrainer(run) : readTrainerFacts(run);
   if (trainer?.problem) facts.warnings.push(`${trainer.path}: ${trainer.problem}; its best checkpoint is unknown`);
   if (trainer) {
     for (const c of run.checkpoints) {
@@ -62,7 +67,8 @@ export async function gatherRunFacts(run: RunListing, options: FactOptions = {})
   if (options.readCheckpoints === false) return facts;
   const files = run.checkpoints.filter((c) => c.layout === 'file' && !c.incomplete);
   // Two at a time: each is a few small reads, and the machine may be training.
-  const read = await mapLimit(files, 2, async (c) => ({ name: c.name, key: checkpointKey(c), facts: await readCheckpointFacts(c.path) }));
+  const readFacts = options.readFacts ?? ((c: CheckpointEntry) => readCheckpointFacts(c.path));
+  const read = await mapLimit(files, 2, async (c) => ({ name: c.name, key: checkpointKey(c), facts: await readFacts(c) }));
   for (const r of read) {
     if (r.facts.problem) facts.warnings.push(`${run.checkpoints.find((c) => c.name === r.name)!.path}: ${r.facts.problem.replace(/\.$/, '')}; its metrics are unknown`);
     else fill(facts.metrics.get(r.key)!, r.facts.metrics);

@@ -40,14 +40,35 @@ function interpretHistory(value: unknown): { info: SidecarInfo; byStep: Map<numb
   return { info, byStep };
 }
 
-/** Facts from the newest `checkpoint-N/trainer_state.json` of `run`; undefined when it has none. */
-export function readTrainerFacts(run: RunListing): TrainerFacts | undefined {
+/** The newest `checkpoint-N/trainer_state.json` of `run`, the one that knows the most. */
+export function newestTrainerState(run: RunListing): { step: number; path: string; bytes: number; mtimeMs: number } | undefined {
   let newest: { step: number; path: string; bytes: number; mtimeMs: number } | undefined;
   for (const c of run.checkpoints) {
     if (c.layout !== 'huggingface' || c.step === null || (newest && c.step < newest.step)) continue;
     const state = c.files.find((f) => f.name === 'trainer_state.json');
     if (state) newest = { step: c.step, path: state.path, bytes: state.bytes, mtimeMs: state.mtimeMs };
   }
+  return newest;
+}
+
+/** Facts from a trainer state's text, read elsewhere (through workspace.fs). */
+export function trainerFactsFromText(path: string, text: string): TrainerFacts {
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    return { path, metricsByStep: new Map(), problem: 'not valid JSON' };
+  }
+  const { info, byStep } = interpretHistory(value);
+  const facts: TrainerFacts = { path, metricsByStep: byStep };
+  if (info.bestCheckpoint) facts.bestCheckpoint = info.bestCheckpoint;
+  if (info.problem) facts.problem = info.problem;
+  return facts;
+}
+
+/** Facts from the newest `checkpoint-N/trainer_state.json` of `run`; undefined when it has none. */
+export function readTrainerFacts(run: RunListing): TrainerFacts | undefined {
+  const newest = newestTrainerState(run);
   if (!newest) return undefined;
   // Not through the listing's cache, which holds the listing's own reading of the same file.
   let byStep = new Map<number, Record<string, number>>();

@@ -4,6 +4,7 @@
 // a hostile file) fails what was asked of it; the next open starts a new one.
 import type { AlignOptions } from '../compare/keyAlignment';
 import type { ExportRequest, ExportResult } from '../export/exportCheckpoint';
+import type { CheckpointFacts } from '../inspect/checkpointFacts';
 import type { InspectReport } from '../inspect/report';
 import type { SourceSpec } from '../io/sourceSpec';
 import type { MethodMap } from '../rpc/rpcEndpoint';
@@ -152,6 +153,28 @@ export class SessionClient {
     } finally {
       this.asking--;
       this.stopWhenIdle();
+    }
+  }
+
+  /** A single file's facts (metrics, epoch, Lightning state), read in the worker. */
+  checkpointFacts(spec: SourceSpec, options: { signal?: AbortSignal } = {}): Promise<CheckpointFacts> {
+    return this.oneOff((endpoint) => endpoint.request('facts', { spec: this.options.kind === 'process' ? unshared(spec) : spec }, { signal: options.signal }));
+  }
+
+  /** The sha256 of a whole file's bytes, streamed in the worker. */
+  sha256(spec: SourceSpec, options: WorkOptions = {}): Promise<{ sha256: string; bytes: number }> {
+    return this.oneOff((endpoint) => endpoint.request('sha256', { spec: this.options.kind === 'process' ? unshared(spec) : spec }, { signal: options.signal, onProgress: progressOf(options) }));
+  }
+
+  /** A request outside any session: the worker stays while it runs, as for an open session. */
+  private async oneOff<T>(ask: (endpoint: RpcEndpoint<MethodMap, SessionMethods>) => Promise<T>): Promise<T> {
+    if (this.disposed) throw new Error('The session client is closed.');
+    const { endpoint } = this.start();
+    this.open++;
+    try {
+      return await ask(endpoint);
+    } finally {
+      this.released();
     }
   }
 

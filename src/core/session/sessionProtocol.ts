@@ -3,6 +3,7 @@
 import type { AlignMode } from '../compare/keyAlignment';
 import { CheckpointError, DamagedRecordError, describeError } from '../errors';
 import type { ExportRequest, ExportResult } from '../export/exportCheckpoint';
+import type { CheckpointFacts } from '../inspect/checkpointFacts';
 import type { InspectReport } from '../inspect/report';
 import type { SourceSpec } from '../io/sourceSpec';
 import type { RpcErrorData } from '../rpc/rpcEndpoint';
@@ -39,6 +40,10 @@ export type SessionMethods = {
   close: { params: { session: number }; result: null };
   /** The verdict on one file from its pickles alone (no session: the file is closed again). */
   verdict: { params: { spec: SourceSpec }; result: FileVerdict };
+  /** What a single-file checkpoint says about itself (metrics, epoch, Lightning state), without a session. */
+  facts: { params: { spec: SourceSpec }; result: CheckpointFacts };
+  /** The sha256 of a whole file's bytes, streamed (Archive's check of both sides). */
+  sha256: { params: { spec: SourceSpec }; result: { sha256: string; bytes: number }; progress: WorkProgress };
 };
 
 /** What a failure carries besides its sentence and code. */

@@ -6,7 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { KernelPool } from '../parallel/kernelPool';
 import type { MethodMap } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
-import { shareBytes } from '../io/sourceSpec';
+import { openSource, shareBytes } from '../io/sourceSpec';
+import { readCheckpointFactsFrom } from '../inspect/checkpointFacts';
+import { sha256Of } from './fileHash';
 import { CheckpointSession } from './checkpointSession';
 import { verdictOf } from './fileVerdict';
 import { compareSessions, differenceStats } from './sessionCompare';
@@ -73,6 +75,16 @@ if (port) {
     difference: ({ a, pathA, b, pathB, bins }, { signal, progress }) =>
       plain(() => differenceStats(sessionOf(a), pathA, sessionOf(b), pathB, { bins, signal, onProgress: (done, total) => progress({ done, total }) })),
     export: ({ session, request }, { signal, progress }) => plain(() => exportFromSession(sessionOf(session), { ...request, signal, onProgress: (done, total) => progress({ done, total }) })),
+    facts: ({ spec }) =>
+      plain(async () => {
+        const source = await openSource(spec);
+        try {
+          return await readCheckpointFactsFrom(source);
+        } finally {
+          await source.close();
+        }
+      }),
+    sha256: ({ spec }, { signal, progress }) => plain(() => sha256Of(spec, { signal, onProgress: (done, total) => progress({ done, total }) })),
     close: async ({ session }) => {
       const s = sessions.get(session);
       sessions.delete(session);

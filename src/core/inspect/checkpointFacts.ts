@@ -6,11 +6,12 @@
 
 import { openCheckpoint } from '../checkpoint/openCheckpoint';
 import { describeError } from '../errors';
-import { modelCheckpointMetrics, readModelCheckpoints } from '../inspect/modelCheckpoint';
-import { asNumber } from '../inspect/pyJson';
-import { readScalarMetrics } from '../inspect/scalarMetrics';
-import { findMetrics, topEntries } from '../inspect/summarize';
+import type { ByteSource } from '../io/byteSource';
 import { FileByteSource } from '../io/fileByteSource';
+import { modelCheckpointMetrics, readModelCheckpoints } from './modelCheckpoint';
+import { asNumber } from './pyJson';
+import { readScalarMetrics } from './scalarMetrics';
+import { findMetrics, topEntries } from './summarize';
 import { PyDict, PyObject } from '../values/pyValue';
 import type { PyValue } from '../values/pyValue';
 
@@ -63,6 +64,17 @@ export async function readCheckpointFacts(path: string): Promise<CheckpointFacts
   let source: FileByteSource | undefined;
   try {
     source = await FileByteSource.open(path);
+    return await readCheckpointFactsFrom(source);
+  } catch (err) {
+    return { metrics: {}, problem: describeError(err) };
+  } finally {
+    await source?.close();
+  }
+}
+
+/** The same from an open source (the session worker's); the caller closes it. Never throws. */
+export async function readCheckpointFactsFrom(source: ByteSource): Promise<CheckpointFacts> {
+  try {
     const ckpt = await openCheckpoint(source);
     const entries = topEntries(ckpt.root);
     const byKey = new Map(entries);
@@ -95,7 +107,5 @@ export async function readCheckpointFacts(path: string): Promise<CheckpointFacts
     return facts;
   } catch (err) {
     return { metrics: {}, problem: describeError(err) };
-  } finally {
-    await source?.close();
   }
 }
