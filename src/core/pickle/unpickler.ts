@@ -426,7 +426,13 @@ class Machine {
           if (rec?.build) {
             const build = rec.build.bind(rec);
             stack[stack.length - 1] = this.guard(rec.qualifiedName, () => build(target, state));
-          } else if (target instanceof PyObject || target instanceof PyDict) {
+          } else if (target instanceof PyObject) {
+            // An earlier BUILD may have set `__setstate__` on the instance (modelscan #85): this
+            // BUILD then calls it with the state. Recorded as that call, never made.
+            const setter = stateSetter(target.state);
+            if (setter !== undefined) this.call(setter, [state], 'reduce');
+            else target.state = state;
+          } else if (target instanceof PyDict) {
             target.state = state;
           }
           // Anything else (a set, a list...) has no state worth keeping: ignore it, as data.
@@ -774,6 +780,15 @@ const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padSt
 /** `items[from...]` onto `target`; avoids the spread operator, which overflows the call stack on very long APPENDS. */
 function pushAll(target: PyValue[], items: PyValue[], from: number): void {
   for (let i = from; i < items.length; i++) target.push(items[i]);
+}
+
+/** The `__setstate__` a BUILD state puts on an instance: in its dict, or its slot state `(dict, slots)`. */
+function stateSetter(state: PyValue | undefined): PyValue | undefined {
+  const parts = state instanceof PyTuple && state.items.length === 2 ? state.items : [state];
+  for (const part of parts) {
+    if (part instanceof PyDict && part.map.has('__setstate__')) return part.map.get('__setstate__');
+  }
+  return undefined;
 }
 
 function describe(v: PyValue): string {
