@@ -60,7 +60,8 @@ async function main(job: FuzzJob): Promise<void> {
     await fc.assert(property, { seed: job.seed, numRuns: job.cases, endOnFailure: true });
     post({ type: 'done', cases: index, outcomes, peakGrowth, files: corpus.length });
   } catch (err) {
-    post({ type: 'failure', report: err instanceof Error ? err.message : String(err) });
+    const cause = err instanceof Error && err.cause instanceof Error ? `\n${err.cause.message}` : '';
+    post({ type: 'failure', report: `${err instanceof Error ? err.message : String(err)}${cause}` });
   }
 }
 
