@@ -5,19 +5,21 @@ import { exportCommand } from './cli/exportCommand';
 import { inspectCommand } from './cli/inspectCommand';
 import { listCommand } from './cli/listCommand';
 import { pruneCommand } from './cli/pruneCommand';
+import { scanCommand } from './cli/scanCommand';
 import { statsCommand } from './cli/statsCommand';
 
 const USAGE = `usage:
   checkpoint-manager inspect <file> [--json] [--sha256]
   checkpoint-manager stats <file> [--tensor PATH] [--json]
   checkpoint-manager list <root> [--json]
+  checkpoint-manager scan <file|dir> [--json]
   checkpoint-manager compare <a> <b> [--json] [--align auto|none|model] [--strip-prefix P]
   checkpoint-manager export <in> <out.pt|out.safetensors|outdir/> [--key PATH] [--dtype bf16|fp16|fp32] [--strip-prefix P] [--max-shard-size 5GB] [--force] [--json]
   checkpoint-manager prune <dir> [--keep-last N] [--keep-best K --metric NAME --mode min|max] [--keep-every K] [--dry-run] [--json] [--yes]`;
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, Command> = { inspect: inspectCommand, stats: statsCommand, list: listCommand, compare: compareCommand, export: exportCommand, prune: pruneCommand };
+const commands: Record<string, Command> = { inspect: inspectCommand, stats: statsCommand, list: listCommand, compare: compareCommand, export: exportCommand, prune: pruneCommand, scan: scanCommand };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -8,6 +8,7 @@ import { BufferByteSource } from '../../src/core/io/bufferByteSource';
 import { FileByteSource } from '../../src/core/io/fileByteSource';
 import { looksLikeZip, ZipArchive } from '../../src/core/zip/zipArchive';
 import type { ZipEntry } from '../../src/core/zip/zipArchive';
+import { buildZip } from '../fuzz/zipBytes';
 
 // Fixtures come from test/fixtures/zip/make_zip_fixtures.py (Python's zipfile and torch.save);
 // the expected sizes, offsets and CRCs below are what Python's zipfile reports for them.
@@ -279,10 +280,20 @@ test('hostile directory: a ZIP64 entry count of 2^32 fails at once', async () =>
   assert.ok(performance.now() - started < 1000);
 });
 
-test('more entries than any checkpoint has (250,000) are refused before parsing them', async () => {
-  // A ZIP64 archive whose directory region (zeros) is big enough to hold the count it claims.
+test('a directory as big as the file pays for is read whole: 300,002 entries (a 100,000-tensor model saved with its optimizer)', async () => {
+  // Every entry takes its 46 bytes of the file, so no fixed cap on the count: this one was refused
+  // by the 250,000-entry cap there once was.
+  const records = Array.from({ length: 300_002 }, (_, i) => ({ name: `archive/data/${i}`, data: new Uint8Array(i % 7) }));
+  const archive = await open(buildZip(records));
+  assert.equal(archive.entries.length, 300_002);
+  assert.equal(archive.entry('archive/data/300001')?.uncompressedSize, 300_001 % 7);
+  assert.equal(archive.rootFolder, 'archive');
+});
+
+test('a count the directory cannot hold is refused before parsing, naming the 46 bytes each entry takes', async () => {
+  // A ZIP64 archive claiming 300,000 entries in a directory of 300,000 × 45 bytes.
   const count = 300_000;
-  const directorySize = count * 46;
+  const directorySize = count * 45;
   const bytes = new Uint8Array(directorySize + 56 + 20 + 22);
   const dv = view(bytes);
   const eocd64 = directorySize;
@@ -294,7 +305,16 @@ test('more entries than any checkpoint has (250,000) are refused before parsing 
   dv.setBigUint64(eocd64 + 56 + 8, BigInt(eocd64), true);
   dv.setUint32(eocd64 + 56 + 16, 1, true);
   dv.setUint32(eocd64 + 76, 0x06054b50, true);
-  await assert.rejects(open(bytes), (err: unknown) => err instanceof UnsupportedError && /300000 entries/.test(err.message));
+  await assert.rejects(open(bytes), (err: unknown) => err instanceof CorruptError && /300000 entries.*46 bytes/.test(err.message));
+});
+
+test('a deflated record claiming more than deflate can make (1032 to 1) is refused before it is inflated', async () => {
+  const zeros = new Uint8Array(1 << 20);
+  const archive = await open(buildZip([{ name: 'a/data.pkl', data: zeros, deflate: true, claimedSize: 0xfffffffe }]));
+  await assert.rejects(archive.readEntry(archive.entries[0], 0xffffffff), (err: unknown) => err instanceof CorruptError && /1032 to 1/.test(err.message));
+  // The same bytes, honestly described, inflate.
+  const honest = await open(buildZip([{ name: 'a/data.pkl', data: zeros, deflate: true }]));
+  assert.equal((await honest.readEntry(honest.entries[0])).length, zeros.length);
 });
 
 test('hostile directory: a 16-bit count of 0xFFFF in a tiny directory is corruption', async () => {

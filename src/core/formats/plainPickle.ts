@@ -4,10 +4,15 @@
 import { CheckpointError, CorruptError, NotCheckpointError, UnsupportedError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import { unpickle } from '../pickle/unpickler';
+import type { PickleEvidence } from '../errors';
+import { EMPTY_CALL_LOG, mergeCallLogs } from '../values/callLog';
+import type { UnpickleResult } from '../values/pyValue';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import { MAX_PICKLE_WINDOW } from '../torch/torchLegacy';
 
 const STOP = 0x2e;
+/** Appended pickles read for the verdict of a plain pickle with bytes after its STOP. */
+const MAX_APPENDED = 64;
 /** Opcodes a protocol 0 or 1 pickle can start with (protocols 2+ start with PROTO, 0x80). */
 const OLD_PROTOCOL_FIRST = new Set([...'(c}])ILFSVNKJMGXUT'].map((c) => c.charCodeAt(0)));
 
@@ -35,7 +40,9 @@ export async function loadPlainPickle(source: ByteSource, guess: Exclude<PickleG
     if (guess === 'maybe-pickle' && err instanceof CheckpointError) throw new NotCheckpointError();
     throw err;
   }
-  if (result.end !== data.length) throw new CorruptError(`${data.length - result.end} bytes follow the pickle's STOP opcode.`);
+  if (result.end !== data.length) {
+    throw new CorruptError(`${data.length - result.end} bytes follow the pickle's STOP opcode.`, appendedEvidence(data, result));
+  }
   return {
     format: 'pickle',
     root: result.value,
@@ -46,4 +53,25 @@ export async function loadPlainPickle(source: ByteSource, guess: Exclude<PickleG
     readStorage: () => Promise.reject(new CorruptError('a plain pickle has no tensor storages.')),
     storageStart: async () => undefined,
   };
+}
+
+/**
+ * What the pickles appended after the first one name: pickle.load stops at the first STOP, but a
+ * loader that calls it again runs the next, so the error's verdict must see them too.
+ */
+function appendedEvidence(data: Uint8Array, first: UnpickleResult): PickleEvidence {
+  const results = [first];
+  let offset = first.end;
+  while (offset < data.length && results.length < MAX_APPENDED) {
+    try {
+      const r = unpickle(data, { resolveGlobal: () => undefined, persistentLoad: (pid) => pid }, { offset });
+      results.push(r);
+      offset = r.end;
+    } catch (err) {
+      if (!(err instanceof CheckpointError)) throw err;
+      if (err.globals) results.push({ value: null, end: data.length, globals: [...err.globals], calls: err.calls ?? EMPTY_CALL_LOG });
+      break;
+    }
+  }
+  return { globals: [...new Set(results.flatMap((r) => r.globals))], calls: mergeCallLogs(results.map((r) => r.calls)) };
 }

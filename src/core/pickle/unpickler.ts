@@ -47,6 +47,17 @@ export interface UnpickleOptions {
 
 const DEFAULT_MAX_MEMO = 10_000_000;
 /**
+ * Values on the stack at once. Real pickles keep a few thousand there (CPython batches list and
+ * dict items by 1,000); a tuple is pushed whole, so a million-item tuple needs a million. Each
+ * value costs the pickle a byte or more, so without a bound a pickle of N bytes could hold an
+ * array of 8N bytes.
+ */
+export const MAX_STACK = 16_000_000;
+/** MARKs open at once: how deep MARK-built containers (tuples, protocol 0 lists and dicts) nest. */
+export const MAX_MARKS = 1_000_000;
+/** Items in one list, dict, set or object: more than any checkpoint holds (a sampler's index list). */
+export const MAX_CONTAINER = 32_000_000;
+/**
  * Recorded calls kept per callee. Real pickles repeat one class thousands of times (numpy arrays);
  * a hostile one needs a call or two. The rest are counted, so a report can say how many it omits.
  */
@@ -121,12 +132,14 @@ class Machine {
     // the switch to a jump table.
     for (;;) {
       if (this.pos >= end) throw new PickleTruncatedError(end + 1, this.evidence());
+      if (stack.length > MAX_STACK) this.refuse(`more than ${MAX_STACK} values on its stack (the stack depth limit)`);
       this.opAt = this.pos;
       const op = data[this.pos++];
       this.op = op;
       switch (op) {
         // --- Structure
         case Op.MARK:
+          if (this.marks.length >= MAX_MARKS) this.refuse(`more than ${MAX_MARKS} nested MARKs (the nesting limit)`);
           this.marks.push(stack.length);
           this.fence = stack.length;
           break;
@@ -297,7 +310,7 @@ class Machine {
         case Op.APPEND: {
           const item = this.pop();
           const target = this.top();
-          if (Array.isArray(target)) target.push(item);
+          if (Array.isArray(target) && target.length < MAX_CONTAINER) target.push(item);
           else this.extend(target, [item], 0);
           break;
         }
@@ -322,7 +335,7 @@ class Machine {
           const value = this.pop();
           const key = this.pop();
           const target = this.top();
-          if (target instanceof PyDict) target.map.set(key, value);
+          if (target instanceof PyDict && target.map.size < MAX_CONTAINER) target.map.set(key, value);
           else this.setItems(target, [key, value], 0);
           break;
         }
@@ -339,8 +352,10 @@ class Machine {
         case Op.ADDITEMS: {
           const items = this.popMark();
           const target = this.top();
-          if (target instanceof PySet && !target.frozen) pushAll(target.items, items, 0);
-          else if (target instanceof PyObject) pushAll(target.listItems, items, 0);
+          if (target instanceof PySet && !target.frozen) {
+            this.checkLength(target.items.length + items.length);
+            pushAll(target.items, items, 0);
+          } else if (target instanceof PyObject) this.extend(target, items, 0);
           else this.fail(`cannot add items to ${describe(target)}`);
           break;
         }
@@ -426,7 +441,13 @@ class Machine {
           if (rec?.build) {
             const build = rec.build.bind(rec);
             stack[stack.length - 1] = this.guard(rec.qualifiedName, () => build(target, state));
-          } else if (target instanceof PyObject || target instanceof PyDict) {
+          } else if (target instanceof PyObject) {
+            // An earlier BUILD may have set `__setstate__` on the instance (modelscan #85): this
+            // BUILD then calls it with the state. Recorded as that call, never made.
+            const setter = stateSetter(target.state);
+            if (setter !== undefined) this.call(setter, [state], 'reduce');
+            else target.state = state;
+          } else if (target instanceof PyDict) {
             target.state = state;
           }
           // Anything else (a set, a list...) has no state worth keeping: ignore it, as data.
@@ -624,14 +645,21 @@ class Machine {
 
   /** Appends `items[from...]` to a list or an object. */
   private extend(target: PyValue, items: PyValue[], from: number): void {
-    if (Array.isArray(target)) pushAll(target, items, from);
-    else if (target instanceof PyObject) pushAll(target.listItems, items, from);
-    else this.fail(`cannot append to ${describe(target)}`);
+    const list = Array.isArray(target) ? target : target instanceof PyObject ? target.listItems : this.fail(`cannot append to ${describe(target)}`);
+    this.checkLength(list.length + items.length - from);
+    pushAll(list, items, from);
+  }
+
+  /** Refuses a container that would hold more than MAX_CONTAINER items. */
+  private checkLength(n: number): void {
+    if (n > MAX_CONTAINER) this.refuse(`a container of more than ${MAX_CONTAINER} items (the container length limit)`);
   }
 
   /** Sets the key, value pairs `items[from...]` on a dict or an object. */
   private setItems(target: PyValue, items: PyValue[], from: number): void {
     if ((items.length - from) % 2 !== 0) this.fail('a key has no value');
+    if (target instanceof PyDict) this.checkLength(target.size + (items.length - from) / 2);
+    else if (target instanceof PyObject) this.checkLength(target.dictItems.length + (items.length - from) / 2);
     if (target instanceof PyDict) {
       const map = target.map;
       for (let i = from; i < items.length; i += 2) map.set(items[i], items[i + 1]);
@@ -774,6 +802,15 @@ const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padSt
 /** `items[from...]` onto `target`; avoids the spread operator, which overflows the call stack on very long APPENDS. */
 function pushAll(target: PyValue[], items: PyValue[], from: number): void {
   for (let i = from; i < items.length; i++) target.push(items[i]);
+}
+
+/** The `__setstate__` a BUILD state puts on an instance: in its dict, or its slot state `(dict, slots)`. */
+function stateSetter(state: PyValue | undefined): PyValue | undefined {
+  const parts = state instanceof PyTuple && state.items.length === 2 ? state.items : [state];
+  for (const part of parts) {
+    if (part instanceof PyDict && part.map.has('__setstate__')) return part.map.get('__setstate__');
+  }
+  return undefined;
 }
 
 function describe(v: PyValue): string {

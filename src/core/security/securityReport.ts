@@ -6,7 +6,12 @@ export interface SecurityReport {
   verdict: Verdict;
   /** Every `module.name` the file's pickles named, in first-seen order. */
   globals: string[];
-  /** The globals that made the verdict dangerous. */
+  /**
+   * Names the pickle reaches at load time without naming them as globals (`getattr(X, 'system')`,
+   * `importlib.import_module('os')`): see reachedNames.ts. Absent when there are none.
+   */
+  reached?: string[];
+  /** The globals (and reached names) that made the verdict dangerous. */
   dangerous: string[];
   /** The globals that are neither known-safe nor known-dangerous. */
   suspicious: string[];

@@ -1,36 +1,13 @@
 // A verdict per file from the globals its pickles name, in the spirit of picklescan and the
-// Hugging Face scanner: known inert reconstructions are safe, modules that can run commands,
-// open files or import code are dangerous, anything else is suspicious (it would need that
-// class to be imported to load, and we cannot vouch for it).
+// Hugging Face scanner: known inert reconstructions are safe, what dangerousGlobals.ts lists (can
+// run commands, open files, import code, load another pickle) is dangerous, anything else is
+// suspicious (it would need that class to be imported to load, and we cannot vouch for it).
 import type { SecurityReport } from './securityReport';
 import type { CallLog } from '../values/callLog';
 import { python3QualifiedName } from '../pickle/python2Names';
 import { dangerousCalls } from './callRecords';
-
-/** Modules whose every name is dangerous. */
-const dangerousModules = [
-  'os', 'posix', 'nt', 'subprocess', 'sys', 'runpy', 'socket', 'shutil', 'pickle', '_pickle', 'importlib',
-  'webbrowser', 'ctypes', 'pty', 'commands', 'multiprocessing', 'code', 'codeop', 'pdb', 'bdb', 'asyncio',
-  'marshal', 'dill', 'cloudpickle', 'httplib', 'http', 'urllib', 'requests', 'ftplib', 'telnetlib', 'smtplib',
-  'platform', 'tempfile', 'signal', 'threading', '_thread',
-];
-
-/** Single names that are dangerous in otherwise ordinary modules. */
-const dangerousNames = new Set(
-  ['eval', 'exec', 'execfile', 'compile', 'getattr', 'setattr', 'delattr', 'open', '__import__', 'globals', 'locals', 'vars', 'breakpoint', 'input', 'apply', 'file', 'reload']
-    .flatMap((n) => [`builtins.${n}`, `__builtin__.${n}`]),
-);
-for (const n of ['operator.attrgetter', 'operator.methodcaller', 'functools.partial', 'torch.load', 'torch.hub.load', 'torch.storage._load_from_bytes', 'numpy.load', 'numpy.testing._private.utils.runstring', 'io.open', '_io.open', 'types.FunctionType', 'types.CodeType']) {
-  dangerousNames.add(n);
-}
-
-function inModule(qualified: string, module: string): boolean {
-  return qualified === module || qualified.startsWith(`${module}.`);
-}
-
-export function isDangerousGlobal(qualified: string): boolean {
-  return dangerousNames.has(qualified) || dangerousModules.some((m) => inModule(qualified, m));
-}
+import { isListedDangerous } from './dangerousGlobals';
+import { reachedNames } from './reachedNames';
 
 /** A global as written or under its Python 3 name (`__builtin__.set`, `commands.Popen`). */
 function spellings(qualified: string): string[] {
@@ -38,17 +15,20 @@ function spellings(qualified: string): string[] {
   return py3 === qualified ? [qualified] : [qualified, py3];
 }
 
-/** Dangerous as written or under its Python 3 name. */
+/** Dangerous as written or under its Python 3 name (dangerousGlobals.ts's table). */
 export function isDangerousName(qualified: string): boolean {
-  return spellings(qualified).some(isDangerousGlobal);
+  return spellings(qualified).some(isListedDangerous);
 }
+
+export const isDangerousGlobal = isDangerousName;
 
 /**
  * Classifies `globals` given the set of names (Python 3 spelling) the reader rebuilds as inert
  * data; with the pickle's call log, also says what loading would run.
  */
 export function securityVerdict(globals: readonly string[], known: ReadonlySet<string>, calls?: CallLog): SecurityReport {
-  const dangerous = globals.filter(isDangerousName);
+  const reached = calls ? reachedNames(calls).filter((n) => !globals.includes(n)) : [];
+  const dangerous = [...globals.filter(isDangerousName), ...reached.filter(isDangerousName)];
   const suspicious = globals.filter((g) => !isDangerousName(g) && !spellings(g).some((n) => known.has(n)));
   const report: SecurityReport = {
     verdict: dangerous.length ? 'dangerous' : suspicious.length ? 'suspicious' : 'safe',
@@ -56,6 +36,7 @@ export function securityVerdict(globals: readonly string[], known: ReadonlySet<s
     dangerous,
     suspicious,
   };
+  if (reached.length > 0) report.reached = reached;
   const would = calls ? dangerousCalls(calls, isDangerousName) : undefined;
   if (would && would.calls.length > 0) {
     report.calls = would.calls;

@@ -1,22 +1,21 @@
 // The verdict on one file from its pickles alone, for the tree's marks and the folder scan: the
-// zip directory and the pickle are read, never a tensor's bytes. The one place the extension's
-// scan calls into the reader; issue 12's core scan (security/scanFileVerdict) replaces the body.
-import { openCheckpoint } from '../checkpoint/openCheckpoint';
-import { CheckpointError, describeError } from '../errors';
+// zip directory and the pickles are read, never a tensor's bytes (security/scanFileVerdict.ts:
+// every pickle of a zip, appended pickles, pickles inside bytes). The one place the extension's
+// scan calls into the reader.
+import { describeError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import type { SourceSpec } from '../io/sourceSpec';
 import { openSource } from '../io/sourceSpec';
 import { checkpointVerdict } from '../security/checkpointVerdict';
+import { scanFileVerdict } from '../security/scanFileVerdict';
 import type { FileVerdict } from '../security/verdictMark';
 
 export async function verdictOfSource(source: ByteSource): Promise<FileVerdict> {
   try {
-    const checkpoint = await openCheckpoint(source);
-    return checkpointVerdict(checkpoint.globals, checkpoint.calls);
+    return await scanFileVerdict(source);
   } catch (err) {
-    const evidence = err instanceof CheckpointError ? err.globals : undefined;
-    const code = err instanceof CheckpointError ? err.code : undefined;
-    return { ...checkpointVerdict(evidence ?? [], err instanceof CheckpointError ? err.calls : undefined), error: { message: describeError(err), ...(code ? { code } : {}) } };
+    // An error that is not the file's (the disk, a read cut short): no verdict but the error.
+    return { ...checkpointVerdict([]), error: { message: describeError(err) } };
   }
 }
 

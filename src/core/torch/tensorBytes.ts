@@ -28,7 +28,8 @@ const GATHER_SPAN_LIMIT = 256 * 1024 * 1024;
 
 /** Checks that the tensor's elements lie inside its storage. */
 export function checkTensorBounds(t: TensorRef): void {
-  const { end } = storageSpan(t);
+  const { start, end } = storageSpan(t);
+  if (start < 0) throw new CorruptError(`a tensor starts before its storage "${t.storage.key}".`);
   if (numel(t.shape) > 0 && end * t.dtype.itemsize > t.storage.nbytes) {
     throw new CorruptError(`a tensor reaches past the end of its storage "${t.storage.key}".`);
   }

@@ -65,11 +65,14 @@ function tensor(storage: StorageRef, args: PyValue[], dtype: DType = storage.dty
   const shape = intList(args[2], 'a tensor shape');
   const stride = intList(args[3], 'a tensor stride');
   if (stride.length !== shape.length) throw new CorruptError('a tensor has a stride of another rank than its shape.');
+  const storageOffset = int(args[1], 'a storage offset');
+  // Found by the fuzz suite: a negative offset sent a read before the record's start.
+  if (storageOffset < 0) throw new CorruptError(`a tensor starts at storage offset ${storageOffset}, before its storage.`);
   const ref: TensorRef = {
     dtype,
     shape,
     stride,
-    storageOffset: int(args[1], 'a storage offset'),
+    storageOffset,
     storage,
     requiresGrad: args[4] === true,
     parameter: false,

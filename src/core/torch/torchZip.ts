@@ -1,7 +1,9 @@
 // The zip format torch.save has written since 1.6 (and TorchScript archives, which share it):
 // `<folder>/data.pkl` pickles the object, `<folder>/data/<key>` holds each storage's bytes,
 // `<folder>/byteorder` (torch 2.x) says how they are ordered.
-import { CorruptError, MissingRecordError, NotCheckpointError, TruncatedError } from '../errors';
+import { CheckpointError, CorruptError, MissingRecordError, NotCheckpointError, TruncatedError } from '../errors';
+import { mergeCallLogs } from '../values/callLog';
+import type { CallLog } from '../values/callLog';
 import type { ByteSource } from '../io/byteSource';
 import { unpickle } from '../pickle/unpickler';
 import { RecordCrc } from '../zip/recordCrc';
@@ -36,6 +38,38 @@ async function readByteOrder(archive: ZipArchive, prefix: string): Promise<'litt
   return text;
 }
 
+/** Pickles the loader does not read: `constants.pkl`, a second folder's `data.pkl`, any `*.pkl`. */
+interface OtherPickles {
+  names: string[];
+  globals: string[];
+  calls: CallLog;
+}
+
+/**
+ * Every other `*.pkl` entry, unpickled inertly (nothing resolved) for what it names: torch.load
+ * reads one folder's data.pkl, but a file can carry a hostile pickle beside it for another loader.
+ */
+async function otherPickles(archive: ZipArchive, main: ZipEntry): Promise<OtherPickles> {
+  const names: string[] = [];
+  const globals: string[] = [];
+  const calls: CallLog[] = [];
+  for (const entry of archive.entries) {
+    if (entry === main || !entry.name.endsWith('.pkl')) continue;
+    names.push(entry.name);
+    try {
+      const r = unpickle(await archive.readEntry(entry), { resolveGlobal: () => undefined, persistentLoad: (pid) => pid });
+      globals.push(...r.globals);
+      calls.push(r.calls);
+    } catch (err) {
+      // A broken extra pickle does not stop the checkpoint from loading; what it named still counts.
+      if (!(err instanceof CheckpointError)) throw err;
+      if (err.globals) globals.push(...err.globals);
+      if (err.calls) calls.push(err.calls);
+    }
+  }
+  return { names, globals, calls: mergeCallLogs(calls) };
+}
+
 export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Promise<LoadedCheckpoint> {
   const prefix = findRecordPrefix(archive);
   if (prefix === undefined) throw new NotCheckpointError('This is a zip archive, but not a PyTorch checkpoint: it has no data.pkl.');
@@ -43,10 +77,12 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
   const byteOrder = await readByteOrder(archive, prefix);
   const pickleEntry = archive.entry(`${prefix}data.pkl`) as ZipEntry;
   const table = createStorageTable();
-  const result = unpickle(await archive.readEntry(pickleEntry), {
+  const main = unpickle(await archive.readEntry(pickleEntry), {
     resolveGlobal: resolveTorchGlobal,
     persistentLoad: (pid) => table.persistentLoad(pid),
   });
+  const others = await otherPickles(archive, pickleEntry);
+  const result = others.names.length === 0 ? main : { ...main, globals: [...new Set([...main.globals, ...others.globals])], calls: mergeCallLogs([main.calls, others.calls]) };
 
   // Every storage's record is checked now; its entry is looked up again by name when it is read
   // (no second map of tens of thousands of entries for a file that is only inspected).
@@ -70,6 +106,9 @@ export async function loadTorchZip(_source: ByteSource, archive: ZipArchive): Pr
 
   const notes: string[] = [];
   if (torchScript) notes.push('TorchScript archive: its code/ is listed, never run. Loading it with torch.jit.load would run that code.');
+  if (others.names.length > 0) {
+    notes.push(`The archive holds ${others.names.length === 1 ? 'another pickle' : `${others.names.length} other pickles`} (${others.names.slice(0, 3).join(', ')}${others.names.length > 3 ? ', …' : ''}): read for the verdict, never for the object.`);
+  }
   if (byteOrder === 'big') notes.push('Big-endian archive: tensor bytes are swapped to little-endian when read.');
 
   return {

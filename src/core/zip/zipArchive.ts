@@ -21,6 +21,13 @@ const METHOD_DEFLATE = 8;
 const FLAG_ENCRYPTED = 0x0001;
 const FLAG_STRONG_ENCRYPTION = 0x0040;
 const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+/**
+ * Deflate's best ratio: 258 bytes per 2-bit code, about 1032 to 1 (zlib's technical notes). A
+ * directory entry that claims more output from its compressed bytes is a lie (a zip bomb's
+ * header), refused before anything is inflated; the slack covers a tiny stream's fixed overhead.
+ */
+export const MAX_DEFLATE_RATIO = 1032;
+const DEFLATE_SLACK = 1024;
 
 const inflateRawAsync = promisify(inflateRaw);
 
@@ -96,6 +103,11 @@ export class ZipArchive {
     if (largest > maxBytes) {
       throw new UnsupportedError(
         `the record "${entry.name}" is ${formatMiB(largest)}, more than the ${formatMiB(maxBytes)} this reader loads at once.`,
+      );
+    }
+    if (entry.method === METHOD_DEFLATE && entry.uncompressedSize > entry.compressedSize * MAX_DEFLATE_RATIO + DEFLATE_SLACK) {
+      throw new CorruptError(
+        `the record "${entry.name}" claims to inflate ${entry.compressedSize} bytes to ${entry.uncompressedSize}, more than deflate's limit of ${MAX_DEFLATE_RATIO} to 1 (a zip bomb).`,
       );
     }
     const raw = await this.source.read(await this.dataOffset(entry), entry.compressedSize);

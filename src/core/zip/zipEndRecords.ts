@@ -16,11 +16,11 @@ const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 /** The smallest central directory entry: its fixed part with empty name, extra and comment. */
 export const MIN_CENTRAL_ENTRY_SIZE = 46;
 /**
- * A checkpoint has one record per storage: thousands, not millions. Past these limits the parsed
- * directory alone would take hundreds of megabytes, so refuse instead.
+ * The central directory is read whole, so its size is bounded; it is the file's own bytes, so the
+ * bound is as large as the pickle's (a 1,000,000-tensor checkpoint's directory takes about 90 MB).
+ * Its entry count needs no bound of its own: every entry takes at least 46 bytes of it.
  */
-const MAX_CENTRAL_DIRECTORY = 64 * 1024 * 1024;
-const MAX_ENTRIES = 250_000;
+export const MAX_CENTRAL_DIRECTORY = 512 * 1024 * 1024;
 
 export interface ZipEndRecords {
   entryCount: number;
@@ -80,14 +80,11 @@ export async function readEndRecords(source: ByteSource): Promise<ZipEndRecords>
     throw new CorruptError('the zip central directory overlaps the end record.');
   }
   if (directorySize > MAX_CENTRAL_DIRECTORY) {
-    throw new UnsupportedError(`the zip central directory is ${directorySize} bytes, more than this reader accepts (${MAX_CENTRAL_DIRECTORY}).`);
+    throw new UnsupportedError(`the zip central directory is ${directorySize} bytes, more than the limit of ${MAX_CENTRAL_DIRECTORY} bytes this reader reads at once.`);
   }
   // Every entry takes at least 46 bytes: a count the directory cannot hold is a lie, not a loop bound.
   if (entryCount * MIN_CENTRAL_ENTRY_SIZE > directorySize) {
-    throw new CorruptError(`the zip end record lists ${entryCount} entries, more than its ${directorySize}-byte central directory can hold.`);
-  }
-  if (entryCount > MAX_ENTRIES) {
-    throw new UnsupportedError(`the zip lists ${entryCount} entries, more than this reader accepts (${MAX_ENTRIES}).`);
+    throw new CorruptError(`the zip end record lists ${entryCount} entries, more than its ${directorySize}-byte central directory can hold (46 bytes or more each).`);
   }
   const prefix = directoryEnd - directorySize - directoryOffset;
   return { entryCount, directoryOffset: directoryOffset + prefix, directorySize, prefix, comment, zip64 };
