@@ -61,7 +61,7 @@ export function registerCheckpointTree(context: vscode.ExtensionContext, scan?: 
     ...registerPruneCommand(provider, workerFactOptions(client)),
     ...registerRunView(context, provider, facts),
     ...registerStorageReport(context, provider, client, facts),
-    ...registerMarkCommands(provider),
+    ...registerMarkCommands(provider, context.workspaceState),
     registerArchiveCommand(provider, client),
     vscode.commands.registerCommand(TREE_STATE_COMMAND, () => updates.state()),
     vscode.commands.registerCommand(VERDICT_SCAN_STATE_COMMAND, async () => {

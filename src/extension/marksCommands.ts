@@ -1,10 +1,12 @@
 // *Pin*, *Unpin* and *Add Note…* on checkpoints in the tree: they write the run's state file
 // (`.checkpoint-manager.json`, atomically, see core/marks/marksFile.ts) and relist that run. A
-// pinned or noted checkpoint is never pruned; the note shows in the tree and the inspector.
+// pinned or noted checkpoint is never pruned; the note shows in the tree and the inspector. Where
+// the run's folder is not writable, the marks are kept in the workspace's state instead.
 import * as vscode from 'vscode';
 import type { ViewNode } from '../core/listing/listingTree';
 import { MAX_NOTE_CHARS } from '../core/marks/checkpointMarks';
-import { marksPath, readRunMarks, setNote, setPinned } from '../core/marks/marksFile';
+import type { MarksFallback } from '../core/marks/marksFile';
+import { marksPath, readRunMarks, setNote, setPinned, useMarksFallback } from '../core/marks/marksFile';
 import type { CheckpointTreeProvider } from './checkpointTreeProvider';
 
 /** The checkpoints a command acts on: the clicked row, or every checkpoint row selected with it. */
@@ -30,13 +32,21 @@ async function tryMark(work: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-export function registerMarkCommands(provider: CheckpointTreeProvider): vscode.Disposable[] {
+/** Marks of runs whose folder cannot be written, kept in the workspace's state (a Memento). */
+export function workspaceMarksStore(state: vscode.Memento): MarksFallback {
+  const key = (runDir: string): string => `checkpointManager.marks:${runDir}`;
+  return { get: (runDir) => state.get<string>(key(runDir)), set: (runDir, text) => state.update(key(runDir), text) };
+}
+
+export function registerMarkCommands(provider: CheckpointTreeProvider, state?: vscode.Memento): vscode.Disposable[] {
+  if (state) useMarksFallback(workspaceMarksStore(state));
   const pin = (pinned: boolean) => async (arg?: unknown, selected?: unknown) => {
     const nodes = checkpointNodes(arg, selected);
     for (const n of nodes) if (!(await tryMark(() => setPinned(n.data!.runDir!, n.data!.key!, pinned)))) break;
     await relistRuns(provider, nodes.map((n) => n.data!.runDir!));
   };
   return [
+    { dispose: () => useMarksFallback(undefined) },
     vscode.commands.registerCommand('checkpointManager.pin', pin(true)),
     vscode.commands.registerCommand('checkpointManager.unpin', pin(false)),
     vscode.commands.registerCommand('checkpointManager.addNote', async (arg?: unknown, selected?: unknown, text?: unknown) => {

@@ -8,7 +8,7 @@ import { listRoot } from '../../src/core/listing/listRoot';
 import { planRelist } from '../../src/core/listing/relistPlan';
 import { LISTED_NAME_PATTERNS } from '../../src/core/listing/watchPatterns';
 import { MARKS_FILE, MAX_NOTE_CHARS, isProtectedMark, parseRunMarks, serializeRunMarks } from '../../src/core/marks/checkpointMarks';
-import { RunMarksError, addArchiveRecord, readRunMarks, setNote, setPinned } from '../../src/core/marks/marksFile';
+import { RunMarksError, addArchiveRecord, readRunMarks, setNote, setPinned, useMarksFallback } from '../../src/core/marks/marksFile';
 import { makeTree } from './support/tempTree';
 
 test('pins, notes and archive records are written to the state file and read back', async () => {
@@ -86,6 +86,39 @@ test('a folder that cannot be written gives a not-writable error, for the caller
     await assert.rejects(setPinned(dir, 'step:100', true), (err: unknown) => err instanceof RunMarksError && err.code === 'not-writable');
   } finally {
     await chmod(join(root, 'run'), 0o755);
+    await cleanup();
+  }
+});
+
+test('with a fallback store (the extension\'s workspace state), a folder that cannot be written keeps its marks there, and the listing reads them', async () => {
+  const { root, cleanup } = await makeTree({ 'run/model_000100.pt': 10, 'run/model_000200.pt': 10 });
+  const kept = new Map<string, string>();
+  useMarksFallback({ get: (d) => kept.get(d), set: (d, t) => void (t === undefined ? kept.delete(d) : kept.set(d, t)) });
+  const readOnly = process.getuid?.() === 0 ? '/sys' : join(root, 'run');
+  try {
+    if (readOnly !== '/sys') await chmod(readOnly, 0o555);
+    await setPinned(readOnly, 'step:100', true);
+    await setNote(readOnly, 'step:100', 'before the LR change');
+    assert.ok(kept.has(readOnly), 'the marks went to the fallback store');
+    const read = readRunMarks(readOnly);
+    assert.equal(read.fallback, true);
+    assert.deepEqual(read.marks.get('step:100'), { pinned: true, note: 'before the LR change' });
+    // A writable folder: marks go to its file, and what the store held for it moves there too.
+    const dir = join(root, 'run');
+    if (readOnly !== '/sys') await chmod(readOnly, 0o755);
+    kept.set(dir, serializeRunMarks(new Map([['step:200', { pinned: true }]])));
+    await setNote(dir, 'step:100', 'kept in the file');
+    assert.equal(kept.has(dir), false);
+    const inFile = parseRunMarks(await readFile(join(dir, MARKS_FILE), 'utf8'));
+    assert.deepEqual([...inFile.marks.keys()].sort(), ['step:100', 'step:200']);
+    // The listing (and so the prune plan) sees marks from the store.
+    kept.set(dir, serializeRunMarks(new Map([['step:200', { note: 'only in the store' }]])));
+    const listing = await listRoot(root);
+    const marked = listing.runs.flatMap((r) => r.checkpoints).find((c) => c.mark?.note === 'only in the store');
+    assert.ok(marked, 'the listing attached the stored note');
+  } finally {
+    useMarksFallback(undefined);
+    if (readOnly !== '/sys') await chmod(readOnly, 0o755);
     await cleanup();
   }
 });

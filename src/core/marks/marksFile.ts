@@ -30,6 +30,35 @@ export interface MarksRead extends ParsedMarks {
   path: string;
   /** False when there is no state file (no marks yet). */
   exists: boolean;
+  /** True when some of the marks come from the fallback store (the folder was not writable). */
+  fallback?: boolean;
+}
+
+/**
+ * Where a run's marks are kept when its folder cannot be written (a read-only mount, a shared
+ * checkpoint store): the extension keeps them in workspace state. Text as in the state file.
+ */
+export interface MarksFallback {
+  get(runDir: string): string | undefined;
+  set(runDir: string, text: string | undefined): void | PromiseLike<void>;
+}
+
+let fallback: MarksFallback | undefined;
+
+/** Sets (or, with undefined, removes) the store for runs whose folder is not writable. */
+export function useMarksFallback(store: MarksFallback | undefined): void {
+  fallback = store;
+}
+
+/** The file's marks with the fallback store's for this run on top (they are the later ones). */
+function withFallback(runDir: string, read: MarksRead): MarksRead {
+  const text = fallback?.get(runDir);
+  if (text === undefined) return read;
+  const kept = parseRunMarks(text);
+  if (kept.problem) return read;
+  const marks = new Map(read.marks);
+  for (const [key, mark] of kept.marks) marks.set(key, mark);
+  return { ...read, marks, fallback: true };
 }
 
 export function marksPath(runDir: string): string {
@@ -38,6 +67,10 @@ export function marksPath(runDir: string): string {
 
 /** The marks of the run in `runDir`. Never throws: what went wrong is in `problem`. */
 export function readRunMarks(runDir: string): MarksRead {
+  return withFallback(runDir, readMarksFile(runDir));
+}
+
+function readMarksFile(runDir: string): MarksRead {
   const path = marksPath(runDir);
   let text: string;
   try {
@@ -59,7 +92,9 @@ const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);
 
 /**
  * Applies `change` to the mark of checkpoint `key` and writes the file. Throws RunMarksError when
- * the file is there but unreadable or from a newer version, or when the folder is not writable.
+ * the file is there but unreadable or from a newer version, or when the folder is not writable and
+ * there is no fallback store (with one, the marks go there, and move back into the file the next
+ * time it can be written).
  */
 export async function updateRunMark(runDir: string, key: string, change: MarkChange): Promise<RunMarks> {
   const read = readRunMarks(runDir);
@@ -75,9 +110,12 @@ export async function updateRunMark(runDir: string, key: string, change: MarkCha
     await writeFileAtomic(read.path, serializeRunMarks(marks));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    if (NOT_WRITABLE.has(code)) throw new RunMarksError('not-writable', `${runDir} is not writable (${code}).`);
-    throw err;
+    if (!NOT_WRITABLE.has(code)) throw err;
+    if (!fallback) throw new RunMarksError('not-writable', `${runDir} is not writable (${code}).`);
+    await fallback.set(runDir, serializeRunMarks(marks));
+    return marks;
   }
+  if (read.fallback) await fallback?.set(runDir, undefined); // moved into the file
   return marks;
 }
 
