@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { InspectorTestingState } from '../../src/extension/inspectorTestingState';
-import { waitFor, within } from './support/fixturePaths';
+import { EXTENSION_ID, waitFor, within } from './support/fixturePaths';
 
 const WRITE = `
 import sys, torch
@@ -34,7 +34,9 @@ describe('a checkpoint of 60,000 tensors in the inspector', function () {
   this.timeout(180_000);
   let dir: string;
   let file: string;
-  before(() => {
+  before(async () => {
+    // Run alone (CHECKPOINT_MANAGER_GREP), nothing else has activated the extension yet.
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
     dir = mkdtempSync(join(tmpdir(), 'cpm-many-'));
     file = join(dir, 'many.pt');
     execFileSync('/usr/bin/python3', ['-c', WRITE, file]);

@@ -5,14 +5,21 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { TruncatedError } from '../errors';
 import { checkRange } from './binary';
+import { BlockCache } from './blockCache';
 import type { ByteSource } from './byteSource';
 
 // One read(2) moves at most about 2 GiB on Linux; larger requests are split.
 const MAX_CHUNK = 1 << 30;
+/**
+ * Reads that touch one or two 256 KiB blocks come from a cache of 16 blocks (see blockCache.ts):
+ * a zip's local headers and small tensors are read a block at a time, not one trip to the disk each.
+ */
+const SMALL_READS = { blockSize: 256 * 1024, cacheBytes: 4 * 1024 * 1024, directBlocks: 3 };
 
 export class FileByteSource implements ByteSource {
   private handle: FileHandle | undefined;
   private closing: Promise<void> | undefined;
+  private readonly cache: BlockCache;
 
   private constructor(
     handle: FileHandle,
@@ -20,6 +27,7 @@ export class FileByteSource implements ByteSource {
     readonly size: number,
   ) {
     this.handle = handle;
+    this.cache = new BlockCache(size, SMALL_READS, (from, to) => this.readFresh(from, to - from));
   }
 
   static async open(path: string): Promise<FileByteSource> {
@@ -38,10 +46,15 @@ export class FileByteSource implements ByteSource {
 
   /** A fresh array of exactly `length` bytes. */
   async read(offset: number, length: number): Promise<Uint8Array> {
-    const handle = this.handle;
-    if (!handle) throw new Error(`Cannot read ${this.path}: the file has been closed.`);
+    if (!this.handle) throw new Error(`Cannot read ${this.path}: the file has been closed.`);
     checkRange(offset, length);
     if (offset + length > this.size) throw new TruncatedError();
+    return this.cache.read(offset, length);
+  }
+
+  private async readFresh(offset: number, length: number): Promise<Uint8Array> {
+    const handle = this.handle;
+    if (!handle) throw new Error(`Cannot read ${this.path}: the file has been closed.`);
     // Every byte is overwritten by the reads below (or the read throws), so skip the zero fill.
     // Unpooled, so the array owns its whole ArrayBuffer; a plain Uint8Array, not a Buffer.
     const out = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
@@ -73,6 +86,7 @@ export class FileByteSource implements ByteSource {
     if (!this.closing) {
       const handle = this.handle;
       this.handle = undefined;
+      this.cache.clear();
       this.closing = handle ? handle.close() : Promise.resolve();
     }
     return this.closing;

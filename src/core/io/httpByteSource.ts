@@ -9,6 +9,7 @@ import { Agent as HttpAgent, request as httpRequest, STATUS_CODES } from 'node:h
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { TruncatedError } from '../errors';
 import { checkRange } from './binary';
+import { BlockCache } from './blockCache';
 import type { ByteSource } from './byteSource';
 import { RemoteSourceError } from './remoteSourceError';
 
@@ -45,7 +46,7 @@ interface Validator {
 }
 
 export class HttpByteSource implements ByteSource {
-  private readonly blocks = new Map<number, Uint8Array>();
+  private readonly cache: BlockCache;
   private closed = false;
 
   private constructor(
@@ -54,7 +55,9 @@ export class HttpByteSource implements ByteSource {
     private readonly options: Required<Omit<HttpSourceOptions, 'headers' | 'signal'>> & Pick<HttpSourceOptions, 'headers' | 'signal'>,
     private readonly validator: Validator,
     readonly counts: HttpSourceCounts,
-  ) {}
+  ) {
+    this.cache = new BlockCache(size, { blockSize: options.blockSize, cacheBytes: options.cacheBytes, directBlocks: DIRECT_BLOCKS }, (from, to) => this.fetch(from, to));
+  }
 
   /**
    * Learns the size from the answer to a request for the first block (kept in the cache). Throws
@@ -68,7 +71,7 @@ export class HttpByteSource implements ByteSource {
     const counts: HttpSourceCounts = { requests: 0, bytes: 0 };
     const first = await rangeRequest(url, 0, settings.blockSize, settings, counts, undefined);
     const source = new HttpByteSource(url, first.total, settings, first.validator, counts);
-    if (first.bytes.length > 0) source.keep(0, first.bytes);
+    if (first.bytes.length > 0) source.cache.keep(0, first.bytes);
     return source;
   }
 
@@ -76,62 +79,16 @@ export class HttpByteSource implements ByteSource {
     if (this.closed) throw new Error(`Cannot read ${this.url}: the source has been closed.`);
     checkRange(offset, length);
     if (offset + length > this.size) throw new TruncatedError();
-    if (length === 0) return new Uint8Array(0);
-    const block = this.options.blockSize;
-    const first = Math.floor(offset / block);
-    const last = Math.floor((offset + length - 1) / block);
-    if (last - first + 1 >= DIRECT_BLOCKS) return this.fetch(offset, offset + length);
-    await this.fill(first, last);
-    const out = new Uint8Array(length);
-    for (let b = first; b <= last; b++) {
-      const bytes = this.blocks.get(b)!;
-      const start = b * block;
-      const from = Math.max(offset, start);
-      const to = Math.min(offset + length, start + bytes.length);
-      out.set(bytes.subarray(from - start, to - start), from - offset);
-    }
-    return out;
+    return this.cache.read(offset, length);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.blocks.clear();
-  }
-
-  /** Fetches the blocks first..last that are not cached, a run of neighbours per request. */
-  private async fill(first: number, last: number): Promise<void> {
-    const block = this.options.blockSize;
-    let b = first;
-    while (b <= last) {
-      if (this.blocks.has(b)) {
-        this.touch(b);
-        b++;
-        continue;
-      }
-      let end = b;
-      while (end + 1 <= last && !this.blocks.has(end + 1)) end++;
-      const from = b * block;
-      const to = Math.min(this.size, (end + 1) * block);
-      const bytes = await this.fetch(from, to);
-      for (let i = b; i <= end; i++) this.keep(i, bytes.slice((i - b) * block, Math.min(bytes.length, (i - b + 1) * block)));
-      b = end + 1;
-    }
+    this.cache.clear();
   }
 
   private fetch(from: number, to: number): Promise<Uint8Array> {
     return rangeRequest(this.url, from, to - from, this.options, this.counts, this.validator).then((r) => r.bytes);
-  }
-
-  private keep(index: number, bytes: Uint8Array): void {
-    this.blocks.set(index, bytes);
-    const most = Math.max(1, Math.floor(this.options.cacheBytes / this.options.blockSize));
-    while (this.blocks.size > most) this.blocks.delete(this.blocks.keys().next().value!);
-  }
-
-  private touch(index: number): void {
-    const bytes = this.blocks.get(index)!;
-    this.blocks.delete(index);
-    this.blocks.set(index, bytes);
   }
 }
 
