@@ -4,6 +4,7 @@
 // is the core's planRun, redrawn as the policy changes; Prune runs the *Prune…* flow, which shows
 // its plan and asks before anything goes to the trash.
 import * as vscode from 'vscode';
+import { CoalescedRun } from './coalescedRun';
 import { resolveRetentionPolicy } from '../core/prune/resolvePolicy';
 import type { RetentionPolicy } from '../core/prune/retentionPolicy';
 import type { RunFacts } from '../core/prune/runFacts';
@@ -59,8 +60,7 @@ export class RunViewPanel {
   private runs: RunSeries[] | undefined;
   private plans: RunPlans | undefined;
   private readonly opened: string[] = [];
-  private loading: Promise<void> | undefined;
-  private stale = false;
+  private readonly loads = new CoalescedRun(() => this.load());
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -112,18 +112,7 @@ export class RunViewPanel {
 
   /** Lists again what the view shows (one reload at a time; a change meanwhile reloads once more). */
   reload(): Promise<void> {
-    if (!this.ready) return Promise.resolve();
-    if (this.loading) {
-      this.stale = true;
-      return this.loading;
-    }
-    this.loading = (async () => {
-      do {
-        this.stale = false;
-        await this.load();
-      } while (this.stale);
-    })().finally(() => (this.loading = undefined));
-    return this.loading;
+    return this.ready ? this.loads.run() : Promise.resolve();
   }
 
   private async load(): Promise<void> {
@@ -198,7 +187,7 @@ export class RunViewPanel {
   }
 
   async testingState(action?: 'shown' | 'choose' | 'activate' | 'prune', arg?: unknown): Promise<RunViewTestingState> {
-    await this.loading;
+    await this.loads.current;
     let shown: ShownRunView | undefined;
     if (action === 'shown') shown = await this.endpoint.request('shown', {});
     if (action === 'choose') shown = await this.endpoint.request('choose', (arg ?? {}) as RunWebviewMethods['choose']['params']);

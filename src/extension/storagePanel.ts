@@ -3,6 +3,7 @@
 // reclaim in each, with *Prune this* (the Prune… flow, which asks first) and *Open Run View*.
 // The tree's Storage usage rows open it. It follows the tree: a relist redraws it.
 import * as vscode from 'vscode';
+import { CoalescedRun } from './coalescedRun';
 import { describePolicy } from '../core/prune/retentionPolicy';
 import { resolveRetentionPolicy } from '../core/prune/resolvePolicy';
 import { RpcEndpoint } from '../core/rpc/rpcEndpoint';
@@ -30,8 +31,7 @@ class StoragePanel {
   private endpoint: StorageEndpoint;
   private ready = false;
   rows: StorageReportRow[] | undefined;
-  private loading: Promise<void> | undefined;
-  private stale = false;
+  private readonly loads = new CoalescedRun(() => this.load());
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -77,18 +77,7 @@ class StoragePanel {
   }
 
   reload(): Promise<void> {
-    if (!this.ready) return Promise.resolve();
-    if (this.loading) {
-      this.stale = true;
-      return this.loading;
-    }
-    this.loading = (async () => {
-      do {
-        this.stale = false;
-        await this.load();
-      } while (this.stale);
-    })().finally(() => (this.loading = undefined));
-    return this.loading;
+    return this.ready ? this.loads.run() : Promise.resolve();
   }
 
   private async load(): Promise<void> {
@@ -113,7 +102,7 @@ class StoragePanel {
   }
 
   async testingState(): Promise<{ rows?: StorageReportRow[]; shown: ShownStorage }> {
-    await this.loading;
+    await this.loads.current;
     const shown = await this.endpoint.request('shown', {});
     return this.rows ? { rows: this.rows, shown } : { shown };
   }
