@@ -165,6 +165,8 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
     this.nodes = buildTree(
       this.lives.map(({ spec, live }) => ({ listing: live.listing, label: spec.label, showWhenEmpty: spec.source === 'extra' })),
       this.runNodes,
+      Date.now(),
+      this.settings.recentMsOf,
     );
     this.parents = undefined;
     this.rendered = new Map();
@@ -195,7 +197,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
     if (this.statusTimer) clearTimeout(this.statusTimer);
     this.statusTimer = undefined;
     const now = Date.now();
-    const next = nextStatusChange(this.lives.flatMap((l) => l.live.listing.runs), now);
+    const next = nextStatusChange(this.lives.flatMap((l) => l.live.listing.runs), now, this.settings.recentMsOf);
     if (next === undefined) return;
     this.statusTimer = setTimeout(() => void this.enqueue(async () => this.rebuild()), Math.max(1000, next - now + 1000));
   }

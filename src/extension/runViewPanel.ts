@@ -129,7 +129,7 @@ export class RunViewPanel {
         return;
       }
       const now = Date.now();
-      this.runs = this.shown.map((s) => runSeries(s.listed.run, s.listed.label, s.facts, now));
+      this.runs = this.shown.map((s) => runSeries(s.listed.run, s.listed.label, s.facts, now, s.base.recentMinutes * 60_000));
       this.fields ??= policyFields(this.shown[0]!.base);
       this.plans = this.planFor(this.fields);
       this.endpoint.emit({ type: 'runs', title, runs: this.runs, policy: this.fields, plans: this.plans, trusted: vscode.workspace.isTrusted });

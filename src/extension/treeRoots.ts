@@ -2,6 +2,8 @@
 // folders added in settings. Read from the current configuration each time it changes.
 
 import * as vscode from 'vscode';
+import type { RecentWindow } from '../core/listing/runStatus';
+import { resolveRetentionPolicy } from '../core/prune/resolvePolicy';
 import { basename } from 'node:path';
 import { resolveNanochatHome } from '../core/listing/nanochatHome';
 import { DEFAULT_SCAN_DEPTH } from '../core/listing/runLocation';
@@ -16,6 +18,8 @@ export interface TreeSettings {
   roots: RootSpec[];
   scanDepth: number;
   refreshDelayMs: number;
+  /** How long after its last write a run shows as training: its retention policy's `recentMinutes`. */
+  recentMsOf: RecentWindow;
 }
 
 const SECTION = 'checkpointManager';
@@ -40,10 +44,12 @@ export function readTreeSettings(): TreeSettings {
       add({ path, label: basename(path) || path, source: 'extra' });
     }
   }
+  const retention = config.get('retention');
   return {
     roots,
     scanDepth: config.get<number>('scanDepth') ?? DEFAULT_SCAN_DEPTH,
     refreshDelayMs: config.get<number>('refreshDelayMs') ?? 500,
+    recentMsOf: (dir) => resolveRetentionPolicy(retention, dir).policy.recentMinutes * 60_000,
   };
 }
 

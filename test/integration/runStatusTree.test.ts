@@ -1,7 +1,8 @@
 // Run status in the real VS Code's tree: the sample workspace's Hugging Face run reached its
 // `max_steps` (read here from its trainer_state.json), so its row says finished with the matching
 // icon; a copy of it cut short (max_steps raised past its last step) says where it stopped; and
-// the nanochat tags, which record no planned length, show no status.
+// the nanochat tags, which record no planned length, show no status. A run written to within
+// the retention policy's `recentMinutes` shows as training, whatever that setting says.
 import * as assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,6 +54,21 @@ describe('run status in the tree', function () {
     assert.equal(stopped.icon, 'debug-stop');
     assert.equal(stopped.data?.statusText, `stopped early at step ${state.global_step} of 1000`);
     assert.equal(stopped.description, `stopped at ${state.global_step}/1000`);
+
+    // Written two hours ago: training while the window of `retention.recentMinutes` holds that.
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    for (const name of readdirSync(cut, { recursive: true, encoding: 'utf8' })) utimesSync(join(cut, name), twoHoursAgo, twoHoursAgo);
+    const config = () => vscode.workspace.getConfiguration('checkpointManager');
+    await vscode.commands.executeCommand('checkpointManager.refresh');
+    assert.equal((await runNode(cut, (n) => n.data?.status === 'stopped')).icon, 'debug-stop');
+    await config().update('retention.recentMinutes', 180, vscode.ConfigurationTarget.Global);
+    try {
+      const training = await runNode(cut, (n) => n.data?.status === 'training');
+      assert.match(training.data?.statusText ?? '', /^training: a file was written 2 h/);
+    } finally {
+      await config().update('retention.recentMinutes', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await runNode(cut, (n) => n.data?.status === 'stopped');
 
     const nanochat = (await vscode.commands.executeCommand<NodeSnapshot[]>('checkpointManager._testing.treeSnapshot'))!.filter((n) => n.type === 'run' && n.data?.kind === 'base');
     assert.ok(nanochat.length > 0);

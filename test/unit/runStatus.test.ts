@@ -109,6 +109,17 @@ test('the tree shows each run\'s status on its row: words, icon and what a scree
     // The tree redraws when that ends: ten minutes after the newest write.
     assert.equal(nextStatusChange(listing.runs, writing), writing - 60_000 + 10 * 60_000);
     assert.equal(nextStatusChange(listing.runs, later), undefined);
+    // The window is each run's retention policy's: thirty seconds here.
+    const asked: string[] = [];
+    const window = (dir: string): number => (asked.push(dir), 30_000);
+    const newest = Math.max(...listing.runs.flatMap((r) => r.checkpoints.map((c) => c.mtimeMs)));
+    const icons = (now: number, w?: (dir: string) => number) =>
+      Object.fromEntries(flattenTree(buildTree([{ listing, label: 'home' }], undefined, now, w)).filter((f) => f.node.type === 'run').map(({ node }) => [node.label, node.icon]));
+    assert.equal(icons(newest + 40_000).plain, 'sync');
+    assert.equal(icons(newest + 40_000, window).plain, 'folder-library');
+    assert.equal(nextStatusChange(listing.runs, newest + 10_000, window), newest + 30_000);
+    assert.equal(nextStatusChange(listing.runs, newest + 40_000, window), undefined);
+    assert.ok(listing.runs.every((r) => asked.includes(r.dir)));
   } finally {
     await cleanup();
   }

@@ -9,7 +9,7 @@ import { checkpointAriaLabel, checkpointDescriptionParts, checkpointTooltip, fil
 import type { CheckpointEntry, CheckpointFile, RootListing, RunKind, RunListing } from './listingTypes';
 import { KIND_LABELS, NANOCHAT_KIND_DIRS } from './nanochatHome';
 import { runStatus, statusShort } from './runStatus';
-import type { RunState } from './runStatus';
+import type { RecentWindow, RunState } from './runStatus';
 import { runStorage, storageUsage } from './storageUsage';
 import type { StorageBytes } from './storageUsage';
 
@@ -178,9 +178,9 @@ export function runLocation(rootLabel: string, rootPath: string, run: RunListing
   return run.kind === 'folder' ? `${rootLabel} · ${runLabel(rootPath, run)}` : `${KIND_LABELS[run.kind]} · ${run.tag}`;
 }
 
-function runNode(parentId: string, depth: number, root: TreeRoot, run: RunListing, now: number, cache?: RunNodeCache): ViewNode {
+function runNode(parentId: string, depth: number, root: TreeRoot, run: RunListing, now: number, cache?: RunNodeCache, recentMsOf?: RecentWindow): ViewNode {
   const id = `${parentId}/run:${run.tag}`;
-  const status = runStatus(run, now);
+  const status = runStatus(run, now, recentMsOf ? { recentMs: recentMsOf(run.dir) } : {});
   const cached = cache?.get(run);
   // The same run, unless its status moved on with the clock (training ends without a write).
   if (cached?.id === id && cached.data?.status === status.state) return cached;
@@ -254,7 +254,7 @@ function storageNode(rootId: string, listing: RootListing): ViewNode {
 }
 
 /** One root and everything under it; undefined when it has nothing to show. */
-export function buildRootNode(root: TreeRoot, cache?: RunNodeCache, now = Date.now()): ViewNode | undefined {
+export function buildRootNode(root: TreeRoot, cache?: RunNodeCache, now = Date.now(), recentMsOf?: RecentWindow): ViewNode | undefined {
   const { listing } = root;
   if (listing.runs.length === 0 && !root.showWhenEmpty) return undefined;
   const id = `root:${listing.root}`;
@@ -307,19 +307,19 @@ export function buildRootNode(root: TreeRoot, cache?: RunNodeCache, now = Date.n
       contextValue: 'kind',
       path: join(listing.root, dir),
       expanded: true,
-      children: runs.map((r) => runNode(kindId, 2, root, r, now, cache)),
+      children: runs.map((r) => runNode(kindId, 2, root, r, now, cache, recentMsOf)),
       data: { kind, bytes, checkpoints },
     });
   }
   // Folders: every run of a plain folder, and the other checkpoint folders of a nanochat home.
-  node.children.push(...listing.runs.filter((r) => r.kind === 'folder').map((r) => runNode(id, 1, root, r, now, cache)));
+  node.children.push(...listing.runs.filter((r) => r.kind === 'folder').map((r) => runNode(id, 1, root, r, now, cache, recentMsOf)));
   node.children.push(storageNode(id, listing));
   return node;
 }
 
 /** The whole tree: one node per root that has something to show. Empty: show the welcome view. */
-export function buildTree(roots: readonly TreeRoot[], cache?: RunNodeCache, now = Date.now()): ViewNode[] {
-  return roots.map((r) => buildRootNode(r, cache, now)).filter((n): n is ViewNode => n !== undefined);
+export function buildTree(roots: readonly TreeRoot[], cache?: RunNodeCache, now = Date.now(), recentMsOf?: RecentWindow): ViewNode[] {
+  return roots.map((r) => buildRootNode(r, cache, now, recentMsOf)).filter((n): n is ViewNode => n !== undefined);
 }
 
 /** Every node, depth first, with its depth: for tests and for the internal snapshot command. */

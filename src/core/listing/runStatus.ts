@@ -87,10 +87,14 @@ export function statusShort(status: RunStatus): string | undefined {
   }
 }
 
+/** How long after its last write a run counts as training, per run folder (the retention policy's `recentMinutes`). */
+export type RecentWindow = (runDir: string) => number;
+
 /** When the first of `runs` that is training now stops counting as training (ms since the epoch). */
-export function nextStatusChange(runs: readonly RunListing[], now: number, recentMs = DEFAULT_RECENT_MS): number | undefined {
+export function nextStatusChange(runs: readonly RunListing[], now: number, recentMsOf: RecentWindow = () => DEFAULT_RECENT_MS): number | undefined {
   let next: number | undefined;
   for (const run of runs) {
+    const recentMs = recentMsOf(run.dir);
     const s = runStatus(run, now, { recentMs });
     if (s.state !== 'training') continue;
     // A clock ahead of ours counts as now, as runStatus does.

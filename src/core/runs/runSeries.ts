@@ -19,7 +19,8 @@ function axisOf(run: RunListing): RunSeries['axis'] {
 }
 
 /** The run as the view draws it. `facts` add metrics that only the files know (a plan's facts). */
-export function runSeries(run: RunListing, label: string, facts: RunFacts | undefined, now: number): RunSeries {
+/** `recentMs`: how long after its last write the run counts as training (its policy's recentMinutes). */
+export function runSeries(run: RunListing, label: string, facts: RunFacts | undefined, now: number, recentMs?: number): RunSeries {
   const axis = axisOf(run);
   const points = run.checkpoints.map((c, i): RunPoint => {
     const key = checkpointKey(c);
@@ -50,7 +51,7 @@ export function runSeries(run: RunListing, label: string, facts: RunFacts | unde
   const names = new Set(points.flatMap((p) => Object.keys(p.metrics)));
   const own = run.primaryMetric?.name;
   const metrics = [...names].sort((a, b) => (a === own ? -1 : b === own ? 1 : a.localeCompare(b)));
-  const status = runStatus(run, now, facts?.progress ? { progress: facts.progress } : {});
+  const status = runStatus(run, now, { ...(recentMs !== undefined ? { recentMs } : {}), ...(facts?.progress ? { progress: facts.progress } : {}) });
   const out: RunSeries = { dir: run.dir, label, tag: run.tag, kind: run.kind, axis, points, metrics, status };
   if (run.primaryMetric) out.primaryMetric = run.primaryMetric;
   return out;
