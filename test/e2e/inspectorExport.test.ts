@@ -42,7 +42,7 @@ describe('export and code from the inspector in the browser', { timeout: 8 * 60_
       const quick = wb.page.locator('.quick-input-widget');
       const row = (label: string) => quick.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
       await row('Sharded safetensors').waitFor({ state: 'visible', timeout: 30_000 });
-      await wb.screenshot('14-export-format');
+      await wb.screenshot('16-export-format');
       await row('One file, no pickle').click();
       await row('bfloat16').waitFor({ state: 'visible' });
       await row('bfloat16').click();
@@ -63,7 +63,7 @@ describe('export and code from the inspector in the browser', { timeout: 8 * 60_
       await message.first().waitFor({ timeout: 60_000 });
       assert.match(await message.first().innerText(), /^Exported \d+ tensors to best-bf16\.safetensors: .+ of the .+ source, \d+ cast to bf16\.$/);
       assert.ok(existsSync(out));
-      await wb.screenshot('15-exported');
+      await wb.screenshot('17-exported');
     });
   });
 });

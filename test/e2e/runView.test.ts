@@ -55,7 +55,7 @@ describe('the run view in the browser', { timeout: 6 * 60_000 }, () => {
       assert.match(await view.locator('.plan-summary').innerText(), /keep 2, delete 1, frees [\d.]+ KiB/);
       // The rows are buttons: the keyboard reaches every checkpoint.
       assert.equal(await table.getByRole('button', { name: /^Open step \d{6} in the inspector$/ }).count(), 3);
-      await wb.screenshot('14-run-view');
+      await wb.screenshot('18-run-view');
     });
   });
 
@@ -67,7 +67,7 @@ describe('the run view in the browser', { timeout: 6 * 60_000 }, () => {
       await table.waitFor({ timeout: 30_000 });
       assert.ok((await table.locator('tbody tr').count()) >= 6, 'rows for the roots, kinds and tags');
       assert.ok((await table.locator('.sizebar .seg.optimizer').count()) > 0, 'optimizer bytes drawn in the bars');
-      await wb.screenshot('15-storage');
+      await wb.screenshot('19-storage');
     });
   });
 });
