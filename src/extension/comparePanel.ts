@@ -128,7 +128,7 @@ export class ComparePanel {
     webview.html = inspectorHtml({
       cspSource: webview.cspSource,
       scriptUri: uri(dist, 'compareView.js'),
-      styleUris: [uri(dist, 'uplot.css'), uri(media, 'inspector.css'), uri(media, 'compare.css')],
+      styleUris: [uri(dist, 'uplot.css'), uri(media, 'base.css'), uri(media, 'inspector.css'), uri(media, 'compare.css')],
       nonce: createNonce(),
       title: 'Checkpoint Comparison',
       loading: 'Comparing…',

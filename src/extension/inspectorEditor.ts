@@ -92,7 +92,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       // uPlot's own rules first, so the inspector's can adjust them.
-      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(dist, 'uplot.css')).toString(), webview.asWebviewUri(vscode.Uri.joinPath(media, 'inspector.css')).toString()],
+      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(dist, 'uplot.css')).toString(), webview.asWebviewUri(vscode.Uri.joinPath(media, 'base.css')).toString(), webview.asWebviewUri(vscode.Uri.joinPath(media, 'inspector.css')).toString()],
       nonce: createNonce(),
     });
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 export interface InspectorHtmlParts {
   /** `webview.cspSource`. */
   cspSource: string;
-  /** `asWebviewUri` of dist/webview.js, then the stylesheets: dist/uplot.css and media/inspector.css. */
+  /** `asWebviewUri` of dist/webview.js, then the stylesheets: dist/uplot.css, media/base.css and media/inspector.css. */
   scriptUri: string;
   styleUris: string[];
   nonce: string;

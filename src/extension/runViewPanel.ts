@@ -210,7 +210,7 @@ export function createRunViewPanel(extensionUri: vscode.Uri, title: string): vsc
   webview.html = panelHtml({
     cspSource: webview.cspSource,
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'runView.js')).toString(),
-    styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(dist, 'uplot.css')).toString(), webview.asWebviewUri(vscode.Uri.joinPath(media, 'runView.css')).toString()],
+    styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(dist, 'uplot.css')).toString(), webview.asWebviewUri(vscode.Uri.joinPath(media, 'base.css')).toString(), webview.asWebviewUri(vscode.Uri.joinPath(media, 'runView.css')).toString()],
     nonce: createNonce(),
     title,
   });

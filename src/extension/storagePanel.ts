@@ -122,7 +122,7 @@ export function registerStorageReport(context: vscode.ExtensionContext, provider
       panel.webview.html = panelHtml({
         cspSource: panel.webview.cspSource,
         scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'storage.js')).toString(),
-        styleUris: [panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'runView.css')).toString()],
+        styleUris: [panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'base.css')).toString(), panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'runView.css')).toString()],
         nonce: createNonce(),
         title: 'Checkpoint Storage',
       });
