@@ -6,22 +6,12 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Locator } from 'playwright-core';
+import { drawnPixels } from './support/canvasPixels';
 import { openWorkbench, repoRoot } from './support/workbench';
 import type { Workbench } from './support/workbench';
 import { openFromQuickOpen } from './support/treeActions';
 
 const STEP_TIMEOUT = 120_000;
-
-/** Pixels drawn on the canvas (alpha above zero), read from the page. */
-function drawnPixels(canvas: Locator): Promise<number> {
-  return canvas.evaluate((c) => {
-    const el = c as HTMLCanvasElement;
-    const data = el.getContext('2d')?.getImageData(0, 0, el.width, el.height).data;
-    let n = 0;
-    if (data) for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
-    return n;
-  });
-}
 
 describe('tensor statistics in the browser', { timeout: 6 * 60_000 }, () => {
   let wb: Workbench;
