@@ -96,8 +96,6 @@ export interface SummarizeInput {
   checkpoint: LoadedCheckpoint;
   /** The checkpoint's tensors, from walkTensors(checkpoint.root). */
   occurrences: readonly TensorOccurrence[];
-  /** Hashes by tensor identity, when asked for. */
-  hashes?: ReadonlyMap<object, string>;
   sidecar?: Sidecar;
   /** Metrics saved as one-element tensors, read by the caller (see scalarMetrics.ts). */
   tensorMetrics?: Record<string, number>;
@@ -128,8 +126,6 @@ export function summarize(input: SummarizeInput): InspectReport {
   const tensors: TensorInfo[] = occurrences.map((o, i) => {
     const t = o.tensor.payload;
     const info: TensorInfo = { path: o.path, dtype: t.dtype.name, shape: [...t.shape], nbytes: tensorNbytes(t), role: counts.roles[i] };
-    const hash = input.hashes?.get(o.tensor);
-    if (hash) info.sha256 = hash;
     // (Looked up only when there are ties: hashing every path costs more than the rest of the row.)
     const first = sameAs.size > 0 ? sameAs.get(o.path) : undefined;
     if (first !== undefined) info.sameAs = first;

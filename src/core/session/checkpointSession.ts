@@ -8,7 +8,7 @@ import { openCheckpoint } from '../checkpoint/openCheckpoint';
 import { openShardedCheckpoint } from '../checkpoint/shardedCheckpoint';
 import { shardIndexOf } from '../checkpoint/shardLocation';
 import type { ReportParts } from '../inspect/describeCheckpoint';
-import { describeParts, describeWith } from '../inspect/describeCheckpoint';
+import { describeParts, describeWith, withHashes } from '../inspect/describeCheckpoint';
 import type { InspectReport } from '../inspect/report';
 import type { Sidecar } from '../inspect/sidecar';
 import { readSidecarFrom, sidecarSpecFor } from '../inspect/sidecar';
@@ -142,7 +142,7 @@ export class CheckpointSession {
     this.checkOpen();
     if (!this.hashed) {
       const hashes = await hashSession({ checkpoint: this.checkpoint, occurrences: this.occurrences, distinct: this.distinct, planOf: this.planOf, pool: this.pool, inPlaceBytes: this.inPlaceBytes }, options);
-      this.hashed = describeWith(this.parts, hashes);
+      this.hashed = withHashes(this.report, this.occurrences, hashes);
     }
     return this.hashed;
   }
