@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CheckpointError } from '../../src/core/errors';
 import type { InspectReport } from '../../src/core/inspect/report';
+import { loadCode } from '../../src/core/code/loadCode';
 import { checkpointVerdict } from '../../src/core/security/checkpointVerdict';
 import { CheckpointSession } from '../../src/core/session/checkpointSession';
 import { inspectFile } from '../../src/core/session/inspectFile';
@@ -129,4 +130,14 @@ test('the CLI inspects a DCP folder: each tensor gains "file" and "chunks"', () 
   const report = JSON.parse(r.stdout) as InspectReport;
   assert.equal(report.tensors.length, 5);
   assert.ok(report.tensors.every((t) => /^__[01]_0\.distcp(, __1_0\.distcp)?$/.test(t.file ?? '') && (t.chunks?.length ?? 0) > 0));
+});
+
+test('Copy load code for a DCP folder loads it with dcp.load into the model, never torch.load', async () => {
+  const plain = loadCode(await inspectFile(join(dir, 'two_ranks', '.metadata')), join(dir, 'two_ranks', '.metadata'));
+  assert.ok(plain.includes(`folder = ${JSON.stringify(join(dir, 'two_ranks'))}\n`), plain);
+  assert.match(plain, /state_dict = model\.state_dict\(\)\ndcp\.load\(state_dict, checkpoint_id=folder\)/);
+  assert.doesNotMatch(plain, /torch\.load/);
+  const fsdp = join(dir, 'accelerate', 'checkpoint_20', 'pytorch_model_fsdp_0');
+  const nested = loadCode(await inspectFile(fsdp), fsdp);
+  assert.match(nested, /state_dict = \{"model": model\.state_dict\(\)\}[^\n]*\ndcp\.load\(state_dict, checkpoint_id=folder\)[^\n]*\nmodel\.load_state_dict\(state_dict\["model"\]\)/);
 });
