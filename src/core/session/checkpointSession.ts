@@ -7,6 +7,7 @@ import type { CompareSide } from '../compare/compareSide';
 import { openCheckpoint } from '../checkpoint/openCheckpoint';
 import { openDcpCheckpoint } from '../checkpoint/dcpCheckpoint';
 import { dcpMetadataOf } from '../checkpoint/dcpLocation';
+import { fsdpRankFilesOf, openFsdpRanks } from '../checkpoint/fsdpRanks';
 import type { OpenedShards } from '../checkpoint/shardedCheckpoint';
 import { openShardedCheckpoint } from '../checkpoint/shardedCheckpoint';
 import { shardIndexOf } from '../checkpoint/shardLocation';
@@ -89,6 +90,8 @@ export class CheckpointSession {
     checkAbort(options.signal);
     const dcp = await dcpMetadataOf(spec);
     if (dcp) return CheckpointSession.openSharded(spec, dcp, await openDcpCheckpoint(dcp, options.signal), options);
+    const ranks = await fsdpRankFilesOf(spec);
+    if (ranks) return CheckpointSession.openSharded(spec, { kind: 'file', path: ranks[0] }, await openFsdpRanks(ranks, options.signal), options);
     const index = await shardIndexOf(spec);
     if (index) return CheckpointSession.openSharded(spec, index, await openShardedCheckpoint(index, options.signal), options);
     const source = await openSource(spec);
