@@ -17,8 +17,8 @@ import type { StorageRef, TensorRef } from '../torch/tensorRef';
 import { tensorNbytes } from '../torch/tensorRef';
 import { walkTensors } from '../torch/tensorWalk';
 import { mergeCallLogs } from '../values/callLog';
-import { PyDict, PyObject, PyOpaque, PyTuple } from '../values/pyValue';
-import type { PyValue } from '../values/pyValue';
+import { PyDict, PyObject, PyTuple } from '../values/pyValue';
+import type { PyValue , PyOpaque} from '../values/pyValue';
 import { openCheckpoint } from './openCheckpoint';
 import type { OpenedShards } from './shardedCheckpoint';
 
