@@ -31,6 +31,8 @@ import { shardSpec } from './shardedCheckpoint';
 
 /** `.metadata` of a checkpoint of 100,000 tensors is a few tens of MB. */
 const MAX_METADATA_BYTES = 256 * 1024 * 1024;
+/** Item archives opened at once. */
+const OPEN_CONCURRENCY = 16;
 
 interface DataFile {
   file: string;
@@ -123,6 +125,38 @@ async function openChunk(files: ReadonlyMap<string, DataFile>, entry: DcpTensorE
   return { box, checkpoint, tensor: t };
 }
 
+/**
+ * Opens every item's archive (a chunk's, or a non-tensor item's) in metadata order, a few at a
+ * time: each costs a handful of small reads, and waiting on them one by one was most of the
+ * time to open a folder of thousands of chunks.
+ */
+async function openItems(files: ReadonlyMap<string, DataFile>, metadata: DcpMetadata, signal?: AbortSignal): Promise<Map<DcpStorage, LoadedCheckpoint | OpenedChunk>> {
+  const tasks: Array<() => Promise<LoadedCheckpoint | OpenedChunk>> = [];
+  const keys: DcpStorage[] = [];
+  for (const e of metadata.entries) {
+    if (e.kind === 'bytes') {
+      keys.push(e.storage);
+      tasks.push(() => openItem(files, e.storage, e.fqn));
+    } else {
+      for (const box of e.chunks) {
+        keys.push(box.storage);
+        tasks.push(() => openChunk(files, e, box));
+      }
+    }
+  }
+  const results = new Array<LoadedCheckpoint | OpenedChunk>(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      cancelled(signal);
+      const i = next++;
+      results[i] = await tasks[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(OPEN_CONCURRENCY, tasks.length) }, worker));
+  return new Map(keys.map((k, i) => [k, results[i]]));
+}
+
 /** `length` bytes from `offset` of the assembled tensor, read run by run from its chunks. */
 async function readAssembled(a: Assembled, offset: number, length: number): Promise<Uint8Array> {
   const item = a.entry.dtype.itemsize;
@@ -176,10 +210,10 @@ async function assemble(metadata: DcpMetadata, main: UnpickleResult, files: Read
   const opened: LoadedCheckpoint[] = [];
   const perFile = new Map<string, ShardFile>([...files.keys()].map((f) => [f, { file: f, size: files.get(f)!.source.size, tensors: 0, tensorBytes: 0 }]));
   let chunkCount = 0;
+  const items = await openItems(files, metadata, signal);
   for (const entry of metadata.entries) {
-    cancelled(signal);
     if (entry.kind === 'bytes') {
-      const item = await openItem(files, entry.storage, entry.fqn);
+      const item = items.get(entry.storage) as LoadedCheckpoint;
       opened.push(item);
       // Tensors inside the item keep their archive's storages, under keys of their own.
       const renamed = new Map<StorageRef, StorageRef>();
@@ -199,7 +233,7 @@ async function assemble(metadata: DcpMetadata, main: UnpickleResult, files: Read
     }
     const chunks: OpenedChunk[] = [];
     for (const box of entry.chunks) {
-      const chunk = await openChunk(files, entry, box);
+      const chunk = items.get(box.storage) as OpenedChunk;
       chunks.push(chunk);
       opened.push(chunk.checkpoint);
       const f = perFile.get(box.storage.file)!;
