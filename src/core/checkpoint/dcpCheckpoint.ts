@@ -5,7 +5,6 @@
 // its bytes are read run by run from the chunks (dcpChunks.ts), so no tensor and no file is ever
 // held in memory; a one-chunk tensor reads straight through. Reads happen in place (no byte
 // offsets for kernel workers: an assembled tensor lies in no one file).
-import { basename } from 'node:path';
 import { CheckpointError, CorruptError, UnsupportedError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import { readWhole } from '../io/readWhole';
@@ -15,6 +14,7 @@ import { openSource } from '../io/sourceSpec';
 import { unpickle } from '../pickle/unpickler';
 import { clearDcpEnumLookups } from '../security/checkpointVerdict';
 import type { LoadedCheckpoint, ShardFile } from '../torch/loadedCheckpoint';
+import type { StorageReader } from '../torch/tensorBytes';
 import { isTensor, resolveTorchGlobal } from '../torch/torchReconstructions';
 import type { StorageRef, TensorRef } from '../torch/tensorRef';
 import { contiguousStride, isContiguous, numel } from '../torch/tensorRef';
@@ -22,6 +22,7 @@ import { walkTensors } from '../torch/tensorWalk';
 import { mergeCallLogs } from '../values/callLog';
 import type { UnpickleResult } from '../values/pyValue';
 import { PyDict, PyOpaque } from '../values/pyValue';
+import type { ChunkBox } from './dcpChunks';
 import { checkTiling, chunkRuns } from './dcpChunks';
 import type { DcpChunk, DcpMetadata, DcpStorage, DcpTensorEntry } from './dcpMetadata';
 import { METADATA_FILE, parseDcpMetadata } from './dcpMetadata';
@@ -45,11 +46,14 @@ interface OpenedChunk {
   box: DcpChunk;
   checkpoint: LoadedCheckpoint;
   tensor: TensorRef;
+  /** Where the chunk's element 0 lies in its .distcp file, when its record is stored as it is and the tensor is contiguous. */
+  at?: { source: ByteSource; offset: number };
 }
 
 interface Assembled {
   entry: DcpTensorEntry;
   chunks: OpenedChunk[];
+  boxes: ChunkBox[];
 }
 
 function cancelled(signal: AbortSignal | undefined): void {
@@ -122,7 +126,9 @@ async function openChunk(files: ReadonlyMap<string, DataFile>, entry: DcpTensorE
   if (t.dtype.name !== entry.dtype.name || t.shape.length !== box.sizes.length || t.shape.some((n, d) => n !== box.sizes[d])) {
     throw new CorruptError(`${box.storage.file}: the chunk of "${entry.fqn}" at [${box.offsets.join(', ')}] holds ${t.dtype.name} [${t.shape.join(', ')}], but ${METADATA_FILE} says ${said}.`);
   }
-  return { box, checkpoint, tensor: t };
+  const start = isContiguous(t) ? await checkpoint.storageStart(t.storage) : undefined;
+  const at = start === undefined ? undefined : { source: files.get(box.storage.file)!.source, offset: box.storage.offset + start + (t.storage.byteOffset ?? 0) + t.storageOffset * t.dtype.itemsize };
+  return { box, checkpoint, tensor: t, ...(at ? { at } : {}) };
 }
 
 /**
@@ -158,25 +164,37 @@ async function openItems(files: ReadonlyMap<string, DataFile>, metadata: DcpMeta
 }
 
 /** `length` bytes from `offset` of the assembled tensor, read run by run from its chunks. */
+/**
+ * Fills `target` with the assembled tensor's bytes from `offset` (both whole elements), run by
+ * run: straight from the .distcp file into `target` where the chunk's record is stored as it is.
+ */
+async function readAssembledInto(a: Assembled, offset: number, target: Uint8Array): Promise<Uint8Array> {
+  const item = a.entry.dtype.itemsize;
+  let at = 0;
+  for (const run of chunkRuns(a.entry.size, a.boxes, offset / item, target.length / item)) {
+    const chunk = a.chunks[run.chunk];
+    const piece = target.subarray(at, at + run.length * item);
+    if (chunk.at) {
+      const from = chunk.at.offset + run.chunkElement * item;
+      if (chunk.at.source.readInto) await chunk.at.source.readInto(from, piece);
+      else piece.set(await chunk.at.source.read(from, piece.length));
+    } else {
+      const t = chunk.tensor;
+      if (!isContiguous(t)) throw new UnsupportedError(`${chunk.box.storage.file}: the chunk of "${a.entry.fqn}" at [${chunk.box.offsets.join(', ')}] is saved strided; reading strided chunks is not supported.`);
+      piece.set(await chunk.checkpoint.readStorage(t.storage, (t.storage.byteOffset ?? 0) + (t.storageOffset + run.chunkElement) * item, piece.length));
+    }
+    at += piece.length;
+  }
+  return target;
+}
+
+/** `length` bytes from `offset` of the assembled tensor (any byte range: widened to whole elements). */
 async function readAssembled(a: Assembled, offset: number, length: number): Promise<Uint8Array> {
   const item = a.entry.dtype.itemsize;
-  const first = Math.floor(offset / item);
-  const last = Math.ceil((offset + length) / item);
-  const pieces: Array<{ at: number; bytes: Uint8Array }> = [];
-  let at = 0;
-  for (const run of chunkRuns(a.entry.size, a.chunks.map((c) => ({ ...c.box, file: c.box.storage.file })), first, last - first)) {
-    const chunk = a.chunks[run.chunk];
-    const t = chunk.tensor;
-    if (!isContiguous(t)) throw new UnsupportedError(`${chunk.box.storage.file}: the chunk of "${a.entry.fqn}" at [${chunk.box.offsets.join(', ')}] is saved strided; reading strided chunks is not supported.`);
-    const start = (t.storage.byteOffset ?? 0) + (t.storageOffset + run.chunkElement) * item;
-    pieces.push({ at, bytes: await chunk.checkpoint.readStorage(t.storage, start, run.length * item) });
-    at += run.length * item;
-  }
-  const skip = offset - first * item;
-  if (pieces.length === 1) return pieces[0].bytes.subarray(skip, skip + length);
-  const out = new Uint8Array(at);
-  for (const p of pieces) out.set(p.bytes, p.at);
-  return out.subarray(skip, skip + length);
+  const first = Math.floor(offset / item) * item;
+  const end = Math.ceil((offset + length) / item) * item;
+  const bytes = await readAssembledInto(a, first, new Uint8Array(end - first));
+  return bytes.subarray(offset - first, offset - first + length);
 }
 
 export async function openDcpCheckpoint(metadataSpec: SourceSpec, signal?: AbortSignal): Promise<OpenedShards> {
@@ -242,7 +260,7 @@ async function assemble(metadata: DcpMetadata, main: UnpickleResult, files: Read
     for (const file of new Set(entry.chunks.map((c) => c.storage.file))) perFile.get(file)!.tensors++;
     chunkCount += chunks.length;
     const storage: StorageRef = { key: `dcp/${entry.fqn}`, dtype: entry.dtype, nbytes: numel(entry.size) * entry.dtype.itemsize, location: 'cpu' };
-    assembled.set(storage, { entry, chunks });
+    assembled.set(storage, { entry, chunks, boxes: chunks.map((c) => ({ ...c.box, file: c.box.storage.file })) });
     const ref: TensorRef = { dtype: entry.dtype, shape: [...entry.size], stride: contiguousStride(entry.size), storageOffset: 0, storage, requiresGrad: entry.requiresGrad, parameter: false };
     root.set(entry.fqn, new PyOpaque('tensor', ref));
   }
@@ -254,20 +272,29 @@ async function assemble(metadata: DcpMetadata, main: UnpickleResult, files: Read
   const cleared = clearDcpEnumLookups(main.globals, main.calls);
   if (cleared) notes.push(`${METADATA_FILE} names builtins.getattr only as pickle writes an Enum member (getattr(MEM_FORMAT_ENCODING, 'TORCH_CONTIGUOUS_FORMAT')): not counted as dangerous.`);
   const own = cleared ?? main;
+  const readStorage = async (s: StorageRef, offset: number, length: number): Promise<Uint8Array> => {
+    const a = assembled.get(s);
+    if (a) return readAssembled(a, offset, length);
+    const found = inner.get(s);
+    if (!found) throw new Error(`storage ${s.key} is not one of this checkpoint's`);
+    return found.checkpoint.readStorage(found.storage, offset, length);
+  };
   const chunksOf = (s: StorageRef) => assembled.get(s)?.chunks ?? [];
-  return {
+  // With readStorageInto, a stream of the tensor's bytes reads into a few reused buffers (torch/tensorBytes.ts).
+  const checkpoint: LoadedCheckpoint & Required<Pick<StorageReader, 'readStorageInto'>> = {
     format: 'torch-dcp',
     root,
     globals: [...new Set([...own.globals, ...opened.flatMap((c) => c.globals)])],
     calls: mergeCallLogs([own.calls, ...opened.map((c) => c.calls)]),
     littleEndian: true,
     notes,
-    readStorage: async (s, offset, length) => {
+    readStorage,
+    readStorageInto: async (s: StorageRef, offset: number, target: Uint8Array) => {
       const a = assembled.get(s);
-      if (a) return readAssembled(a, offset, length);
-      const found = inner.get(s);
-      if (!found) throw new Error(`storage ${s.key} is not one of this checkpoint's`);
-      return found.checkpoint.readStorage(found.storage, offset, length);
+      const item = s.dtype.itemsize;
+      if (a && offset % item === 0 && target.length % item === 0) return readAssembledInto(a, offset, target);
+      target.set(await readStorage(s, offset, target.length));
+      return target;
     },
     storageStart: async () => undefined,
     shards: {
@@ -284,10 +311,5 @@ async function assemble(metadata: DcpMetadata, main: UnpickleResult, files: Read
       chunksOf: (s) => chunksOf(s).map((c) => ({ file: c.box.storage.file, offsets: [...c.box.offsets], sizes: [...c.box.sizes] })),
     },
   };
-}
-
-/** A short name for the folder a `.metadata` spec lies in. */
-export function dcpFolderName(metadataSpec: SourceSpec): string {
-  const path = metadataSpec.kind === 'file' ? metadataSpec.path : metadataSpec.kind === 'url' ? new URL(metadataSpec.url).pathname : metadataSpec.name;
-  return basename(path.slice(0, path.length - METADATA_FILE.length).replace(/[/\\]+$/, '')) || METADATA_FILE;
+  return checkpoint;
 }
