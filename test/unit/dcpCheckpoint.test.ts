@@ -15,6 +15,7 @@ import { test } from 'node:test';
 import { CheckpointError } from '../../src/core/errors';
 import type { InspectReport } from '../../src/core/inspect/report';
 import { loadCode } from '../../src/core/code/loadCode';
+import { toRows } from '../../src/webview/tensorQuery';
 import { checkpointVerdict } from '../../src/core/security/checkpointVerdict';
 import { CheckpointSession } from '../../src/core/session/checkpointSession';
 import { inspectFile } from '../../src/core/session/inspectFile';
@@ -140,4 +141,11 @@ test('Copy load code for a DCP folder loads it with dcp.load into the model, nev
   const fsdp = join(dir, 'accelerate', 'checkpoint_20', 'pytorch_model_fsdp_0');
   const nested = loadCode(await inspectFile(fsdp), fsdp);
   assert.match(nested, /state_dict = \{"model": model\.state_dict\(\)\}[^\n]*\ndcp\.load\(state_dict, checkpoint_id=folder\)[^\n]*\nmodel\.load_state_dict\(state_dict\["model"\]\)/);
+});
+
+test("the inspector's Shard cell lists a DCP tensor's chunks in its tooltip", async () => {
+  const report = await inspectFile(join(dir, 'two_ranks'));
+  const rows = toRows(report.tensors);
+  assert.equal(rows.find((r) => r.path === 'w_rows')?.chunksText, '__0_0.distcp at [0, 0], [4, 4]\n__1_0.distcp at [4, 0], [3, 4]');
+  assert.equal(rows.find((r) => r.path === 'bias')?.file, '__0_0.distcp');
 });
