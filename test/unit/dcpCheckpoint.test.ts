@@ -149,3 +149,9 @@ test("the inspector's Shard cell lists a DCP tensor's chunks in its tooltip", as
   assert.equal(rows.find((r) => r.path === 'w_rows')?.chunksText, '__0_0.distcp at [0, 0], [4, 4]\n__1_0.distcp at [4, 0], [3, 4]');
   assert.equal(rows.find((r) => r.path === 'bias')?.file, '__0_0.distcp');
 });
+
+test('a .distcp file opens as the whole folder it belongs to', async () => {
+  const report = await inspectFile(join(dir, 'two_ranks', '__1_0.distcp'));
+  assert.equal(report.format, 'torch-dcp');
+  assert.equal(report.tensors.length, 5);
+});
