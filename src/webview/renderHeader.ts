@@ -12,6 +12,7 @@ const FORMAT_LABELS: Record<CheckpointFormat, string> = {
   torchscript: 'TorchScript',
   safetensors: 'safetensors',
   pickle: 'Python pickle',
+  'torch-dcp': 'torch.distributed.checkpoint',
 };
 
 export function formatLabel(format: CheckpointFormat): string {

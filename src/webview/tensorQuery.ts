@@ -29,6 +29,8 @@ export interface TensorRow {
   device?: string;
   /** The shard file that holds it, in a sharded set. */
   file?: string;
+  /** A DCP tensor's chunks, one line each (`__0_0.distcp at [0, 0], [4, 4]`), for the shard cell's tooltip. */
+  chunksText?: string;
   /** Lower-cased text the filter matches against. */
   haystack: string;
 }
@@ -50,6 +52,7 @@ export function toRows(tensors: readonly TensorInfo[]): TensorRow[] {
       sha256: t.sha256,
       device: t.device,
       file: t.file,
+      ...(t.chunks ? { chunksText: t.chunks.map((c) => `${c.file} at [${c.offsets.join(', ')}], [${c.sizes.join(', ')}]`).join('\n') } : {}),
       haystack: `${t.path}\n${t.label ?? ''}\n${t.dtype}\n${shapeText}\n${t.device ?? ''}\n${t.sha256 ?? ''}\n${t.file ?? ''}`.toLowerCase(),
     };
   });

@@ -329,7 +329,7 @@ export class TensorTableView {
       el('td', { className: 'col-shape', title: row.shapeText }, [row.shapeText]),
     ];
     if (this.showDevice) cells.push(el('td', { className: 'col-device' }, [row.device ?? '']));
-    if (this.showShard) cells.push(el('td', { className: 'col-shard', title: row.file ?? '' }, [row.file ?? '']));
+    if (this.showShard) cells.push(el('td', { className: 'col-shard', title: row.chunksText ? `${row.chunksText.split('\n').length} chunks (file, offsets, sizes):\n${row.chunksText}` : (row.file ?? '') }, [row.file ?? '']));
     cells.push(
       el('td', { className: 'num', title: formatInteger(row.elements) }, [formatCount(row.elements)]),
       el('td', { className: 'num', title: `${formatInteger(row.bytes)} bytes` }, [formatBytes(row.bytes)]),

@@ -36,8 +36,10 @@ export interface TensorInfo {
   device?: string;
   /** `path` made readable where it runs through a Lightning callback's state key (see callbackKeys.ts). */
   label?: string;
-  /** The shard file that holds it, in a sharded set. */
+  /** The shard file that holds it, in a sharded set (the files of its chunks, joined by `, `, for an assembled tensor). */
   file?: string;
+  /** The chunks a torch.distributed.checkpoint tensor is assembled from: file, offsets and sizes in the full tensor. */
+  chunks?: Array<{ file: string; offsets: number[]; sizes: number[] }>;
 }
 
 /** One entry of a nested value, for a tree opened level by level; bounded (see valueTree.ts). */

@@ -134,6 +134,8 @@ export function summarize(input: SummarizeInput): InspectReport {
     const label = labels.size > 0 ? labelledPath(o.path, `${CALLBACKS_KEY}.`, labels) : undefined;
     if (label !== undefined) info.label = label;
     if (checkpoint.shards) info.file = checkpoint.shards.fileOf(t.storage);
+    const chunks = checkpoint.shards?.chunksOf?.(t.storage);
+    if (chunks && chunks.length > 0) info.chunks = chunks;
     return info;
   });
   const budget = treeBudget();

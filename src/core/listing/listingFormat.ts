@@ -104,6 +104,7 @@ export function checkpointTooltip(c: CheckpointEntry): string {
   if (c.step !== null) lines.push(`- step: ${c.step}`);
   if (c.epoch !== undefined) lines.push(`- epoch: ${c.epoch}`);
   lines.push(`- size: ${formatBytes(c.bytes)} in ${plural(c.files.length, 'file')}`);
+  if (c.shards !== undefined) lines.push(`- shards: ${c.shards} (torch.distributed.checkpoint)`);
   if (c.modelBytes > 0) lines.push(`- model: ${formatBytes(c.modelBytes)}`);
   if (c.optimizerBytes > 0) lines.push(`- optimizer: ${formatBytes(c.optimizerBytes)}`);
   for (const [k, v] of Object.entries(c.metrics)) lines.push(`- ${escapeMd(k)}: ${formatMetric(v)}`);

@@ -13,7 +13,7 @@ export type RunKind = 'base' | 'mid' | 'sft' | 'rl' | 'folder';
 export type FileRole = 'model' | 'optimizer' | 'meta' | 'full' | 'other';
 
 /** How the files of one logical checkpoint were recognised. */
-export type CheckpointLayout = 'nanochat' | 'huggingface' | 'file';
+export type CheckpointLayout = 'nanochat' | 'huggingface' | 'file' | 'dcp' | 'fsdp-ranks';
 
 export interface CheckpointFile {
   /** Absolute path. */
@@ -55,6 +55,8 @@ export interface CheckpointEntry {
   plannedSteps?: number;
   /** Pinned, noted or archived, from the run's state file (`.checkpoint-manager.json`). */
   mark?: CheckpointMark;
+  /** The data files of a checkpoint sharded over many (a DCP folder's `.distcp` files, FSDP's rank files). */
+  shards?: number;
 }
 
 export interface RunListing {

@@ -2,9 +2,11 @@
 // one, each Hugging Face `checkpoint-N/` folder as one, and every other checkpoint file as one.
 
 import { basename } from 'node:path';
-import { compareNames, hfFileRole, isCheckpointFileName, isListedFileName, parseHfCheckpointDir, parseNanochatName, parseStepEpoch } from './checkpointNames';
+import { compareNames, hfFileRole, isCheckpointFileName, parseHfCheckpointDir, parseNanochatName, parseStepEpoch } from './checkpointNames';
 import { mapLimit, readDirEntries } from './dirEntries';
 import type { DirEntry } from './dirEntries';
+import { dcpFolderCheckpoint, isDcpFolder } from './dcpFolders';
+import { fsdpRankSets, isFsdpRankFile } from './fsdpRankSets';
 import type { CheckpointEntry, CheckpointFile, FileRole, SidecarCache, SidecarInfo } from './listingTypes';
 import { nanochatMetaInfo, readSidecar, trainerStateInfo } from './sidecars';
 
@@ -173,7 +175,7 @@ function singleFile(e: DirEntry): CheckpointEntry {
 
 /** True when a folder's entries alone show it holds checkpoints (before reading any subfolder). */
 export function holdsCheckpoints(entries: readonly DirEntry[]): boolean {
-  return entries.some((e) => (e.isDir ? parseHfCheckpointDir(e.name) !== undefined : isListedFileName(e.name)));
+  return isDcpFolder(entries) || entries.some((e) => (e.isDir ? parseHfCheckpointDir(e.name) !== undefined : isCheckpointFileName(e.name) || parseNanochatName(e.name) !== undefined));
 }
 
 /** The checkpoints among one folder's entries, sorted; warnings collect what was skipped. */
@@ -191,13 +193,14 @@ export async function folderCheckpoints(
       if (step !== undefined) hfDirs.push({ e, step });
     } else if (parseNanochatName(e.name)) {
       nanochatFiles.push(e);
-    } else if (isCheckpointFileName(e.name)) {
+    } else if (isCheckpointFileName(e.name) && !isFsdpRankFile(e.name)) {
       singles.push(singleFile(e));
     }
   }
   const nanochat = nanochatSteps(nanochatFiles, cache, warnings);
   const hf = await mapLimit(hfDirs, 8, (d) => hfCheckpoint(d.e, d.step, cache, warnings));
-  const checkpoints = [...nanochat, ...hf.map((h) => h.entry), ...singles].sort(compareCheckpoints);
+  const dcp = isDcpFolder(entries) ? [dcpFolderCheckpoint(entries)] : [];
+  const checkpoints = [...nanochat, ...hf.map((h) => h.entry), ...singles, ...dcp, ...fsdpRankSets(entries)].sort(compareCheckpoints);
   const out: FolderCheckpoints = { checkpoints };
   // The newest checkpoint's trainer state knows the best of all before it.
   const newest = hf.filter((h) => h.info.bestCheckpoint).sort((a, b) => b.entry.step! - a.entry.step!)[0];

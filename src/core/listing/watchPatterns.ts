@@ -11,6 +11,8 @@ import { NANOCHAT_KIND_DIRS } from './nanochatHome';
 export const LISTED_NAME_PATTERNS: readonly string[] = [
   ...[...CHECKPOINT_EXTENSIONS, '.bin'].map((ext) => `**/*${ext}`),
   '**/meta_*.json',
+  '**/.metadata',
+  '**/*.distcp',
   `**/${MARKS_FILE}`,
   '**/checkpoint-*',
   '**/checkpoint-*/*',

@@ -16,8 +16,8 @@ export interface PruneUnit {
 }
 
 export function pruneUnitOf(c: CheckpointEntry): PruneUnit {
-  if (c.layout === 'huggingface') return { key: checkpointKey(c), checkpoint: c, paths: [c.path], shown: [c.path + sep] };
-  const paths = c.layout === 'nanochat' ? c.files.map((f) => f.path) : [c.path];
+  if (c.layout === 'huggingface' || c.layout === 'dcp') return { key: checkpointKey(c), checkpoint: c, paths: [c.path], shown: [c.path + sep] };
+  const paths = c.layout === 'nanochat' || c.layout === 'fsdp-ranks' ? c.files.map((f) => f.path) : [c.path];
   return { key: checkpointKey(c), checkpoint: c, paths, shown: paths };
 }
 

@@ -5,6 +5,10 @@
 import { basename } from 'node:path';
 import type { CompareSide } from '../compare/compareSide';
 import { openCheckpoint } from '../checkpoint/openCheckpoint';
+import { openDcpCheckpoint } from '../checkpoint/dcpCheckpoint';
+import { dcpMetadataOf } from '../checkpoint/dcpLocation';
+import { fsdpRankFilesOf, openFsdpRanks } from '../checkpoint/fsdpRanks';
+import type { OpenedShards } from '../checkpoint/shardedCheckpoint';
 import { openShardedCheckpoint } from '../checkpoint/shardedCheckpoint';
 import { shardIndexOf } from '../checkpoint/shardLocation';
 import type { ReportParts } from '../inspect/describeCheckpoint';
@@ -84,8 +88,12 @@ export class CheckpointSession {
   /** Opens and parses the source. A CheckpointError thrown here carries what the pickles named. */
   static async open(spec: SourceSpec, options: SessionOptions = {}): Promise<CheckpointSession> {
     checkAbort(options.signal);
+    const dcp = await dcpMetadataOf(spec);
+    if (dcp) return CheckpointSession.openSharded(spec, dcp, await openDcpCheckpoint(dcp, options.signal), options);
+    const ranks = await fsdpRankFilesOf(spec);
+    if (ranks) return CheckpointSession.openSharded(spec, { kind: 'file', path: ranks[0] }, await openFsdpRanks(ranks, options.signal), options);
     const index = await shardIndexOf(spec);
-    if (index) return CheckpointSession.openSharded(spec, index, options);
+    if (index) return CheckpointSession.openSharded(spec, index, await openShardedCheckpoint(index, options.signal), options);
     const source = await openSource(spec);
     try {
       const checkpoint = await openCheckpoint(source);
@@ -102,9 +110,8 @@ export class CheckpointSession {
     }
   }
 
-  /** A sharded set, opened through its index: one checkpoint of all the shards' tensors. */
-  private static async openSharded(spec: SourceSpec, index: SourceSpec, options: SessionOptions): Promise<CheckpointSession> {
-    const opened = await openShardedCheckpoint(index, options.signal);
+  /** A sharded set, opened through its index (or DCP `.metadata`): one checkpoint of all the shards' tensors. */
+  private static async openSharded(spec: SourceSpec, index: SourceSpec, opened: OpenedShards, options: SessionOptions): Promise<CheckpointSession> {
     try {
       const { checkpoint } = opened;
       const occurrences = walkTensors(checkpoint.root);

@@ -40,6 +40,15 @@ export interface ShardSet {
   fileOf(storage: StorageRef): string;
   /** Where the storage's shard is read from: a kernel worker reads by offset in that file. */
   sourceOf(storage: StorageRef): SourceSpec;
+  /** A tensor assembled from chunks (torch.distributed.checkpoint): each chunk's file and box in the full tensor. */
+  chunksOf?(storage: StorageRef): TensorChunk[];
+}
+
+/** One chunk of an assembled tensor: where it is stored and which part of the tensor it holds. */
+export interface TensorChunk {
+  file: string;
+  offsets: number[];
+  sizes: number[];
 }
 
 export interface LoadedCheckpoint {
