@@ -59,3 +59,15 @@ test('empty and 0-d tensors', async () => {
 test('a tensor that reaches past its storage is a corrupt file, not a read past the end', async () => {
   await assert.rejects(collect(checkpointOver(new Uint8Array(4)), tensor(i16, [4], [1], 0, 4)), CorruptError);
 });
+
+test('a broadcast view (stride 0) is read out while it repeats little, and refused past 1 GiB of repeats', async () => {
+  const f32 = dtypeByName('float32') as DType;
+  const bytes = Float32Array.of(1.5, -2).buffer;
+  const ckpt = checkpointOver(new Uint8Array(bytes));
+  // expand(3, 2) of two elements: read as torch's .contiguous() holds it.
+  const small = new Float32Array(Uint8Array.from(await collect(ckpt, tensor(f32, [3, 2], [0, 1], 0, 8))).buffer);
+  assert.deepEqual([...small], [1.5, -2, 1.5, -2, 1.5, -2]);
+  // A few bytes claiming 2^40 elements: refused before any is made.
+  const huge = tensor(f32, [2 ** 20, 2 ** 20], [0, 0], 0, 8);
+  await assert.rejects(collect(ckpt, huge), /1099511627776 elements views only 1 of its storage.*broadcast view/);
+});

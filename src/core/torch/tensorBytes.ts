@@ -25,6 +25,13 @@ const ROTATING_CHUNK = 1024 * 1024;
 const CHUNK = 16 * 1024 * 1024;
 /** A strided tensor whose storage span is at most this is gathered from one read. */
 const GATHER_SPAN_LIMIT = 256 * 1024 * 1024;
+/**
+ * A view that repeats its storage's elements (stride 0, as `expand` makes) is read out element by
+ * element. Past this many bytes, and this many times its span, it is refused: a file of a few
+ * bytes could otherwise claim a tensor of terabytes, and statistics or an export would write them all.
+ */
+const REPEAT_BYTES_LIMIT = 1024 * 1024 * 1024;
+const REPEAT_RATIO_LIMIT = 16;
 
 /** Checks that the tensor's elements lie inside its storage. */
 export function checkTensorBounds(t: TensorRef): void {
@@ -104,6 +111,11 @@ export async function* tensorChunks(ckpt: StorageReader, t: TensorRef, signal?: 
   const span = storageSpan(t);
   if ((span.end - span.start) * item > GATHER_SPAN_LIMIT) {
     throw new UnsupportedError('a strided (non-contiguous) tensor spans more than 256 MiB of its storage; reading it element by element is not supported yet.');
+  }
+  if (count * item > REPEAT_BYTES_LIMIT && count > REPEAT_RATIO_LIMIT * (span.end - span.start)) {
+    throw new UnsupportedError(
+      `a tensor of ${count} elements views only ${span.end - span.start} of its storage, each repeated (a broadcast view); reading more than 1 GiB of repeats is refused.`,
+    );
   }
   const spanStart = base + span.start * item;
   const spanLength = (span.end - span.start) * item;
