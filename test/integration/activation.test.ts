@@ -34,6 +34,17 @@ describe('activation', () => {
     assert.equal(extension.isActive, true);
   });
 
+  it('runs on the workspace side, as over Remote-SSH: the host beside the files, the UI in the browser', () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    assert.equal(extension.extensionKind, vscode.ExtensionKind.Workspace);
+    // code-server is VS Code's remote layout: the window is a browser page, the extension host a
+    // server process on the machine that holds the workspace, which it reads with node:fs.
+    assert.equal(vscode.env.uiKind, vscode.UIKind.Web);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder && folder.uri.scheme === 'file' && existsSync(folder.uri.fsPath));
+  });
+
   it('contributes the promised commands', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension);
