@@ -3,6 +3,7 @@ import { registerCheckpointTree } from './checkpointTree';
 import { registerCompareCommands } from './compareCommands';
 import { registerExportCommand } from './exportCommand';
 import { registerInspector } from './inspectorEditor';
+import { registerRangeFallbackTesting } from './rangeFallback';
 import { registerRemoteCheckpoints } from './remoteCheckpoints';
 import { registerScanFolderCommand } from './scanFolderCommand';
 import { registerSecurityProblems } from './securityProblems';
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const inspector = registerInspector(context, sessionOpener(client), (path) => tree.markFor(path));
   context.subscriptions.push(...registerExportCommand(client, inspector, tree));
   registerRemoteCheckpoints(context);
+  context.subscriptions.push(registerRangeFallbackTesting());
   context.subscriptions.push(...registerCompareCommands({ client, extensionUri: context.extensionUri }, tree));
 }
 

@@ -12,6 +12,7 @@ import { sizeOf } from './byteSources';
 import { errorInfo, isAbort, isBrokenFile } from './inspectorErrorInfo';
 import type { InspectorStatsSource } from './inspectorStats';
 import { sessionStatsSource } from './inspectorStats';
+import { offerDownload } from './rangeFallback';
 
 /** What the document asks of its checkpoint; a RemoteSession of the session worker. */
 export interface InspectorSession {
@@ -116,6 +117,8 @@ export class InspectorDocument implements vscode.CustomDocument {
       this.replaceSession(undefined);
       const size = await sizeOf(this.uri);
       if (generation === this.generation) this.setState({ kind: 'error', error: errorInfo(this.fileName, err, size) });
+      // A server without ranges: the error page says so, and the user may download the file instead.
+      if (generation === this.generation && (err as { code?: unknown }).code === 'no-ranges' && /^https?$/.test(this.uri.scheme)) void offerDownload(this.uri, (err as { data?: { size?: number } }).data?.size);
     } finally {
       this.endRun(generation);
     }

@@ -13,6 +13,7 @@ export type RemoteSourceErrorCode =
   | 'changed';
 
 export class RemoteSourceError extends Error {
+  readonly data?: { size: number };
   constructor(
     readonly code: RemoteSourceErrorCode,
     message: string,
@@ -23,5 +24,7 @@ export class RemoteSourceError extends Error {
   ) {
     super(message);
     this.name = 'RemoteSourceError';
+    // Carried across the session worker's RPC (which passes an error's `data` on).
+    if (size !== undefined) this.data = { size };
   }
 }
