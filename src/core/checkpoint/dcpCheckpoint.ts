@@ -119,6 +119,15 @@ async function openItem(files: ReadonlyMap<string, DataFile>, storage: DcpStorag
 
 async function openChunk(files: ReadonlyMap<string, DataFile>, entry: DcpTensorEntry, box: DcpChunk): Promise<OpenedChunk> {
   const checkpoint = await openItem(files, box.storage, entry.fqn);
+  try {
+    return await chunkOf(checkpoint, files, entry, box);
+  } catch (err) {
+    // What the chunk's pickle named reaches the verdict (a chunk can hold a hostile pickle).
+    throw err instanceof CheckpointError && !err.globals ? err.withEvidence(checkpoint) : err;
+  }
+}
+
+async function chunkOf(checkpoint: LoadedCheckpoint, files: ReadonlyMap<string, DataFile>, entry: DcpTensorEntry, box: DcpChunk): Promise<OpenedChunk> {
   const root = checkpoint.root;
   const said = `${entry.dtype.name} [${box.sizes.join(', ')}]`;
   if (!isTensor(root)) throw new CorruptError(`${box.storage.file}: the chunk of "${entry.fqn}" at [${box.offsets.join(', ')}] is not a tensor (${METADATA_FILE} says ${said}).`);
@@ -208,7 +217,10 @@ export async function openDcpCheckpoint(metadataSpec: SourceSpec, signal?: Abort
       }
     }
   }
-  const files = await openFiles(metadataSpec, metadata);
+  const own = clearDcpEnumLookups(result.globals, result.calls) ?? result;
+  const files = await openFiles(metadataSpec, metadata).catch((err: unknown) => {
+    throw err instanceof CheckpointError && !err.globals ? err.withEvidence(own) : err;
+  });
   const close = () => Promise.all([...files.values()].map((f) => f.source.close())).then(() => undefined);
   try {
     const checkpoint = await assemble(metadata, result, files, signal);
@@ -216,7 +228,9 @@ export async function openDcpCheckpoint(metadataSpec: SourceSpec, signal?: Abort
     return { checkpoint, size, close };
   } catch (err) {
     await close();
-    throw err instanceof CheckpointError && !err.globals ? err.withEvidence(result) : err;
+    if (!(err instanceof CheckpointError)) throw err;
+    // The verdict on a failed open weighs `.metadata`'s pickle (its Enum lookups judged apart) and the failing item's together.
+    throw err.withEvidence({ globals: [...new Set([...own.globals, ...(err.globals ?? [])])], calls: mergeCallLogs([own.calls, ...(err.calls ? [err.calls] : [])]) });
   }
 }
 
