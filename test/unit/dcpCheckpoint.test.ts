@@ -168,3 +168,10 @@ test('a chunk whose archive holds a hostile pickle is an error judged dangerous,
   assert.deepEqual(verdict.calls, ["posix.system('touch /tmp/checkpoint-manager-dcp-pwned')"]);
   assert.ok(verdict.globals.includes('torch.distributed._shard.checkpoint.metadata.Metadata'), 'the verdict weighs .metadata too');
 });
+
+test('a chunk listed twice (a replicated save) is one chunk, not an overlap', async () => {
+  const truth = await inspectFile(join(dir, 'truth', 'two_ranks.pt'), { sha256: true, sidecars: false });
+  const report = await inspectFile(join(dir, 'replicated'), { sha256: true });
+  assert.deepEqual(rows(report), rows(truth));
+  assert.equal(report.tensors.find((t) => t.path === 'w_rows')?.chunks?.length, 2);
+});
