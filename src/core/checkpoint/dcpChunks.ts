@@ -119,7 +119,7 @@ export async function readRuns(size: readonly number[], chunks: readonly ChunkBo
 }
 
 /** A reader of a chunk saved as a tensor in an archive of its own; `what` names it in errors. */
-export function tensorReader(checkpoint: LoadedCheckpoint, t: TensorRef, what: string): ChunkReader {
+export function tensorReader(checkpoint: Pick<LoadedCheckpoint, 'readStorage'>, t: TensorRef, what: string): ChunkReader {
   const item = t.dtype.itemsize;
   return async (element, piece) => {
     if (!isContiguous(t)) throw new UnsupportedError(`${what} is saved strided; reading strided chunks is not supported.`);
