@@ -83,8 +83,11 @@ const broken: Array<[string, RegExp]> = [
   ['past_end', /__0_0\.distcp holds \d+ bytes, but \.metadata puts "bias" at bytes \d+ to \d+/],
 ];
 for (const [name, message] of broken) {
-  test(`broken/${name} is an error that names the file`, async () => {
-    await assert.rejects(inspectFile(join(dir, 'broken', name)), (err: unknown) => err instanceof CheckpointError && message.test(err.message));
+  test(`broken/${name} is an error that names the file, judged safe from what .metadata names`, async () => {
+    const err = await inspectFile(join(dir, 'broken', name)).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof CheckpointError && message.test(err.message), String(err));
+    assert.equal(checkpointVerdict(err.globals ?? [], err.calls).verdict, 'safe');
+    assert.ok(err.globals?.includes('torch.distributed._shard.checkpoint.metadata.Metadata'));
   });
 }
 
@@ -154,4 +157,21 @@ test('a .distcp file opens as the whole folder it belongs to', async () => {
   const report = await inspectFile(join(dir, 'two_ranks', '__1_0.distcp'));
   assert.equal(report.format, 'torch-dcp');
   assert.equal(report.tensors.length, 5);
+});
+
+test('a chunk whose archive holds a hostile pickle is an error judged dangerous, never run', async () => {
+  const err = await inspectFile(join(dir, 'broken', 'hostile_chunk')).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof CheckpointError, String(err));
+  assert.match(err.message, /__0_0\.distcp: the chunk of "bias" at \[0\] is not a tensor/);
+  const verdict = checkpointVerdict(err.globals ?? [], err.calls);
+  assert.equal(verdict.verdict, 'dangerous');
+  assert.deepEqual(verdict.calls, ["posix.system('touch /tmp/checkpoint-manager-dcp-pwned')"]);
+  assert.ok(verdict.globals.includes('torch.distributed._shard.checkpoint.metadata.Metadata'), 'the verdict weighs .metadata too');
+});
+
+test('a chunk listed twice (a replicated save) is one chunk, not an overlap', async () => {
+  const truth = await inspectFile(join(dir, 'truth', 'two_ranks.pt'), { sha256: true, sidecars: false });
+  const report = await inspectFile(join(dir, 'replicated'), { sha256: true });
+  assert.deepEqual(rows(report), rows(truth));
+  assert.equal(report.tensors.find((t) => t.path === 'w_rows')?.chunks?.length, 2);
 });

@@ -1,11 +1,11 @@
 // Accelerate's FSDP LOCAL_STATE_DICT (test/fixtures/dcp/make_dcp.py: each rank's flat parameter
 // as torch 1.13's FSDP hook wraps it, a ShardedTensor of its local shard, torch.saved per rank):
-// the rank files open as one checkpoint, each rank's tensor shown under rank<r>, holding the
-// slice of the flat parameter that rank saved (checked against the tensors torch's DCP reader
+// the rank files open as one checkpoint, the flat parameter assembled from the ranks' shards by
+// the offsets their ShardMetadata gives (checked against the tensors torch's DCP reader
 // assembled, flattened as the fixture flattens them); the listing shows the set as one
 // checkpoint with a shard per rank; a missing rank is an error naming the set.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -16,6 +16,25 @@ import { CheckpointSession } from '../../src/core/session/checkpointSession';
 const dir = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'dcp');
 const local = join(dir, 'accelerate', 'local');
 
+/** Statistics of float32 bytes, through a one-tensor safetensors file made of them. */
+async function statsOfBytes(bytes: Buffer): Promise<unknown> {
+  const header = Buffer.from(JSON.stringify({ t: { dtype: 'F32', shape: [bytes.length / 4], data_offsets: [0, bytes.length] } }));
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(header.length));
+  const tmp = mkdtempSync(join(tmpdir(), 'cpm-fsdp-stats-'));
+  try {
+    writeFileSync(join(tmp, 't.safetensors'), Buffer.concat([size, header, bytes]));
+    const s = await CheckpointSession.open({ kind: 'file', path: join(tmp, 't.safetensors') }, { sidecar: null });
+    try {
+      return await s.stats('t');
+    } finally {
+      await s.close();
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 async function bytesOf(session: CheckpointSession, path: string): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const chunk of session.tensorBytes(path)) parts.push(Buffer.from(chunk));
@@ -23,20 +42,22 @@ async function bytesOf(session: CheckpointSession, path: string): Promise<Buffer
 }
 
 for (const via of ['folder', 'rank1 file'] as const) {
-  test(`the rank files through the ${via}: one checkpoint, each rank's local shard under rank<r>`, async () => {
+  test(`the rank files through the ${via}: one checkpoint, the flat parameter assembled from the ranks' shards`, async () => {
     const truth = await CheckpointSession.open({ kind: 'file', path: join(dir, 'truth', 'two_ranks.pt') }, { sidecar: null });
     const set = await CheckpointSession.open({ kind: 'file', path: via === 'folder' ? local : join(local, 'pytorch_model_fsdp_rank1.bin') });
     try {
       const report = set.summary();
-      assert.deepEqual(report.tensors.map((t) => [t.path, t.dtype, t.shape, t.file]), [
-        ['rank0.flat_param', 'float32', [16], 'pytorch_model_fsdp_rank0.bin'],
-        ['rank1.flat_param', 'float32', [16], 'pytorch_model_fsdp_rank1.bin'],
+      assert.deepEqual(report.tensors.map((t) => [t.path, t.dtype, t.shape, t.file, t.chunks]), [
+        ['flat_param', 'float32', [32], 'pytorch_model_fsdp_rank0.bin, pytorch_model_fsdp_rank1.bin', [
+          { file: 'pytorch_model_fsdp_rank0.bin', offsets: [0], sizes: [16] },
+          { file: 'pytorch_model_fsdp_rank1.bin', offsets: [16], sizes: [16] },
+        ]],
       ]);
       assert.deepEqual(report.shards?.files.map((f) => [f.file, f.tensors]), [['pytorch_model_fsdp_rank0.bin', 1], ['pytorch_model_fsdp_rank1.bin', 1]]);
       const flat = Buffer.concat([await bytesOf(truth, 'w_rows'), await bytesOf(truth, 'bias')]);
-      assert.deepEqual(await bytesOf(set, 'rank0.flat_param'), flat.subarray(0, 64));
-      assert.deepEqual(await bytesOf(set, 'rank1.flat_param'), flat.subarray(64, 128));
-      assert.match(report.notes.join(' '), /FSDP LOCAL_STATE_DICT: 2 rank files, shown per rank/);
+      assert.deepEqual(await bytesOf(set, 'flat_param'), flat);
+      assert.deepEqual(await set.stats('flat_param'), await statsOfBytes(flat));
+      assert.match(report.notes.join(' '), /FSDP LOCAL_STATE_DICT: 2 rank files\. 1 ShardedTensor .* assembled from the ranks' local shards/);
     } finally {
       await truth.close();
       await set.close();

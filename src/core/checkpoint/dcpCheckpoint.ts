@@ -22,8 +22,8 @@ import { walkTensors } from '../torch/tensorWalk';
 import { mergeCallLogs } from '../values/callLog';
 import type { UnpickleResult } from '../values/pyValue';
 import { PyDict, PyOpaque } from '../values/pyValue';
-import type { ChunkBox } from './dcpChunks';
-import { checkTiling, chunkRuns } from './dcpChunks';
+import type { ChunkBox, ChunkReader } from './dcpChunks';
+import { checkTiling, readRuns, tensorReader } from './dcpChunks';
 import type { DcpChunk, DcpMetadata, DcpStorage, DcpTensorEntry } from './dcpMetadata';
 import { METADATA_FILE, parseDcpMetadata } from './dcpMetadata';
 import { openCheckpoint } from './openCheckpoint';
@@ -54,6 +54,7 @@ interface Assembled {
   entry: DcpTensorEntry;
   chunks: OpenedChunk[];
   boxes: ChunkBox[];
+  readers: ChunkReader[];
 }
 
 function cancelled(signal: AbortSignal | undefined): void {
@@ -119,6 +120,15 @@ async function openItem(files: ReadonlyMap<string, DataFile>, storage: DcpStorag
 
 async function openChunk(files: ReadonlyMap<string, DataFile>, entry: DcpTensorEntry, box: DcpChunk): Promise<OpenedChunk> {
   const checkpoint = await openItem(files, box.storage, entry.fqn);
+  try {
+    return await chunkOf(checkpoint, files, entry, box);
+  } catch (err) {
+    // What the chunk's pickle named reaches the verdict (a chunk can hold a hostile pickle).
+    throw err instanceof CheckpointError && !err.globals ? err.withEvidence(checkpoint) : err;
+  }
+}
+
+async function chunkOf(checkpoint: LoadedCheckpoint, files: ReadonlyMap<string, DataFile>, entry: DcpTensorEntry, box: DcpChunk): Promise<OpenedChunk> {
   const root = checkpoint.root;
   const said = `${entry.dtype.name} [${box.sizes.join(', ')}]`;
   if (!isTensor(root)) throw new CorruptError(`${box.storage.file}: the chunk of "${entry.fqn}" at [${box.offsets.join(', ')}] is not a tensor (${METADATA_FILE} says ${said}).`);
@@ -168,24 +178,22 @@ async function openItems(files: ReadonlyMap<string, DataFile>, metadata: DcpMeta
  * Fills `target` with the assembled tensor's bytes from `offset` (both whole elements), run by
  * run: straight from the .distcp file into `target` where the chunk's record is stored as it is.
  */
-async function readAssembledInto(a: Assembled, offset: number, target: Uint8Array): Promise<Uint8Array> {
-  const item = a.entry.dtype.itemsize;
-  let at = 0;
-  for (const run of chunkRuns(a.entry.size, a.boxes, offset / item, target.length / item)) {
-    const chunk = a.chunks[run.chunk];
-    const piece = target.subarray(at, at + run.length * item);
-    if (chunk.at) {
-      const from = chunk.at.offset + run.chunkElement * item;
-      if (chunk.at.source.readInto) await chunk.at.source.readInto(from, piece);
-      else piece.set(await chunk.at.source.read(from, piece.length));
-    } else {
-      const t = chunk.tensor;
-      if (!isContiguous(t)) throw new UnsupportedError(`${chunk.box.storage.file}: the chunk of "${a.entry.fqn}" at [${chunk.box.offsets.join(', ')}] is saved strided; reading strided chunks is not supported.`);
-      piece.set(await chunk.checkpoint.readStorage(t.storage, (t.storage.byteOffset ?? 0) + (t.storageOffset + run.chunkElement) * item, piece.length));
-    }
-    at += piece.length;
+function readAssembledInto(a: Assembled, offset: number, target: Uint8Array): Promise<Uint8Array> {
+  return readRuns(a.entry.size, a.boxes, a.readers, a.entry.dtype.itemsize, offset, target);
+}
+
+/** How to read a chunk's elements: straight from its file where it can, else through its archive. */
+function chunkReader(chunk: OpenedChunk, fqn: string): ChunkReader {
+  const item = chunk.tensor.dtype.itemsize;
+  const at = chunk.at;
+  if (at) {
+    return async (element, piece) => {
+      const from = at.offset + element * item;
+      if (at.source.readInto) await at.source.readInto(from, piece);
+      else piece.set(await at.source.read(from, piece.length));
+    };
   }
-  return target;
+  return tensorReader(chunk.checkpoint, chunk.tensor, `${chunk.box.storage.file}: the chunk of "${fqn}" at [${chunk.box.offsets.join(', ')}]`);
 }
 
 /** `length` bytes from `offset` of the assembled tensor (any byte range: widened to whole elements). */
@@ -208,7 +216,10 @@ export async function openDcpCheckpoint(metadataSpec: SourceSpec, signal?: Abort
       }
     }
   }
-  const files = await openFiles(metadataSpec, metadata);
+  const own = clearDcpEnumLookups(result.globals, result.calls) ?? result;
+  const files = await openFiles(metadataSpec, metadata).catch((err: unknown) => {
+    throw err instanceof CheckpointError && !err.globals ? err.withEvidence(own) : err;
+  });
   const close = () => Promise.all([...files.values()].map((f) => f.source.close())).then(() => undefined);
   try {
     const checkpoint = await assemble(metadata, result, files, signal);
@@ -216,7 +227,9 @@ export async function openDcpCheckpoint(metadataSpec: SourceSpec, signal?: Abort
     return { checkpoint, size, close };
   } catch (err) {
     await close();
-    throw err instanceof CheckpointError && !err.globals ? err.withEvidence(result) : err;
+    if (!(err instanceof CheckpointError)) throw err;
+    // The verdict on a failed open weighs `.metadata`'s pickle (its Enum lookups judged apart) and the failing item's together.
+    throw err.withEvidence({ globals: [...new Set([...own.globals, ...(err.globals ?? [])])], calls: mergeCallLogs([own.calls, ...(err.calls ? [err.calls] : [])]) });
   }
 }
 
@@ -260,7 +273,7 @@ async function assemble(metadata: DcpMetadata, main: UnpickleResult, files: Read
     for (const file of new Set(entry.chunks.map((c) => c.storage.file))) perFile.get(file)!.tensors++;
     chunkCount += chunks.length;
     const storage: StorageRef = { key: `dcp/${entry.fqn}`, dtype: entry.dtype, nbytes: numel(entry.size) * entry.dtype.itemsize, location: 'cpu' };
-    assembled.set(storage, { entry, chunks, boxes: chunks.map((c) => ({ ...c.box, file: c.box.storage.file })) });
+    assembled.set(storage, { entry, chunks, boxes: chunks.map((c) => ({ ...c.box, file: c.box.storage.file })), readers: chunks.map((c) => chunkReader(c, entry.fqn)) });
     const ref: TensorRef = { dtype: entry.dtype, shape: [...entry.size], stride: contiguousStride(entry.size), storageOffset: 0, storage, requiresGrad: entry.requiresGrad, parameter: false };
     root.set(entry.fqn, new PyOpaque('tensor', ref));
   }

@@ -2,8 +2,10 @@
 // checkTiling makes sure the boxes cover the tensor exactly once; chunkRuns maps a range of the
 // full tensor's elements (row-major) to runs that are contiguous both in the full tensor and in
 // one chunk, so that assembled bytes are read run by run, never the whole tensor at once.
-import { CorruptError } from '../errors';
-import { numel } from '../torch/tensorRef';
+import { CorruptError, UnsupportedError } from '../errors';
+import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
+import type { TensorRef } from '../torch/tensorRef';
+import { isContiguous, numel } from '../torch/tensorRef';
 
 export interface ChunkBox {
   offsets: readonly number[];
@@ -97,4 +99,30 @@ export function* chunkRuns(size: readonly number[], chunks: readonly ChunkBox[],
     yield { chunk: i, chunkElement, length };
     p += length;
   }
+}
+
+/** Reads `target.length` bytes of one chunk from its element `element` (row-major within the chunk). */
+export type ChunkReader = (element: number, target: Uint8Array) => Promise<void>;
+
+/**
+ * Fills `target` with the full tensor's bytes from byte `offset` (both whole elements of
+ * `itemsize` bytes), run by run, each from its chunk's reader.
+ */
+export async function readRuns(size: readonly number[], chunks: readonly ChunkBox[], readers: readonly ChunkReader[], itemsize: number, offset: number, target: Uint8Array): Promise<Uint8Array> {
+  let at = 0;
+  for (const run of chunkRuns(size, chunks, offset / itemsize, target.length / itemsize)) {
+    const piece = target.subarray(at, at + run.length * itemsize);
+    await readers[run.chunk](run.chunkElement, piece);
+    at += piece.length;
+  }
+  return target;
+}
+
+/** A reader of a chunk saved as a tensor in an archive of its own; `what` names it in errors. */
+export function tensorReader(checkpoint: Pick<LoadedCheckpoint, 'readStorage'>, t: TensorRef, what: string): ChunkReader {
+  const item = t.dtype.itemsize;
+  return async (element, piece) => {
+    if (!isContiguous(t)) throw new UnsupportedError(`${what} is saved strided; reading strided chunks is not supported.`);
+    piece.set(await checkpoint.readStorage(t.storage, (t.storage.byteOffset ?? 0) + (t.storageOffset + element) * item, piece.length));
+  };
 }

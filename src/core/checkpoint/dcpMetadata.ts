@@ -120,13 +120,19 @@ function tensorEntry(fqn: string, obj: PyObject, storages: Map<string, PyValue>)
   const size = ints(field(obj, 'size'), `the size of "${fqn}"`);
   const list = field(obj, 'chunks');
   if (!Array.isArray(list)) fail(`"${fqn}" has no list of chunks.`);
-  const chunks = list.map((c): DcpChunk => {
+  const seen = new Set<string>();
+  const chunks = list.flatMap((c): DcpChunk[] => {
     const chunk = instanceOf(c, 'ChunkStorageMetadata') ?? fail(`a chunk of "${fqn}" is not a ChunkStorageMetadata.`);
     const offsets = ints(field(chunk, 'offsets'), `a chunk offset of "${fqn}"`);
     const sizes = ints(field(chunk, 'sizes'), `a chunk size of "${fqn}"`);
     if (offsets.length !== size.length || sizes.length !== size.length) fail(`a chunk of "${fqn}" has another rank than its size [${size.join(', ')}].`);
+    // A chunk listed twice (a replicated tensor saved by several ranks, before torch deduplicated
+    // them) is one chunk: storage_data has one entry per (fqn, offsets) anyway.
+    const key = `${offsets.join(',')}/${sizes.join(',')}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
     const info = storages.get(storageKey(fqn, offsets)) ?? fail(`the chunk of "${fqn}" at [${offsets.join(', ')}] has no entry in storage_data.`);
-    return { offsets, sizes, storage: storageOf(info, fqn) };
+    return [{ offsets, sizes, storage: storageOf(info, fqn) }];
   });
   return { kind: 'tensor', fqn, dtype, size, requiresGrad, chunks };
 }

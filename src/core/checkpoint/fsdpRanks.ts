@@ -1,10 +1,10 @@
 // Accelerate's FSDP LOCAL_STATE_DICT save: one `pytorch_model_fsdp[_<i>]_rank<r>.bin` per rank
 // (accelerate/utils/fsdp_utils.py save_fsdp_model), each a torch.save of the rank's local state
 // dict, where FSDP (1.13's _local_post_state_dict_hook) wraps each flat parameter as a
-// ShardedTensor of the rank's local shard. The set opens as one checkpoint whose top level is
-// one entry per rank (`rank0`, `rank1`, …): tensors of one name in several ranks are shown per
-// rank, not merged (a flat parameter is FSDP's padded concatenation of many parameters; the file
-// does not say how to unflatten it). A ShardedTensor shows as its local shard's tensor.
+// ShardedTensor of the rank's local shard. The set opens as one checkpoint: a key that is a
+// ShardedTensor of one full size in every rank is assembled from the ranks' shards by the
+// offsets their ShardMetadata gives (the layout defines that merge); anything else stays per rank
+// under `rank0`, `rank1`, …. The flat parameter stays flat: the files do not say how to unflatten it.
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CheckpointError } from '../errors';
@@ -14,11 +14,13 @@ import { openSource } from '../io/sourceSpec';
 import type { LoadedCheckpoint, ShardFile } from '../torch/loadedCheckpoint';
 import { isTensor } from '../torch/torchReconstructions';
 import type { StorageRef, TensorRef } from '../torch/tensorRef';
-import { tensorNbytes } from '../torch/tensorRef';
+import { contiguousStride, numel, tensorNbytes } from '../torch/tensorRef';
 import { walkTensors } from '../torch/tensorWalk';
 import { mergeCallLogs } from '../values/callLog';
-import { PyDict, PyObject, PyTuple } from '../values/pyValue';
-import type { PyValue , PyOpaque} from '../values/pyValue';
+import { PyDict, PyObject, PyOpaque, PyTuple } from '../values/pyValue';
+import type { PyValue } from '../values/pyValue';
+import type { ChunkBox, ChunkReader } from './dcpChunks';
+import { checkTiling, readRuns, tensorReader } from './dcpChunks';
 import { openCheckpoint } from './openCheckpoint';
 import type { OpenedShards } from './shardedCheckpoint';
 
@@ -51,24 +53,55 @@ export async function fsdpRankFilesOf(spec: SourceSpec): Promise<string[] | unde
   return set.map((x) => join(folder, x.n));
 }
 
-/** The local shard's tensor of a ShardedTensor as torch pickles it (`_rebuild_from_type_v2` state). */
-function localShard(v: PyValue): PyOpaque<TensorRef> | undefined {
+/** An object's fields: its BUILD dict, or the dict of a slots dataclass's `(None, {field: value})`. */
+function fieldsOf(v: PyValue | undefined): PyDict | undefined {
+  const state = v instanceof PyObject ? (v.state instanceof PyTuple ? v.state.items[1] : v.state) : undefined;
+  return state instanceof PyDict ? state : undefined;
+}
+
+function ints(v: PyValue | undefined): number[] | undefined {
+  const items = v instanceof PyTuple ? v.items : Array.isArray(v) ? v : undefined;
+  if (!items || !items.every((x) => typeof x === 'bigint' && x >= 0n && x <= BigInt(Number.MAX_SAFE_INTEGER))) return undefined;
+  return items.map((x) => Number(x));
+}
+
+/** A ShardedTensor as torch pickles it (`_rebuild_from_type_v2` state): its one local shard's tensor and box, and its full size. */
+interface LocalShard {
+  tensor: PyOpaque<TensorRef>;
+  offsets: number[];
+  size: number[];
+}
+
+function localShard(v: PyValue): LocalShard | undefined {
   if (!(v instanceof PyObject) || !v.cls.qualifiedName.endsWith('sharded_tensor.api.ShardedTensor')) return undefined;
   const state = v.args[3];
   const shards = state instanceof PyTuple ? state.items[0] : undefined;
   if (!Array.isArray(shards) || shards.length !== 1) return undefined;
-  const shard = shards[0];
-  // A dataclass with slots pickles its state as (None, {field: value}).
-  const fields = shard instanceof PyObject ? (shard.state instanceof PyTuple ? shard.state.items[1] : shard.state) : undefined;
-  const tensor = fields instanceof PyDict ? fields.get('tensor') : undefined;
-  return isTensor(tensor) ? tensor : undefined;
+  const fields = fieldsOf(shards[0]);
+  const tensor = fields?.get('tensor');
+  const offsets = ints(fieldsOf(fields?.get('metadata'))?.get('shard_offsets'));
+  const size = ints(fieldsOf(state instanceof PyTuple ? state.items[1] : undefined)?.get('size'));
+  return isTensor(tensor) && offsets && size && offsets.length === tensor.payload.shape.length && size.length === offsets.length ? { tensor, offsets, size } : undefined;
 }
 
 /** The rank's state dict with each ShardedTensor replaced by its local shard's tensor. */
 function unwrapRoot(root: PyValue): PyValue {
   if (!(root instanceof PyDict)) return root;
   const out = new PyDict(root.className);
-  for (const [k, v] of root.entries()) out.set(k, localShard(v) ?? v);
+  for (const [k, v] of root.entries()) out.set(k, localShard(v)?.tensor ?? v);
+  return out;
+}
+
+/** The keys that hold a ShardedTensor of one full size in every rank, with each rank's shard. */
+function shardedKeys(roots: readonly PyValue[]): Map<string, LocalShard[]> {
+  const out = new Map<string, LocalShard[]>();
+  const first = roots[0];
+  if (!(first instanceof PyDict)) return out;
+  for (const key of first.map.keys()) {
+    if (typeof key !== 'string') continue;
+    const shards = roots.map((r) => (r instanceof PyDict ? localShard(r.get(key) ?? null) : undefined));
+    if (shards.every((s): s is LocalShard => s !== undefined && s.size.join(',') === shards[0]!.size.join(','))) out.set(key, shards);
+  }
   return out;
 }
 
@@ -98,6 +131,8 @@ function combineRanks(ranks: ReadonlyArray<{ file: string; spec: SourceSpec; sou
   const root = new PyDict();
   const back = new Map<StorageRef, { rank: number; storage: StorageRef }>();
   const files: ShardFile[] = [];
+  const sharded = shardedKeys(ranks.map((r) => r.checkpoint.root));
+  const values: PyValue[] = [];
   ranks.forEach(({ file, checkpoint }, rank) => {
     const value = unwrapRoot(checkpoint.root);
     const renamed = new Map<StorageRef, StorageRef>();
@@ -117,12 +152,34 @@ function combineRanks(ranks: ReadonlyArray<{ file: string; spec: SourceSpec; sou
       tensorBytes += tensorNbytes(tensor.payload);
     }
     files.push({ file, size: ranks[rank].source.size, tensors, tensorBytes });
-    root.set(`rank${rank}`, value);
+    values.push(value);
   });
-  const of = (s: StorageRef) => {
+  const rankRead = (s: StorageRef, offset: number, length: number): Promise<Uint8Array> => {
     const found = back.get(s);
     if (!found) throw new Error(`storage ${s.key} is not one of the rank files'`);
-    return { ...found, checkpoint: ranks[found.rank].checkpoint };
+    return ranks[found.rank].checkpoint.readStorage(found.storage, offset, length);
+  };
+  const merged = new Map<StorageRef, { size: number[]; boxes: ChunkBox[]; readers: ChunkReader[] }>();
+  for (const [key, shards] of sharded) {
+    const dtype = shards[0].tensor.payload.dtype;
+    if (shards.some((s) => s.tensor.payload.dtype.name !== dtype.name)) continue;
+    const size = shards[0].size;
+    const boxes = shards.map((s, r) => ({ offsets: s.offsets, sizes: s.tensor.payload.shape, file: ranks[r].file }));
+    checkTiling(key, size, boxes);
+    const storage: StorageRef = { key: `fsdp/${key}`, dtype, nbytes: numel(size) * dtype.itemsize, location: 'cpu' };
+    merged.set(storage, { size, boxes, readers: shards.map((s, r) => tensorReader({ readStorage: rankRead }, s.tensor.payload, `${ranks[r].file}: the local shard of "${key}"`)) });
+    root.set(key, new PyOpaque('tensor', { dtype, shape: [...size], stride: contiguousStride(size), storageOffset: 0, storage, requiresGrad: false, parameter: false }));
+    for (const v of values) if (v instanceof PyDict) v.map.delete(key);
+  }
+  values.forEach((v, rank) => {
+    if (!(v instanceof PyDict) || v.size > 0) root.set(`rank${rank}`, v);
+  });
+  const fileOf = (s: StorageRef): string => {
+    const m = merged.get(s);
+    if (m) return m.boxes.map((b) => b.file).join(', ');
+    const found = back.get(s);
+    if (!found) throw new Error(`storage ${s.key} is not one of the rank files'`);
+    return ranks[found.rank].file;
   };
   return {
     format: ranks[0].checkpoint.format,
@@ -130,14 +187,25 @@ function combineRanks(ranks: ReadonlyArray<{ file: string; spec: SourceSpec; sou
     globals: [...new Set(ranks.flatMap((r) => r.checkpoint.globals))],
     calls: mergeCallLogs(ranks.map((r) => r.checkpoint.calls)),
     littleEndian: ranks.every((r) => r.checkpoint.littleEndian),
-    readStorage: (s, offset, length) => {
-      const { checkpoint, storage } = of(s);
-      return checkpoint.readStorage(storage, offset, length);
+    readStorage: async (s, offset, length) => {
+      const m = merged.get(s);
+      if (!m) return rankRead(s, offset, length);
+      // Widened to whole elements, as the run loop reads them.
+      const item = s.dtype.itemsize;
+      const first = Math.floor(offset / item) * item;
+      const bytes = await readRuns(m.size, m.boxes, m.readers, item, first, new Uint8Array(Math.ceil((offset + length) / item) * item - first));
+      return bytes.subarray(offset - first, offset - first + length);
     },
     storageStart: async () => undefined,
-    shards: { index: ranks[0].file.replace(/rank\d+\.bin$/, 'rank*.bin'), files, fileOf: (s) => ranks[of(s).rank].file, sourceOf: (s) => ranks[of(s).rank].spec },
+    shards: {
+      index: ranks[0].file.replace(/rank\d+\.bin$/, 'rank*.bin'),
+      files,
+      fileOf,
+      sourceOf: (s) => ranks[back.get(s)?.rank ?? 0].spec,
+      chunksOf: (s) => merged.get(s)?.boxes.map((b) => ({ file: b.file, offsets: [...b.offsets], sizes: [...b.sizes] })) ?? [],
+    },
     notes: [
-      `Accelerate's FSDP LOCAL_STATE_DICT: ${ranks.length} rank file${ranks.length === 1 ? '' : 's'}, shown per rank (rank0, rank1, …); each ShardedTensor as its rank's local shard, not merged.`,
+      `Accelerate's FSDP LOCAL_STATE_DICT: ${ranks.length} rank file${ranks.length === 1 ? '' : 's'}. ${merged.size} ShardedTensor${merged.size === 1 ? '' : 's'} (FSDP's flat parameters) assembled from the ranks' local shards by their offsets; anything else is shown per rank (rank0, rank1, …).`,
       ...new Set(ranks.flatMap((r) => r.checkpoint.notes)),
     ],
   };
