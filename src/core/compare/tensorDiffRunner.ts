@@ -46,7 +46,10 @@ async function planOf(side: CompareSide, t: TensorRef, path: string, starts: Map
     starts.set(t.storage, start);
   }
   const at = await start;
-  return at === undefined ? undefined : { source: side.spec, path, storageStart: at, littleEndian: side.checkpoint.littleEndian, tensor: t };
+  if (at === undefined) return undefined;
+  // A sharded side's storages lie in its shard files, not in the index the side was opened by.
+  const source = side.checkpoint.shards?.sourceOf(t.storage) ?? side.spec;
+  return { source, path, storageStart: at, littleEndian: side.checkpoint.littleEndian, tensor: t };
 }
 
 /** The pieces' results as one: identical if all are; pieces that were identical among differing ones are summed again. */
