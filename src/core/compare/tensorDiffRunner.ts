@@ -3,6 +3,7 @@
 // both tensors stream chunk by chunk (stats/tensorDiff.ts), so memory stays a few chunks per core.
 import type { KernelPool } from '../parallel/kernelPool';
 import type { ComparePair } from '../parallel/kernelProtocol';
+import { equalPlanPairs } from '../parallel/equalPlans';
 import type { TensorPlan } from '../parallel/tensorPlan';
 import { splitPlan } from '../parallel/tensorPlan';
 import { emptyDiff, mergeDiff } from '../stats/diffMoments';
@@ -92,6 +93,7 @@ export async function runTensorDiffs(sides: readonly [CompareSide, CompareSide],
   const plans = pool && total >= (options.poolMinBytes ?? POOL_MIN_BYTES)
     ? await Promise.all(tasks.map(async (t) => [await planOf(sides[0], t.a, t.pathA, startsA), await planOf(sides[1], t.b, t.pathB, startsB)] as const))
     : undefined;
+  const equal = plans ? await equalPlanPairs(plans.map(([pa, pb]) => (pa && pb ? [pa, pb] as const : undefined)), (i, n) => report(tasks[i], n), signal) : [];
   const local: number[] = [];
   const calls: Array<Promise<void>> = [];
   let batch: number[] = [];
@@ -106,6 +108,10 @@ export async function runTensorDiffs(sides: readonly [CompareSide, CompareSide],
     batchBytes = 0;
   };
   tasks.forEach((task, i) => {
+    if (equal[i]) {
+      out[i] = { identical: true };
+      return;
+    }
     const plan = plans?.[i];
     if (!plan || !plan[0] || !plan[1]) {
       local.push(i);

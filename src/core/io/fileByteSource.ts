@@ -1,6 +1,7 @@
 // A byte source over a file on disk: positioned reads on one file handle, so files of any size
 // (fs.readFile refuses those over 2 GiB) are read piece by piece and never held whole.
 
+import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { TruncatedError } from '../errors';
@@ -63,6 +64,20 @@ export class FileByteSource implements ByteSource {
     let done = 0;
     while (done < target.length) {
       const { bytesRead } = await handle.read(target, done, Math.min(target.length - done, MAX_CHUNK), offset + done);
+      if (bytesRead === 0) throw new TruncatedError();
+      done += bytesRead;
+    }
+    return target;
+  }
+
+  readIntoSync(offset: number, target: Uint8Array): Uint8Array {
+    const handle = this.handle;
+    if (!handle) throw new Error(`Cannot read ${this.path}: the file has been closed.`);
+    checkRange(offset, target.length);
+    if (offset + target.length > this.size) throw new TruncatedError();
+    let done = 0;
+    while (done < target.length) {
+      const bytesRead = readSync(handle.fd, target, done, Math.min(target.length - done, MAX_CHUNK), offset + done);
       if (bytesRead === 0) throw new TruncatedError();
       done += bytesRead;
     }
