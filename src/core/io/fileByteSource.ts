@@ -56,11 +56,17 @@ export class FileByteSource implements ByteSource {
     return out;
   }
 
-  async readInto(offset: number, target: Uint8Array): Promise<Uint8Array> {
+  /** The open handle, once `length` bytes from `offset` are known to lie inside the file. */
+  private handleFor(offset: number, length: number): FileHandle {
     const handle = this.handle;
     if (!handle) throw new Error(`Cannot read ${this.path}: the file has been closed.`);
-    checkRange(offset, target.length);
-    if (offset + target.length > this.size) throw new TruncatedError();
+    checkRange(offset, length);
+    if (offset + length > this.size) throw new TruncatedError();
+    return handle;
+  }
+
+  async readInto(offset: number, target: Uint8Array): Promise<Uint8Array> {
+    const handle = this.handleFor(offset, target.length);
     let done = 0;
     while (done < target.length) {
       const { bytesRead } = await handle.read(target, done, Math.min(target.length - done, MAX_CHUNK), offset + done);
@@ -71,13 +77,9 @@ export class FileByteSource implements ByteSource {
   }
 
   readIntoSync(offset: number, target: Uint8Array): Uint8Array {
-    const handle = this.handle;
-    if (!handle) throw new Error(`Cannot read ${this.path}: the file has been closed.`);
-    checkRange(offset, target.length);
-    if (offset + target.length > this.size) throw new TruncatedError();
-    let done = 0;
-    while (done < target.length) {
-      const bytesRead = readSync(handle.fd, target, done, Math.min(target.length - done, MAX_CHUNK), offset + done);
+    const { fd } = this.handleFor(offset, target.length);
+    for (let done = 0; done < target.length; ) {
+      const bytesRead = readSync(fd, target, done, Math.min(target.length - done, MAX_CHUNK), offset + done);
       if (bytesRead === 0) throw new TruncatedError();
       done += bytesRead;
     }
