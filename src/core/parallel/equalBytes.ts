@@ -28,9 +28,9 @@ function startOf(plan: TensorPlan): number {
 }
 
 /**
- * True when every byte of `a` equals `b`'s (see canCheckEqual); `progress` gets the bytes read of
- * both once they are all equal (a caller that reads them again after a difference counts them
- * then). Stops at the first step that differs.
+ * True when every byte of `a` equals `b`'s (see canCheckEqual). `progress` gets the bytes read of
+ * both as they are read (every 16 MiB and at the end): a caller that reads them again after a
+ * difference takes them back. Stops at the first step that differs.
  */
 export async function bytesAllEqual(a: TensorPlan, sa: ByteSource, b: TensorPlan, sb: ByteSource, progress: (bytes: number) => void, signal?: AbortSignal): Promise<boolean> {
   checkTensorBounds(a.tensor);
@@ -40,6 +40,7 @@ export async function bytesAllEqual(a: TensorPlan, sa: ByteSource, b: TensorPlan
   const startA = startOf(a);
   const startB = startOf(b);
   let sinceYield = 0;
+  let told = 0;
   for (let done = 0; done < total; ) {
     const n = Math.min(STEP, total - done);
     const ca = sa.readIntoSync!(startA + done, ba.subarray(0, n));
@@ -48,10 +49,12 @@ export async function bytesAllEqual(a: TensorPlan, sa: ByteSource, b: TensorPlan
     done += n;
     if ((sinceYield += n) >= YIELD_BYTES) {
       sinceYield = 0;
+      progress(2 * done - told);
+      told = 2 * done;
       await yieldToLoop();
       if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
     }
   }
-  progress(2 * total);
+  progress(2 * total - told);
   return true;
 }

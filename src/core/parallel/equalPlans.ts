@@ -6,6 +6,7 @@ import { bytesAllEqual, canCheckEqual } from './equalBytes';
 import { SourceCache } from './sourceCache';
 import type { TensorPlan } from './tensorPlan';
 
+/** `progress(pair, bytes)`: the bytes read so far of that pair's two sides (set, not added). */
 export async function equalPlanPairs(pairs: ReadonlyArray<readonly [TensorPlan, TensorPlan] | undefined>, progress: (pair: number, bytes: number) => void, signal?: AbortSignal): Promise<boolean[]> {
   const sources = new SourceCache();
   try {
@@ -17,7 +18,11 @@ export async function equalPlanPairs(pairs: ReadonlyArray<readonly [TensorPlan, 
       }
       const [a, b] = pair;
       const [sa, sb] = await Promise.all([sources.get(a.source), sources.get(b.source)]);
-      out.push(canCheckEqual(a, sa, b, sb) && (await bytesAllEqual(a, sa, b, sb, (n) => progress(i, n), signal)));
+      let read = 0;
+      const equal = canCheckEqual(a, sa, b, sb) && (await bytesAllEqual(a, sa, b, sb, (n) => progress(i, (read += n)), signal));
+      // A pair that differs is read again from its start: its bytes are counted then.
+      if (!equal && read > 0) progress(i, 0);
+      out.push(equal);
     }
     return out;
   } finally {

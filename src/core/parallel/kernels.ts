@@ -140,7 +140,10 @@ export async function compareKernel(pairs: readonly ComparePair[], open: SourceO
       for (const pair of pairs) {
         const [sa, sb] = await Promise.all([open(pair.a), open(pair.b)]);
         // Equal bytes (the common case of a copy, a frozen layer) are told by a tight loop first.
-        if (!pair.values && canCheckEqual(pair.a, sa, pair.b, sb) && (await bytesAllEqual(pair.a, sa, pair.b, sb, progress, context.signal))) {
+        // Its progress is passed on only if they are equal: else the stream below reads them again.
+        let checked = 0;
+        if (!pair.values && canCheckEqual(pair.a, sa, pair.b, sb) && (await bytesAllEqual(pair.a, sa, pair.b, sb, (n) => (checked += n), context.signal))) {
+          progress(checked);
           out.push({ identical: true });
           continue;
         }
