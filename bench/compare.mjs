@@ -1,6 +1,7 @@
 // compare on two 1 GiB checkpoints (a step and the next, every weight nudged) and on two identical
 // ones, side by side in one run with what it replaces and what bounds it:
-// - the floor: reading both files from a warm page cache (`cat a b > /dev/null`);
+// - the floor: reading both files from a warm page cache (`cat a b > /dev/null`), and `cmp -s a b`
+//   (the byte comparison every system has: on identical files it reads both);
 // - `node dist/cli.js compare a b --json` (production bundle): wall time (median of RUNS), peak
 //   RSS and its growth over a bare `node`, exit code;
 // - compareCheckpoints inside a running process with its kernel workers started (the extension);
@@ -57,6 +58,11 @@ for (const [label, other, want] of [['a step and the next', b, 1], ['identical f
   };
   readBoth(); // warm the page cache
   const reads = Array.from({ length: RUNS }, readBoth);
+  const cmps = Array.from({ length: RUNS }, () => {
+    const r = run('/usr/bin/time', ['-f', '%U %S', 'cmp', '-s', a, other], [0, 1]);
+    const [user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+    return { ms: r.ms, cpu: (user + sys) * 1000 };
+  });
   const floor = median(reads.map((r) => r.ms));
   const floorCpu = median(reads.map((r) => r.cpu));
   const load = loadavg()[0];
@@ -78,14 +84,14 @@ for (const [label, other, want] of [['a step and the next', b, 1], ['identical f
   }
   const inProcess = lastJson(run(process.execPath, [join(root, 'out', 'bench', 'compareCost.js'), a, other, String(RUNS)]).stdout);
   const torch = lastJson(run(python, [join(root, 'bench', 'torch_compare.py'), a, other]).stdout);
-  const row = { label, load, bytes, floor, floorCpu, cliMs: median(cli), cliCpu: median(cliCpu), rss, growth: rss - baseRss, inProcessMs: inProcess.ms, torchMs: torch.ms, torchRss: torch.maxRssMiB };
+  const row = { label, load, bytes, floor, floorCpu, cmpMs: median(cmps.map((r) => r.ms)), cmpCpu: median(cmps.map((r) => r.cpu)), cliMs: median(cli), cliCpu: median(cliCpu), rss, growth: rss - baseRss, inProcessMs: inProcess.ms, torchMs: torch.ms, torchRss: torch.maxRssMiB };
   rows.push(row);
   console.error(JSON.stringify(row));
 }
 const gbps = (bytes, ms) => (bytes / (ms / 1000) / 1e9).toFixed(2);
 console.log(`Two ${(mib / 1024).toFixed(2)} GiB checkpoints; load average at the start of each row in the first column.\n`);
-console.log('| pair (load) | read both, warm (`cat`): wall, CPU | CLI compare (median of ' + RUNS + '): wall, CPU | CLI peak RSS (growth) | in a running process | torch: load both + stats | torch peak RSS | torch ÷ CLI |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| pair (load) | read both, warm (`cat`): wall, CPU | `cmp -s`: wall, CPU | CLI compare (median of ' + RUNS + '): wall, CPU | CLI peak RSS (growth) | in a running process | torch: load both + stats | torch peak RSS | torch ÷ CLI |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.label} (${r.load.toFixed(1)}) | ${r.floor.toFixed(0)} ms (${gbps(r.bytes, r.floor)} GB/s), ${r.floorCpu.toFixed(0)} ms | ${r.cliMs.toFixed(0)} ms (${gbps(r.bytes, r.cliMs)} GB/s), ${r.cliCpu.toFixed(0)} ms | ${r.rss.toFixed(0)} MiB (+${r.growth.toFixed(0)}) | ${r.inProcessMs.toFixed(0)} ms, ${gbps(r.bytes, r.inProcessMs)} GB/s | ${r.torchMs.toFixed(0)} ms | ${r.torchRss.toFixed(0)} MiB | ${(r.torchMs / r.cliMs).toFixed(1)}× |`);
+  console.log(`| ${r.label} (${r.load.toFixed(1)}) | ${r.floor.toFixed(0)} ms (${gbps(r.bytes, r.floor)} GB/s), ${r.floorCpu.toFixed(0)} ms | ${r.cmpMs.toFixed(0)} ms, ${r.cmpCpu.toFixed(0)} ms | ${r.cliMs.toFixed(0)} ms (${gbps(r.bytes, r.cliMs)} GB/s), ${r.cliCpu.toFixed(0)} ms | ${r.rss.toFixed(0)} MiB (+${r.growth.toFixed(0)}) | ${r.inProcessMs.toFixed(0)} ms, ${gbps(r.bytes, r.inProcessMs)} GB/s | ${r.torchMs.toFixed(0)} ms | ${r.torchRss.toFixed(0)} MiB | ${(r.torchMs / r.cliMs).toFixed(1)}× |`);
 }

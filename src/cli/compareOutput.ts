@@ -1,6 +1,6 @@
 // The readable form of `compare` (without --json): counts per category, the tensors that moved
 // most, what is only on one side, and the values that differ.
-import type { CompareReport, TensorComparison } from '../core/compare/compareReport';
+import type { CompareReport, ShardFiles, TensorComparison } from '../core/compare/compareReport';
 import type { ValueDiff } from '../core/compare/compareReport';
 import { formatBytes, formatMetric, plural } from '../core/format';
 
@@ -12,6 +12,12 @@ const num = (v: number): string => (Number.isNaN(v) ? 'nan' : formatMetric(v, 4)
 function shown<T>(list: readonly T[], line: (item: T) => string, lines: string[], indent = '  '): void {
   for (const item of list.slice(0, SHOWN)) lines.push(indent + line(item));
   if (list.length > SHOWN) lines.push(`${indent}… ${list.length - SHOWN} more`);
+}
+
+/** The shard files of a pair, where a side is a sharded set: `  [A: f1, B: f2]`. */
+function shardNote(t: ShardFiles): string {
+  const parts = [...(t.file ? [`A: ${t.file}`] : []), ...(t.file_b ? [`B: ${t.file_b}`] : [])];
+  return parts.length ? `  [${parts.join(', ')}]` : '';
 }
 
 function tensorSection(c: TensorComparison, lines: string[]): void {
@@ -27,11 +33,11 @@ function tensorSection(c: TensorComparison, lines: string[]): void {
   if (c.changed.length) {
     lines.push('  changed, largest rel_l2 first:');
     const byChange = [...c.changed].sort((x, y) => (y.rel_l2 || 0) - (x.rel_l2 || 0));
-    shown(byChange, (t) => `${t.path}${t.path_b ? ` (B: ${t.path_b})` : ''}  ${t.dtype}[${t.shape.join(', ')}]  rel_l2=${num(t.rel_l2)} max_abs=${num(t.max_abs_diff)} mean_abs=${num(t.mean_abs_diff)} cosine=${num(t.cosine)} not_close=${t.not_close}${t.unsupported ? `  (${t.unsupported})` : ''}`, lines, '    ');
+    shown(byChange, (t) => `${t.path}${t.path_b ? ` (B: ${t.path_b})` : ''}  ${t.dtype}[${t.shape.join(', ')}]  rel_l2=${num(t.rel_l2)} max_abs=${num(t.max_abs_diff)} mean_abs=${num(t.mean_abs_diff)} cosine=${num(t.cosine)} not_close=${t.not_close}${shardNote(t)}${t.unsupported ? `  (${t.unsupported})` : ''}`, lines, '    ');
   }
   if (c.mismatched.length) {
     lines.push('  mismatched:');
-    shown(c.mismatched, (m) => `${m.path}  A ${m.a.dtype}[${m.a.shape.join(', ')}]  B ${m.b.dtype}[${m.b.shape.join(', ')}]`, lines, '    ');
+    shown(c.mismatched, (m) => `${m.path}  A ${m.a.dtype}[${m.a.shape.join(', ')}]  B ${m.b.dtype}[${m.b.shape.join(', ')}]${shardNote(m)}`, lines, '    ');
   }
   if (c.only_in_a.length) {
     lines.push('  only in A:');

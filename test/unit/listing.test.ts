@@ -387,3 +387,24 @@ test('the table names single-file checkpoints plainly, not "full"', async () => 
     await cleanup();
   }
 });
+
+test('a Hugging Face checkpoint folder holding a sharded set opens through its index', async () => {
+  const { root, cleanup } = await makeTree({
+    'hf/checkpoint-10/model-00001-of-00002.safetensors': 100,
+    'hf/checkpoint-10/model-00002-of-00002.safetensors': 100,
+    'hf/checkpoint-10/model.safetensors.index.json': '{"weight_map": {}}',
+    'hf/checkpoint-20/model.safetensors': 100,
+    'hf/checkpoint-20/model.safetensors.index.json': '{"weight_map": {}}',
+  });
+  try {
+    const listing = await listRoot(root, { scanDepth: 2 });
+    const run = listing.runs.find((r) => r.checkpoints.length === 2);
+    assert.deepEqual(run?.checkpoints.map((c) => [c.step, c.mainFile?.slice(root.length + 1)]), [
+      [10, 'hf/checkpoint-10/model.safetensors.index.json'],
+      // A single model file is still the one to open.
+      [20, 'hf/checkpoint-20/model.safetensors'],
+    ]);
+  } finally {
+    await cleanup();
+  }
+});

@@ -6,7 +6,7 @@ import type { TensorDiffResult } from '../stats/tensorDiff';
 import { diffStats } from '../stats/diffMoments';
 import type { TensorRef } from '../torch/tensorRef';
 import { tensorNbytes } from '../torch/tensorRef';
-import type { CategoryCount, ChangedTensor, CompareReport, TensorComparison } from './compareReport';
+import type { CategoryCount, ChangedTensor, CompareReport, ShardFiles, TensorComparison } from './compareReport';
 import type { CompareSide } from './compareSide';
 import { sideFacts } from './compareSide';
 import { compareSummary } from './compareSummary';
@@ -33,13 +33,21 @@ function count(c: TensorComparison, category: keyof TensorComparison['counts'], 
   c.counts[category].bytes += tensorNbytes(t);
 }
 
-function changedEntry(entry: AlignedEntry, result: Exclude<TensorDiffResult, { identical: true }>): ChangedTensor {
+/** The shard files a pair's tensors lie in, for the sides that are sharded sets. */
+function shardFiles(a: CompareSide, b: CompareSide, entry: AlignedEntry): ShardFiles {
+  const fa = a.checkpoint.shards?.fileOf(entry.a!.tensor.payload.storage);
+  const fb = b.checkpoint.shards?.fileOf(entry.b!.tensor.payload.storage);
+  return { ...(fa !== undefined ? { file: fa } : {}), ...(fb !== undefined ? { file_b: fb } : {}) };
+}
+
+function changedEntry(entry: AlignedEntry, result: Exclude<TensorDiffResult, { identical: true }>, files: ShardFiles): ChangedTensor {
   const a = entry.a!;
   const t = a.tensor.payload;
   const stats = 'diff' in result ? diffStats(result.diff) : { mean_abs_diff: NaN, max_abs_diff: NaN, rel_l2: NaN, cosine: NaN, not_close: NaN };
   return {
     path: a.path,
     ...(entry.b!.path !== a.path ? { path_b: entry.b!.path } : {}),
+    ...files,
     dtype: t.dtype.name,
     shape: [...t.shape],
     nbytes: tensorNbytes(t),
@@ -72,7 +80,7 @@ export async function compareCheckpoints(a: CompareSide, b: CompareSide, options
     } else if (!sameLayout(ea.tensor.payload, eb.tensor.payload)) {
       const ta = ea.tensor.payload;
       const tb = eb.tensor.payload;
-      c.mismatched.push({ path: ea.path, ...(eb.path !== ea.path ? { path_b: eb.path } : {}), a: { dtype: ta.dtype.name, shape: [...ta.shape] }, b: { dtype: tb.dtype.name, shape: [...tb.shape] } });
+      c.mismatched.push({ path: ea.path, ...(eb.path !== ea.path ? { path_b: eb.path } : {}), ...shardFiles(a, b, entry), a: { dtype: ta.dtype.name, shape: [...ta.shape] }, b: { dtype: tb.dtype.name, shape: [...tb.shape] } });
       count(c, 'mismatched', ta);
     } else {
       let byB = taskOf.get(ea.tensor);
@@ -93,7 +101,7 @@ export async function compareCheckpoints(a: CompareSide, b: CompareSide, options
       c.identical.push(entry.a!.path);
       count(c, 'identical', entry.a!.tensor.payload);
     } else {
-      c.changed.push(changedEntry(entry, r));
+      c.changed.push(changedEntry(entry, r, shardFiles(a, b, entry)));
       count(c, 'changed', entry.a!.tensor.payload);
     }
   }

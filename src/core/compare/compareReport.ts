@@ -16,14 +16,20 @@ export interface TensorShape {
   shape: number[];
 }
 
-export interface MismatchedTensor {
+/** Where a side is a sharded set: the shard file holding A's tensor (`file`) and B's (`file_b`). */
+export interface ShardFiles {
+  file?: string;
+  file_b?: string;
+}
+
+export interface MismatchedTensor extends ShardFiles {
   path: string;
   path_b?: string;
   a: TensorShape;
   b: TensorShape;
 }
 
-export interface ChangedTensor extends DiffStats {
+export interface ChangedTensor extends DiffStats, ShardFiles {
   path: string;
   path_b?: string;
   dtype: string;

@@ -3,6 +3,7 @@
 // both tensors stream chunk by chunk (stats/tensorDiff.ts), so memory stays a few chunks per core.
 import type { KernelPool } from '../parallel/kernelPool';
 import type { ComparePair } from '../parallel/kernelProtocol';
+import { equalPlanPairs } from '../parallel/equalPlans';
 import type { TensorPlan } from '../parallel/tensorPlan';
 import { splitPlan } from '../parallel/tensorPlan';
 import { emptyDiff, mergeDiff } from '../stats/diffMoments';
@@ -46,7 +47,10 @@ async function planOf(side: CompareSide, t: TensorRef, path: string, starts: Map
     starts.set(t.storage, start);
   }
   const at = await start;
-  return at === undefined ? undefined : { source: side.spec, path, storageStart: at, littleEndian: side.checkpoint.littleEndian, tensor: t };
+  if (at === undefined) return undefined;
+  // A sharded side's storages lie in its shard files, not in the index the side was opened by.
+  const source = side.checkpoint.shards?.sourceOf(t.storage) ?? side.spec;
+  return { source, path, storageStart: at, littleEndian: side.checkpoint.littleEndian, tensor: t };
 }
 
 /** The pieces' results as one: identical if all are; pieces that were identical among differing ones are summed again. */
@@ -89,6 +93,7 @@ export async function runTensorDiffs(sides: readonly [CompareSide, CompareSide],
   const plans = pool && total >= (options.poolMinBytes ?? POOL_MIN_BYTES)
     ? await Promise.all(tasks.map(async (t) => [await planOf(sides[0], t.a, t.pathA, startsA), await planOf(sides[1], t.b, t.pathB, startsB)] as const))
     : undefined;
+  const equal = plans ? await equalPlanPairs(plans.map(([pa, pb]) => (pa && pb ? [pa, pb] as const : undefined)), (i, n) => report(tasks[i], n), signal) : [];
   const local: number[] = [];
   const calls: Array<Promise<void>> = [];
   let batch: number[] = [];
@@ -103,6 +108,10 @@ export async function runTensorDiffs(sides: readonly [CompareSide, CompareSide],
     batchBytes = 0;
   };
   tasks.forEach((task, i) => {
+    if (equal[i]) {
+      out[i] = { identical: true };
+      return;
+    }
     const plan = plans?.[i];
     if (!plan || !plan[0] || !plan[1]) {
       local.push(i);

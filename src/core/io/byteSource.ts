@@ -14,5 +14,10 @@ export interface ByteSource {
    * buffers instead of allocating one per chunk. Optional; sources in memory need no copy.
    */
   readInto?(offset: number, target: Uint8Array): Promise<Uint8Array>;
+  /**
+   * readInto without a round trip through libuv's thread pool: for a worker thread's tight loop
+   * over bytes already in the page cache (parallel/equalBytes.ts). Optional; files have it.
+   */
+  readIntoSync?(offset: number, target: Uint8Array): Uint8Array;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // A byte source over a file on disk: positioned reads on one file handle, so files of any size
 // (fs.readFile refuses those over 2 GiB) are read piece by piece and never held whole.
 
+import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { TruncatedError } from '../errors';
@@ -68,14 +69,30 @@ export class FileByteSource implements ByteSource {
     return out;
   }
 
-  async readInto(offset: number, target: Uint8Array): Promise<Uint8Array> {
+  /** The open handle, once `length` bytes from `offset` are known to lie inside the file. */
+  private handleFor(offset: number, length: number): FileHandle {
     const handle = this.handle;
     if (!handle) throw new Error(`Cannot read ${this.path}: the file has been closed.`);
-    checkRange(offset, target.length);
-    if (offset + target.length > this.size) throw new TruncatedError();
+    checkRange(offset, length);
+    if (offset + length > this.size) throw new TruncatedError();
+    return handle;
+  }
+
+  async readInto(offset: number, target: Uint8Array): Promise<Uint8Array> {
+    const handle = this.handleFor(offset, target.length);
     let done = 0;
     while (done < target.length) {
       const { bytesRead } = await handle.read(target, done, Math.min(target.length - done, MAX_CHUNK), offset + done);
+      if (bytesRead === 0) throw new TruncatedError();
+      done += bytesRead;
+    }
+    return target;
+  }
+
+  readIntoSync(offset: number, target: Uint8Array): Uint8Array {
+    const { fd } = this.handleFor(offset, target.length);
+    for (let done = 0; done < target.length; ) {
+      const bytesRead = readSync(fd, target, done, Math.min(target.length - done, MAX_CHUNK), offset + done);
       if (bytesRead === 0) throw new TruncatedError();
       done += bytesRead;
     }

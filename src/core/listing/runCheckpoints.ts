@@ -2,7 +2,8 @@
 // one, each Hugging Face `checkpoint-N/` folder as one, and every other checkpoint file as one.
 
 import { basename } from 'node:path';
-import { compareNames, hfFileRole, isCheckpointFileName, parseHfCheckpointDir, parseNanochatName, parseStepEpoch } from './checkpointNames';
+import { isShardIndexName } from '../checkpoint/shardIndex';
+import { compareNames, hfFileRole, isCheckpointFileName, isListedFileName, parseHfCheckpointDir, parseNanochatName, parseStepEpoch } from './checkpointNames';
 import { mapLimit, readDirEntries } from './dirEntries';
 import type { DirEntry } from './dirEntries';
 import { dcpFolderCheckpoint, isDcpFolder } from './dcpFolders';
@@ -131,9 +132,12 @@ async function hfCheckpoint(
     if (info.problem) warnings.push(`${state.path}: ${info.problem}; its metrics are skipped`);
   }
   const models = files.filter((f) => f.role === 'model');
+  // A sharded set (save_pretrained past its shard size) opens and compares whole through its index.
+  const index = models.length > 0 ? files.find((f) => isShardIndexName(f.name)) : undefined;
   const main =
     models.find((f) => f.name === 'model.safetensors') ??
     models.find((f) => f.name === 'pytorch_model.bin') ??
+    index ??
     models[0];
   const entry = entryFrom(
     {

@@ -14,6 +14,7 @@ import { diffTensorStreams } from '../stats/tensorDiff';
 import type { TensorDiffResult } from '../stats/tensorDiff';
 import { scanHistogram, scanMoments, scanPatterns } from '../stats/tensorStats';
 import { tensorChunks } from '../torch/tensorBytes';
+import { bytesAllEqual, canCheckEqual } from './equalBytes';
 import type { ComparePair } from './kernelProtocol';
 import { ChunkRing, planChunks } from './planChunks';
 import type { TensorPlan } from './tensorPlan';
@@ -138,6 +139,14 @@ export async function compareKernel(pairs: readonly ComparePair[], open: SourceO
     try {
       for (const pair of pairs) {
         const [sa, sb] = await Promise.all([open(pair.a), open(pair.b)]);
+        // Equal bytes (the common case of a copy, a frozen layer) are told by a tight loop first.
+        // Its progress is passed on only if they are equal: else the stream below reads them again.
+        let checked = 0;
+        if (!pair.values && canCheckEqual(pair.a, sa, pair.b, sb) && (await bytesAllEqual(pair.a, sa, pair.b, sb, (n) => (checked += n), context.signal))) {
+          progress(checked);
+          out.push({ identical: true });
+          continue;
+        }
         const result = await diffTensorStreams(pair.a.tensor.dtype.name, ringStreams(pair.a, sa, rings[0], context.signal), ringStreams(pair.b, sb, rings[1], context.signal), {
           values: pair.values,
           progress,
