@@ -14,6 +14,7 @@ import type { InspectReport } from '../../src/core/inspect/report';
 import { CheckpointSession } from '../../src/core/session/checkpointSession';
 import { specOf } from '../../src/core/io/sourceSpec';
 import { startNginx } from './support/nginxServer';
+import { MODEL_STUB } from './support/modelStub';
 import type { NginxServer } from './support/nginxServer';
 
 const root = join(__dirname, '..', '..', '..');
@@ -47,14 +48,7 @@ async function reportOf(source: string): Promise<InspectReport> {
 /** Runs `code` with a `model` that keeps its state dict, in `cwd`; compares it with `reference` (torch.load of a trusted file). */
 function runAgainst(code: string, reference: string, cwd: string): { tensors: number; problems: string[] } {
   const driver = `
-import json, torch
-class Model:
-    def load_state_dict(self, sd):
-        self.sd = dict(sd)
-    def eval(self):
-        return self
-model = Model()
-${code}
+${MODEL_STUB}${code}
 want = torch.load(${JSON.stringify(reference)}, weights_only=False)
 problems = [k for k in want if k not in model.sd or not torch.equal(model.sd[k], want[k]) or model.sd[k].dtype != want[k].dtype]
 problems += [k for k in model.sd if k not in want]
