@@ -7,6 +7,7 @@
 // Usage: node bench/export.mjs [SIZE_MIB]. Prints Markdown.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { cpus as cpus_, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -19,12 +20,19 @@ const sizeMib = Number(process.argv[2] ?? 4096);
 const ROUNDS = 3;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Runs a contender under /usr/bin/time, for its CPU time next to the wall time. */
+function timed(cmd, args) {
+  return run('/usr/bin/time', ['-f', 'CPU %U %S', cmd, ...args]);
+}
+
 function run(cmd, args) {
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  const m = /\{"benchMaxRssKiB":(\d+)\}/.exec(r.stderr);
-  return { ms: performance.now() - t0, rssMiB: m ? Number(m[1]) / 1024 : undefined };
+  const m = /\{"benchMaxRssKiB":(\d+)/.exec(r.stderr);
+  // /usr/bin/time's last line: user and system CPU seconds of the command and its children.
+  const cpu = /^CPU (\S+) (\S+)$/m.exec(r.stderr);
+  return { ms: performance.now() - t0, rssMiB: m ? Number(m[1]) / 1024 : undefined, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : undefined };
 }
 
 mkdirSync(tmp, { recursive: true });
@@ -37,13 +45,15 @@ try {
   run('sh', ['-c', 'cat "$0" > /dev/null', big]);
   const bare = run(process.execPath, ['--require', hook, cli, '--help']).rssMiB;
   const contenders = {
-    cp: () => run('cp', [big, target('.copy')]),
-    'cp + sync': () => run('sh', ['-c', 'cp "$0" "$1" && sync "$1"', big, target('.copy')]),
-    '.pt': () => run(process.execPath, ['--require', hook, cli, 'export', big, target('.pt'), '--force']),
-    '.safetensors': () => run(process.execPath, ['--require', hook, cli, 'export', big, target('.safetensors'), '--force']),
-    'bf16 .safetensors': () => run(process.execPath, ['--require', hook, cli, 'export', big, target('.bf16.safetensors'), '--dtype', 'bf16', '--force']),
+    cp: () => timed('cp', [big, target('.copy')]),
+    'cp + sync': () => timed('sh', ['-c', 'cp "$0" "$1" && sync "$1"', big, target('.copy')]),
+    '.pt': () => timed(process.execPath, ['--require', hook, cli, 'export', big, target('.pt'), '--force']),
+    '.safetensors': () => timed(process.execPath, ['--require', hook, cli, 'export', big, target('.safetensors'), '--force']),
+    'bf16 .safetensors': () => timed(process.execPath, ['--require', hook, cli, 'export', big, target('.bf16.safetensors'), '--dtype', 'bf16', '--force']),
   };
   const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  const cpus = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  const loads = [];
   const rss = [];
   for (let i = 0; i < ROUNDS; i++) {
     for (const [name, go] of Object.entries(contenders)) {
@@ -52,17 +62,20 @@ try {
       run('sync', []);
       const r = go();
       times[name].push(r.ms);
+      if (r.cpuMs !== undefined) cpus[name].push(r.cpuMs);
+      loads.push(loadavg()[0]);
       if (r.rssMiB !== undefined) rss.push(r.rssMiB);
     }
   }
   const cp = median(times.cp);
   const cpSync = median(times['cp + sync']);
-  lines.push(`| export of ${gib.toFixed(2)} GiB (median of ${ROUNDS}, A B A B) | time | of cp | of cp + sync |`, '|---|---|---|---|');
+  lines.push(`| export of ${gib.toFixed(2)} GiB (median of ${ROUNDS}, A B A B) | time | CPU (user+sys) | of cp | of cp + sync |`, '|---|---|---|---|---|');
   for (const name of Object.keys(contenders)) {
     const t = median(times[name]);
-    lines.push(`| ${name} | ${(t / 1000).toFixed(2)} s | ${(t / cp).toFixed(2)}x | ${(t / cpSync).toFixed(2)}x |`);
+    lines.push(`| ${name} | ${(t / 1000).toFixed(2)} s | ${(median(cpus[name]) / 1000).toFixed(2)} s | ${(t / cp).toFixed(2)}x | ${(t / cpSync).toFixed(2)}x |`);
   }
   lines.push('', `Peak RSS of an export: ${Math.max(...rss).toFixed(0)} MiB; a bare CLI process: ${bare.toFixed(0)} MiB; growth ${(Math.max(...rss) - bare).toFixed(0)} MiB (target: under 200 MB).`);
+  lines.push(`Load average (1 min) while it ran: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${cpus_().length} cores.`);
   lines.push(`Rounds: ${Object.entries(times).map(([k, v]) => `${k} ${v.map((x) => (x / 1000).toFixed(2)).join('/')} s`).join('; ')}.`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });

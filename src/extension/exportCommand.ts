@@ -2,7 +2,8 @@
 // editor title or the palette: asks for the format, dtype and prefix strip, then where to save,
 // and writes the model's weights in the session worker with progress and cancel. A replaced
 // target is confirmed first (modal); the source is never a target; a cancel leaves no file.
-import { basename } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { defaultExportPath, wrapperPrefixes } from '../core/export/exportChoices';
 import type { ExportRequest, ExportResult } from '../core/export/exportCheckpoint';
@@ -10,6 +11,8 @@ import { sizeLine } from '../core/export/exportSummary';
 import type { OutputKind } from '../core/export/exportTargets';
 import { existingOutputs, isSourcePath } from '../core/export/exportTargets';
 import { parseSize } from '../core/export/shardPlan';
+import { urlFileName } from '../core/code/downloadCode';
+import type { CastName } from '../core/export/elementCast';
 import { describeError } from '../core/errors';
 import type { RemoteSession, SessionClient } from '../core/session/sessionClient';
 import type { CheckpointTreeProvider } from './checkpointTreeProvider';
@@ -18,6 +21,7 @@ import type { ExportAnswers, ExportPrompts } from './exportPrompts';
 import { dialogPrompts, QueuedPrompts } from './exportPrompts';
 import type { InspectorEditorProvider } from './inspectorEditor';
 import { percentReporter } from './inspectorDocument';
+import { sourceSpecFor } from './byteSources';
 import { revealPath } from './revealPath';
 
 export const EXPORT_COMMAND = 'checkpointManager.exportForInference';
@@ -40,9 +44,28 @@ function maxShardBytes(): number | undefined {
   return parseSize(text);
 }
 
+/** What is exported: a file on this machine (a checkpoint or a sharded set's index), or a URL. */
+interface SourceRef {
+  uri: vscode.Uri;
+  /** The path on this machine, for files. */
+  local?: string;
+  name: string;
+}
+
+function sourceRef(uri: vscode.Uri): SourceRef {
+  if (uri.scheme === 'file') return { uri, local: uri.fsPath, name: basename(uri.fsPath) };
+  return { uri, name: urlFileName(uri.toString(true)) };
+}
+
+/** Where the save dialog starts: beside a local source; for a URL, in the first workspace folder (else the home folder). */
+function proposedPath(source: SourceRef, kind: OutputKind, dtype: CastName | undefined): string {
+  const base = source.local ?? join(vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath ?? homedir(), source.name);
+  return defaultExportPath(base, kind, dtype);
+}
+
 /** The questions, then the export; the session is the caller's. */
-async function runExport(source: string, session: RemoteSession, prompts: ExportPrompts, provider: CheckpointTreeProvider | undefined): Promise<ExportOutcome> {
-  const name = basename(source);
+async function runExport(source: SourceRef, session: RemoteSession, prompts: ExportPrompts, provider: CheckpointTreeProvider | undefined): Promise<ExportOutcome> {
+  const name = source.name;
   const kind = await prompts.format(name);
   if (!kind) return { outcome: 'dismissed' };
   const dtype = await prompts.dtype(name);
@@ -50,10 +73,10 @@ async function runExport(source: string, session: RemoteSession, prompts: Export
   const prefixes = wrapperPrefixes(session.report);
   const strip = prefixes.length ? await prompts.strip(name, prefixes) : [];
   if (!strip) return { outcome: 'dismissed' };
-  const chosen = await prompts.target(defaultExportPath(source, kind, dtype ?? undefined), kind);
+  const chosen = await prompts.target(proposedPath(source, kind, dtype ?? undefined), kind);
   if (!chosen) return { outcome: 'dismissed' };
   const output = kind === 'safetensors-folder' && !/[\\/]$/.test(chosen) ? `${chosen}/` : chosen;
-  if (await isSourcePath(source, chosen)) {
+  if (source.local && (await isSourcePath(source.local, chosen))) {
     void vscode.window.showErrorMessage(`${basename(chosen)} is the checkpoint being exported: an export never writes over its source. Choose another name.`);
     return { outcome: 'failed', error: 'the target is the source' };
   }
@@ -108,21 +131,28 @@ async function offerResult(result: ExportResult, kind: OutputKind, prompts: Expo
   else if (action === 'Inspect') await openCheckpoint(first);
 }
 
-/** The checkpoint a command acts on: a tree node or Explorer URI, else the active inspector's file, else a pick. */
-async function sourceOf(arg: unknown, inspector: InspectorEditorProvider, provider: CheckpointTreeProvider): Promise<string | undefined> {
-  if (arg instanceof vscode.Uri && arg.scheme !== 'file') {
-    void vscode.window.showWarningMessage('Only a checkpoint on this machine\'s file system can be exported.');
+const EXPORTABLE_SCHEMES = ['file', 'http', 'https'];
+
+/**
+ * The checkpoint a command acts on: a tree node or Explorer URI, else the active inspector's
+ * (a file, a sharded set's index, or a URL opened by *Open Checkpoint from URL…*), else a pick.
+ */
+async function sourceOf(arg: unknown, inspector: InspectorEditorProvider, provider: CheckpointTreeProvider): Promise<vscode.Uri | undefined> {
+  if (arg instanceof vscode.Uri && !EXPORTABLE_SCHEMES.includes(arg.scheme)) {
+    void vscode.window.showWarningMessage('Only a checkpoint on this machine\'s file system or at an http(s) URL can be exported.');
     return undefined;
   }
+  if (arg instanceof vscode.Uri && arg.scheme !== 'file') return arg;
   const fromArg = targetPath(arg, true);
-  if (fromArg) return fromArg;
+  if (fromArg) return vscode.Uri.file(fromArg);
   if (arg !== undefined) {
     void vscode.window.showWarningMessage('This checkpoint has no model file to export yet.');
     return undefined;
   }
   const active = inspector.activeDocument?.uri;
-  if (active?.scheme === 'file') return active.fsPath;
-  return pickCheckpoint(provider, 'Checkpoint to export for inference');
+  if (active && EXPORTABLE_SCHEMES.includes(active.scheme)) return active;
+  const picked = await pickCheckpoint(provider, 'Checkpoint to export for inference');
+  return picked === undefined ? undefined : vscode.Uri.file(picked);
 }
 
 export function registerExportCommand(client: SessionClient, inspector: InspectorEditorProvider, provider: CheckpointTreeProvider): vscode.Disposable[] {
@@ -135,14 +165,17 @@ export function registerExportCommand(client: SessionClient, inspector: Inspecto
         void vscode.window.showWarningMessage('Exporting writes files: trust this workspace first.');
         return { outcome: 'untrusted' };
       }
-      const source = await sourceOf(arg, inspector, provider);
-      if (!source) return undefined;
+      const uri = await sourceOf(arg, inspector, provider);
+      if (!uri) return undefined;
+      const source = sourceRef(uri);
       let session: RemoteSession;
       try {
-        session = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${basename(source)}` }, () => client.openSession({ kind: 'file', path: source }));
+        // A URL is read by range requests in the session worker, with its host's token if one is kept.
+        const spec = await sourceSpecFor(uri);
+        session = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${source.name}` }, () => client.openSession(spec));
       } catch (err) {
         const message = describeError(err);
-        void vscode.window.showErrorMessage(`Could not read ${basename(source)}: ${message}`);
+        void vscode.window.showErrorMessage(`Could not read ${source.name}: ${message}`);
         return { outcome: 'failed', error: message };
       }
       try {

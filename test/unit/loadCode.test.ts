@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { loadCode, pyAccess, resumeCode } from '../../src/core/code/loadCode';
 import type { InspectReport } from '../../src/core/inspect/report';
 import { CheckpointSession } from '../../src/core/session/checkpointSession';
+import { MODEL_STUB } from './support/modelStub';
 
 const root = join(__dirname, '..', '..', '..');
 const fixture = (p: string): string => join(root, 'test', 'fixtures', p);
@@ -109,14 +110,7 @@ test('report paths become Python subscripts: indices for lists, keys with dots k
 /** The driver around generated code: a `model` that keeps what it is given, then a check against torch's full load of the (trusted) fixture. */
 function driver(code: string, reference: { key: string; strip: string[] }): string {
   return `
-import json, torch
-class Model:
-    def load_state_dict(self, sd):
-        self.sd = dict(sd)
-    def eval(self):
-        return self
-model = Model()
-${code}
+${MODEL_STUB}${code}
 full = torch.load(path, map_location="cpu", weights_only=False)
 want = full if ${JSON.stringify(reference.key)} == "" else full[${JSON.stringify(reference.key)}]
 strip = ${JSON.stringify(reference.strip)}

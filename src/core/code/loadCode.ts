@@ -3,17 +3,10 @@
 // not, `map_location` when it was saved on cuda or mps, the wrapper prefix strip when its names
 // carry one. *Copy load code* gives the model's weights for inference; *Copy resume code* the
 // whole training state (model, optimizer, scheduler, epoch or step, best metric).
-import { basename } from 'node:path';
-import { wrapperPrefixes } from '../export/exportChoices';
-import type { InspectReport, KeySummary, ValueNode } from '../inspect/report';
-import { devicesNeedingMapLocation, savedDevices } from '../inspect/savedDevices';
-
-const EXPORT_HINT = 'Checkpoint Manager: Export for Inference… writes its weights alone, reading the tensors and running nothing';
-
-/** A Python string literal (JSON's escapes are Python's too). */
-export function pyString(s: string): string {
-  return JSON.stringify(s);
-}
+import type { InspectReport, KeySummary } from '../inspect/report';
+import { BUILD_MODEL, displayName, mapLocation, pathLines, safetyComments, stripLines } from './codeParts';
+import { shardedLoadCode, shardedResumeCode } from './shardedCode';
+import { pyString } from './pyString';
 
 /** `ckpt["a"]["b"][0]` for the report path `a.b.0` (indices for lists and tuples). */
 export function pyAccess(root: string, path: string, report: InspectReport): string {
@@ -32,92 +25,30 @@ export function pyAccess(root: string, path: string, report: InspectReport): str
   return out;
 }
 
-/** The first path holding a Python float, which torch before 2.4 refuses with weights_only=True. */
-export function firstFloat(report: InspectReport): string | undefined {
-  const walk = (nodes: readonly ValueNode[] | undefined, prefix: string): string | undefined => {
-    for (const n of nodes ?? []) {
-      const path = `${prefix}${n.fullKey ?? n.key}`;
-      if (n.type === 'float' || (n.type.startsWith('tuple') && n.value !== undefined && /\d\.\d|e-?\d/.test(n.value))) return path;
-      const inner = walk(n.children, `${path}.`);
-      if (inner) return inner;
-    }
-    return undefined;
-  };
-  for (const k of report.keys as KeySummary[]) {
-    if (k.type === 'float') return k.key;
-    const inner = walk(k.children, `${k.key}.`);
-    if (inner) return inner;
-  }
-  for (const o of report.optimizers ?? []) {
-    for (const g of o.groups) {
-      const lr = g.settings.lr;
-      if (typeof lr === 'number') return `${o.path ? `${o.path}.` : ''}param_groups.lr`;
-    }
-  }
-  return undefined;
-}
-
-/** Comment lines saying what the file is and whether torch.load(weights_only=True) takes it. */
-function safetyComments(report: InspectReport, name: string): string[] {
-  const s = report.security;
-  if (s.verdict === 'dangerous') {
-    const runs = s.calls?.length ? s.calls.slice(0, 3).join('; ') : s.dangerous.slice(0, 5).join(', ');
-    return [
-      `# DANGER: ${name} would run code when loaded with weights_only=False: ${runs}.`,
-      '# weights_only=True refuses it (an UnpicklingError), which is what you want. Never load it otherwise;',
-      `# ${EXPORT_HINT}; load that file instead.`,
-    ];
-  }
-  if (s.verdict === 'suspicious') {
-    const names = s.suspicious.slice(0, 5).join(', ');
-    return [
-      `# WARNING: weights_only=True refuses ${name}: it names ${names}, which torch does not allow by default.`,
-      '# weights_only=False would import and call them. If you trust the file (torch >= 2.4):',
-      `#     torch.serialization.add_safe_globals([${s.suspicious.slice(0, 5).join(', ')}])`,
-      `# Or: ${EXPORT_HINT}.`,
-    ];
-  }
-  const float = firstFloat(report);
-  const lines = ['# weights_only=True rebuilds tensors and containers only: nothing in the file runs.'];
-  if (float) lines.push(`# torch < 2.4 refuses this file with weights_only=True: it holds Python floats (${float}). Use torch >= 2.4, or`, `# ${EXPORT_HINT}.`);
-  return lines;
+function header(report: InspectReport, path: string, what: string): string[] {
+  return ['import torch', '', `# ${what} ${displayName(path)} (${report.format}, verdict: ${report.security.verdict}).`, ...pathLines(path)];
 }
 
 /** `torch.load(...)` with map_location when the tensors were saved on an accelerator. */
 function torchLoad(report: InspectReport): string[] {
-  const away = devicesNeedingMapLocation(savedDevices(report.tensors));
-  if (away.length === 0) return ['ckpt = torch.load(path, weights_only=True)'];
-  return [`# Saved on ${away.join(', ')}: map_location puts the tensors on the CPU (or pass your device).`, 'ckpt = torch.load(path, map_location="cpu", weights_only=True)'];
-}
-
-function stripLines(report: InspectReport, variable: string): string[] {
-  const prefixes = wrapperPrefixes(report);
-  if (prefixes.length === 0) return [];
-  const why = prefixes.map((p) => (p === '_orig_mod.' ? '"_orig_mod." (torch.compile)' : `"${p}" (DataParallel/DDP)`)).join(' and ');
-  const strip = prefixes.map((p) => `.removeprefix(${pyString(p)})`).join('');
-  return [`# The names carry ${why}: strip it so the bare model takes them.`, `${variable} = {k${strip}: v for k, v in ${variable}.items()}`];
-}
-
-function header(report: InspectReport, path: string, what: string): string[] {
-  return ['import torch', '', `# ${what} ${basename(path)} (${report.format}, verdict: ${report.security.verdict}).`, `path = ${pyString(path)}`];
+  const where = mapLocation(report);
+  return [...(where.comment ? [where.comment] : []), `ckpt = torch.load(path, ${where.arg}weights_only=True)`];
 }
 
 /** The part that needs torch.load, for a pickled checkpoint, up to `ckpt`. */
 function loadCkpt(report: InspectReport, path: string, what: string): string[] {
-  return [...header(report, path, what), ...safetyComments(report, basename(path)), ...torchLoad(report)];
+  return [...header(report, path, what), ...safetyComments(report, displayName(path)), ...torchLoad(report)];
 }
-
-const BUILD_MODEL = '# model = YourModel(...)  # build the architecture first: the file holds its weights only';
 
 /** Code for a format that has no pickle to load (safetensors) or none torch.load should (TorchScript, plain pickles). */
 function otherFormat(report: InspectReport, path: string): string[] | undefined {
-  const name = basename(path);
+  const name = displayName(path);
   if (report.format === 'safetensors') {
     return [
       'from safetensors.torch import load_file',
       '',
       `# The weights of ${name} (safetensors: no pickle, so nothing in the file can run).`,
-      `path = ${pyString(path)}`,
+      ...pathLines(path),
       'state_dict = load_file(path, device="cpu")',
       ...stripLines(report, 'state_dict'),
       BUILD_MODEL,
@@ -130,7 +61,7 @@ function otherFormat(report: InspectReport, path: string): string[] | undefined 
       'import torch',
       '',
       `# ${name} is a TorchScript archive: torch.jit.load runs its code (verdict: ${report.security.verdict}). Load it only if you trust where it came from.`,
-      `path = ${pyString(path)}`,
+      ...pathLines(path),
       'model = torch.jit.load(path, map_location="cpu")',
       'model.eval()',
     ];
@@ -166,6 +97,7 @@ function dcpLoad(report: InspectReport, path: string): string[] {
 
 /** Python that loads the file's model weights into `model` for inference. */
 export function loadCode(report: InspectReport, path: string): string {
+  if (report.shards) return shardedLoadCode(report, path);
   const other = otherFormat(report, path);
   if (other) return `${other.join('\n')}\n`;
   const lines = loadCkpt(report, path, 'The model weights of');
@@ -200,6 +132,7 @@ function schedulerAccess(report: InspectReport): string | undefined {
 
 /** Python that restores a training run from the file: model, optimizer, scheduler, counters, best metric. */
 export function resumeCode(report: InspectReport, path: string): string {
+  if (report.shards) return shardedResumeCode(report, path);
   const other = otherFormat(report, path);
   if (other) {
     const note = report.format === 'safetensors' ? ['', '# safetensors holds weights only: no optimizer, scheduler or step to resume; they start afresh.'] : [];
@@ -214,7 +147,7 @@ export function resumeCode(report: InspectReport, path: string): string {
   lines.push(...stripLines(report, 'model_state'), 'model.load_state_dict(model_state)');
   const optimizer = (report.optimizers ?? []).find((o) => o.path !== '');
   if (optimizer) lines.push(`optimizer.load_state_dict(${pyAccess('ckpt', optimizer.path, report)})`);
-  else if (/^model_\d+\.pt$/.test(basename(path))) lines.push('# nanochat keeps the optimizer beside it, in optim_<step>_rank<r>.pt (one per rank): load those the same way.');
+  else if (/^model_\d+\.pt$/.test(displayName(path))) lines.push('# nanochat keeps the optimizer beside it, in optim_<step>_rank<r>.pt (one per rank): load those the same way.');
   else lines.push('# No optimizer state in this file: the optimizer starts afresh.');
   const scheduler = schedulerAccess(report);
   if (scheduler) lines.push(`scheduler.load_state_dict(${scheduler})`);

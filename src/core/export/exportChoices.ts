@@ -19,7 +19,9 @@ const EXTENSIONS: Record<OutputKind, string> = { safetensors: '.safetensors', pt
  * source itself (a `.safetensors` to `.safetensors`). A folder export is named `<stem>-safetensors`.
  */
 export function defaultExportPath(source: string, kind: OutputKind, dtype?: CastName): string {
-  const stem = basename(source, extname(source));
+  // A sharded set's index (`model.safetensors.index.json`): the merge is `model-merged.*`.
+  const index = /^(.+?)(\.safetensors|\.bin)?\.index\.json$/i.exec(basename(source));
+  const stem = index ? `${index[1]}-merged` : basename(source, extname(source));
   const cast = dtype ? `-${dtype}` : '';
   const name = kind === 'safetensors-folder' ? `${stem}${cast}-safetensors` : `${stem}${cast}${EXTENSIONS[kind]}`;
   const path = join(dirname(source), name);
