@@ -3,6 +3,7 @@
 // not, `map_location` when it was saved on cuda or mps, the wrapper prefix strip when its names
 // carry one. *Copy load code* gives the model's weights for inference; *Copy resume code* the
 // whole training state (model, optimizer, scheduler, epoch or step, best metric).
+import { basename } from 'node:path';
 import type { InspectReport, KeySummary } from '../inspect/report';
 import { BUILD_MODEL, displayName, mapLocation, pathLines, safetyComments, stripLines } from './codeParts';
 import { shardedLoadCode, shardedResumeCode } from './shardedCode';
@@ -96,8 +97,13 @@ function dcpLoad(report: InspectReport, path: string): string[] {
 }
 
 /** Python that loads the file's model weights into `model` for inference. */
+/** A Hugging Face set read through its `*.index.json` (DCP folders and FSDP rank sets have shards too, and code of their own). */
+function isIndexSet(report: InspectReport): boolean {
+  return report.shards !== undefined && /\.index\.json$/i.test(report.shards.index);
+}
+
 export function loadCode(report: InspectReport, path: string): string {
-  if (report.shards) return shardedLoadCode(report, path);
+  if (isIndexSet(report)) return shardedLoadCode(report, path);
   const other = otherFormat(report, path);
   if (other) return `${other.join('\n')}\n`;
   const lines = loadCkpt(report, path, 'The model weights of');
@@ -132,7 +138,7 @@ function schedulerAccess(report: InspectReport): string | undefined {
 
 /** Python that restores a training run from the file: model, optimizer, scheduler, counters, best metric. */
 export function resumeCode(report: InspectReport, path: string): string {
-  if (report.shards) return shardedResumeCode(report, path);
+  if (isIndexSet(report)) return shardedResumeCode(report, path);
   const other = otherFormat(report, path);
   if (other) {
     const note = report.format === 'safetensors' ? ['', '# safetensors holds weights only: no optimizer, scheduler or step to resume; they start afresh.'] : [];

@@ -3,7 +3,7 @@
 
 import { basename } from 'node:path';
 import { isShardIndexName } from '../checkpoint/shardIndex';
-import { compareNames, hfFileRole, isCheckpointFileName, isListedFileName, parseHfCheckpointDir, parseNanochatName, parseStepEpoch } from './checkpointNames';
+import { compareNames, hfFileRole, isCheckpointFileName, parseHfCheckpointDir, parseNanochatName, parseStepEpoch } from './checkpointNames';
 import { mapLimit, readDirEntries } from './dirEntries';
 import type { DirEntry } from './dirEntries';
 import { dcpFolderCheckpoint, isDcpFolder } from './dcpFolders';
