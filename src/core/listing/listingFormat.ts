@@ -96,6 +96,7 @@ const SHARD_KINDS: Record<CheckpointLayout, string> = {
   'hf-sharded': 'Hugging Face shards, opened together through the index',
   huggingface: 'Hugging Face shards, opened together through the index',
   nanochat: 'optimizer files per rank',
+  deepspeed: 'ZeRO optimizer partitions, one per data-parallel rank',
   file: 'files',
 };
 

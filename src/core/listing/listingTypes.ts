@@ -13,7 +13,7 @@ export type RunKind = 'base' | 'mid' | 'sft' | 'rl' | 'folder';
 export type FileRole = 'model' | 'optimizer' | 'meta' | 'full' | 'other';
 
 /** How the files of one logical checkpoint were recognised. */
-export type CheckpointLayout = 'nanochat' | 'huggingface' | 'file' | 'dcp' | 'fsdp-ranks' | 'hf-sharded';
+export type CheckpointLayout = 'nanochat' | 'huggingface' | 'file' | 'dcp' | 'fsdp-ranks' | 'hf-sharded' | 'deepspeed';
 
 export interface CheckpointFile {
   /** Absolute path. */

@@ -8,6 +8,7 @@ import type { DirEntry } from './dirEntries';
 import { dcpFolderCheckpoint, isDcpFolder } from './dcpFolders';
 import { fsdpRankSets, isFsdpRankFile } from './fsdpRankSets';
 import { groupShardSets, hfShardSets, isShardSetFileName } from './hfShardSets';
+import { deepspeedSets, isDeepspeedFileName } from './deepspeedSets';
 import type { CheckpointEntry, CheckpointFile, FileRole, SidecarCache, SidecarInfo } from './listingTypes';
 import { nanochatMetaInfo, readSidecar, trainerStateInfo } from './sidecars';
 
@@ -200,14 +201,14 @@ export async function folderCheckpoints(
       if (step !== undefined) hfDirs.push({ e, step });
     } else if (parseNanochatName(e.name)) {
       nanochatFiles.push(e);
-    } else if (isCheckpointFileName(e.name) && !isFsdpRankFile(e.name) && !isShardSetFileName(e.name)) {
+    } else if (isCheckpointFileName(e.name) && !isFsdpRankFile(e.name) && !isShardSetFileName(e.name) && !isDeepspeedFileName(e.name)) {
       singles.push(singleFile(e));
     }
   }
   const nanochat = nanochatSteps(nanochatFiles, cache, warnings);
   const hf = await mapLimit(hfDirs, 8, (d) => hfCheckpoint(d.e, d.step, cache, warnings));
   const dcp = isDcpFolder(entries) ? [dcpFolderCheckpoint(entries)] : [];
-  const checkpoints = [...nanochat, ...hf.map((h) => h.entry), ...singles, ...dcp, ...fsdpRankSets(entries), ...hfShardSets(entries)].sort(compareCheckpoints);
+  const checkpoints = [...nanochat, ...hf.map((h) => h.entry), ...singles, ...dcp, ...fsdpRankSets(entries), ...hfShardSets(entries), ...deepspeedSets(entries)].sort(compareCheckpoints);
   const out: FolderCheckpoints = { checkpoints };
   // The newest checkpoint's trainer state knows the best of all before it.
   const newest = hf.filter((h) => h.info.bestCheckpoint).sort((a, b) => b.entry.step! - a.entry.step!)[0];
