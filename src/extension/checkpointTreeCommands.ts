@@ -2,6 +2,7 @@
 // internal snapshot used by the integration tests.
 
 import * as vscode from 'vscode';
+import { isShardIndexName } from '../core/checkpoint/shardIndex';
 import type { ViewNode } from '../core/listing/listingTree';
 import type { CheckpointTreeProvider } from './checkpointTreeProvider';
 import { inspectorViewTypeFor } from './inspectorEditor';
@@ -39,8 +40,9 @@ export async function pickCheckpoint(provider: CheckpointTreeProvider, placeHold
 
 export async function openCheckpoint(path: string): Promise<void> {
   const uri = vscode.Uri.file(path);
-  // Sidecars are JSON: the text editor shows them; the inspector is for weights.
-  if (path.toLowerCase().endsWith('.json')) await vscode.commands.executeCommand('vscode.open', uri);
+  // Sidecars are JSON: the text editor shows them; the inspector is for weights, and for a
+  // sharded set's index, which opens the whole set.
+  if (path.toLowerCase().endsWith('.json') && !isShardIndexName(path)) await vscode.commands.executeCommand('vscode.open', uri);
   else await vscode.commands.executeCommand('vscode.openWith', uri, inspectorViewTypeFor(path));
 }
 

@@ -2,7 +2,7 @@
 // CLI table and the tree's labels so both say the same thing.
 
 import { formatBytes, formatInteger, formatMetric, plural } from '../format';
-import type { CheckpointEntry, CheckpointFile, FileRole, RunListing } from './listingTypes';
+import type { CheckpointEntry, CheckpointFile, CheckpointLayout, FileRole, RunListing } from './listingTypes';
 import { runStatus } from './runStatus';
 import { markdownText } from '../visibleText';
 
@@ -66,7 +66,7 @@ function leadingMetric(c: CheckpointEntry, primaryMetric?: string): string | und
 /** `val_bpb 0.8123` (the metric that matters) then the size; the size alone without a metric. */
 export function checkpointDescriptionParts(c: CheckpointEntry, primaryMetric?: string): string[] {
   const metric = leadingMetric(c, primaryMetric);
-  const size = formatBytes(c.bytes);
+  const size = c.shards !== undefined ? `${formatBytes(c.bytes)} in ${plural(c.shards, 'shard')}` : formatBytes(c.bytes);
   return metric ? [`${metric} ${formatMetric(c.metrics[metric] as number)}`, size] : [size];
 }
 
@@ -89,6 +89,17 @@ export function formatMtime(mtimeMs: number): string {
   return `${new Date(mtimeMs).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
 }
 
+/** What a sharded checkpoint's shards are, by its layout. */
+const SHARD_KINDS: Record<CheckpointLayout, string> = {
+  dcp: 'torch.distributed.checkpoint',
+  'fsdp-ranks': 'one file per FSDP rank',
+  'hf-sharded': 'Hugging Face shards, opened together through the index',
+  huggingface: 'Hugging Face shards, opened together through the index',
+  nanochat: 'optimizer files per rank',
+  deepspeed: 'ZeRO optimizer partitions, one per data-parallel rank',
+  file: 'files',
+};
+
 /** What each kind of file is for, in words. */
 export const ROLE_LABELS: Record<FileRole, string> = {
   model: 'model weights',
@@ -104,7 +115,7 @@ export function checkpointTooltip(c: CheckpointEntry): string {
   if (c.step !== null) lines.push(`- step: ${c.step}`);
   if (c.epoch !== undefined) lines.push(`- epoch: ${c.epoch}`);
   lines.push(`- size: ${formatBytes(c.bytes)} in ${plural(c.files.length, 'file')}`);
-  if (c.shards !== undefined) lines.push(`- shards: ${c.shards} (torch.distributed.checkpoint)`);
+  if (c.shards !== undefined) lines.push(`- shards: ${c.shards} (${SHARD_KINDS[c.layout]})`);
   if (c.modelBytes > 0) lines.push(`- model: ${formatBytes(c.modelBytes)}`);
   if (c.optimizerBytes > 0) lines.push(`- optimizer: ${formatBytes(c.optimizerBytes)}`);
   for (const [k, v] of Object.entries(c.metrics)) lines.push(`- ${escapeMd(k)}: ${formatMetric(v)}`);

@@ -4,13 +4,21 @@
 import { relative } from 'node:path';
 import { formatBytes, formatMetric } from '../format';
 import { bestCheckpoint, formatSteps, latestStep, runSteps } from './listingFormat';
-import type { RootListing } from './listingTypes';
+import type { RootListing, RunListing } from './listingTypes';
 import { KIND_LABELS } from './nanochatHome';
 import { storageUsage } from './storageUsage';
 
 function pad(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+/** `4` for one set of 4 shards, `8 in 2 sets`, `-` for a run of single files. */
+function shardsText(run: RunListing): string {
+  const sets = run.checkpoints.filter((c) => c.shards !== undefined);
+  const shards = sets.reduce((n, c) => n + c.shards!, 0);
+  if (sets.length === 0) return '-';
+  return sets.length === 1 ? String(shards) : `${shards} in ${sets.length} sets`;
 }
 
 export function renderListingTable(listing: RootListing): string {
@@ -20,7 +28,9 @@ export function renderListingTable(listing: RootListing): string {
   if (listing.runs.length === 0) {
     out.push('No checkpoints found.');
   } else {
-    const rows = [['KIND', 'TAG', 'LOCATION', 'COUNT', 'SIZE', 'LATEST', 'STEPS', 'BEST']];
+    // A SHARDS column only where some checkpoint is a sharded set: its shards, counted once per set.
+    const sharded = listing.runs.some((r) => r.checkpoints.some((c) => c.shards !== undefined));
+    const rows = [['KIND', 'TAG', 'LOCATION', 'COUNT', ...(sharded ? ['SHARDS'] : []), 'SIZE', 'LATEST', 'STEPS', 'BEST']];
     for (const run of listing.runs) {
       const best = bestCheckpoint(run);
       const metric = run.primaryMetric?.name;
@@ -34,6 +44,7 @@ export function renderListingTable(listing: RootListing): string {
         run.tag,
         relative(listing.root, run.dir) || '.',
         String(run.checkpoints.length),
+        ...(sharded ? [shardsText(run)] : []),
         formatBytes(run.bytes),
         String(latestStep(run) ?? '-'),
         formatSteps(runSteps(run)) || '-',

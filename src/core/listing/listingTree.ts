@@ -136,7 +136,7 @@ function checkpointNode(runId: string, depth: number, run: RunListing, location:
       return checkpointTooltip(c);
     },
     ariaLabel: [checkpointAriaLabel(c, run.primaryMetric?.name), ...(markWord ? [markWord] : []), ...(c.mark?.note ? [`note: ${c.mark.note}`] : [])].join(', '),
-    icon: c.incomplete ? 'warning' : c.best ? 'star-full' : archived ? 'archive' : c.mark?.pinned || c.mark?.note ? 'pinned' : c.layout === 'huggingface' || c.layout === 'dcp' ? 'folder' : 'package',
+    icon: c.incomplete ? 'warning' : c.best ? 'star-full' : archived ? 'archive' : c.mark?.pinned || c.mark?.note ? 'pinned' : c.layout === 'huggingface' || c.layout === 'dcp' ? 'folder' : c.shards !== undefined ? 'files' : 'package',
     contextValue: ['checkpoint', ...tags].join('.'),
     path: c.path,
     scanFiles: scanFilesOf(c),

@@ -13,7 +13,7 @@ export type RunKind = 'base' | 'mid' | 'sft' | 'rl' | 'folder';
 export type FileRole = 'model' | 'optimizer' | 'meta' | 'full' | 'other';
 
 /** How the files of one logical checkpoint were recognised. */
-export type CheckpointLayout = 'nanochat' | 'huggingface' | 'file' | 'dcp' | 'fsdp-ranks';
+export type CheckpointLayout = 'nanochat' | 'huggingface' | 'file' | 'dcp' | 'fsdp-ranks' | 'hf-sharded' | 'deepspeed';
 
 export interface CheckpointFile {
   /** Absolute path. */
@@ -55,7 +55,7 @@ export interface CheckpointEntry {
   plannedSteps?: number;
   /** Pinned, noted or archived, from the run's state file (`.checkpoint-manager.json`). */
   mark?: CheckpointMark;
-  /** The data files of a checkpoint sharded over many (a DCP folder's `.distcp` files, FSDP's rank files). */
+  /** The data files of a checkpoint sharded over many (a DCP folder's `.distcp` files, FSDP's rank files, HF's numbered shards). */
   shards?: number;
 }
 

@@ -2,12 +2,13 @@
 // one, each Hugging Face `checkpoint-N/` folder as one, and every other checkpoint file as one.
 
 import { basename } from 'node:path';
-import { isShardIndexName } from '../checkpoint/shardIndex';
 import { compareNames, hfFileRole, isCheckpointFileName, parseHfCheckpointDir, parseNanochatName, parseStepEpoch } from './checkpointNames';
 import { mapLimit, readDirEntries } from './dirEntries';
 import type { DirEntry } from './dirEntries';
 import { dcpFolderCheckpoint, isDcpFolder } from './dcpFolders';
 import { fsdpRankSets, isFsdpRankFile } from './fsdpRankSets';
+import { groupShardSets, hfShardSets, isShardSetFileName } from './hfShardSets';
+import { deepspeedSets, isDeepspeedFileName } from './deepspeedSets';
 import type { CheckpointEntry, CheckpointFile, FileRole, SidecarCache, SidecarInfo } from './listingTypes';
 import { nanochatMetaInfo, readSidecar, trainerStateInfo } from './sidecars';
 
@@ -132,12 +133,13 @@ async function hfCheckpoint(
     if (info.problem) warnings.push(`${state.path}: ${info.problem}; its metrics are skipped`);
   }
   const models = files.filter((f) => f.role === 'model');
-  // A sharded set (save_pretrained past its shard size) opens and compares whole through its index.
-  const index = models.length > 0 ? files.find((f) => isShardIndexName(f.name)) : undefined;
+  // A sharded save opens through its index, which names every shard.
+  const sets = [...groupShardSets(read.entries).values()];
+  const index = sets.find((p) => p.index)?.index;
   const main =
     models.find((f) => f.name === 'model.safetensors') ??
     models.find((f) => f.name === 'pytorch_model.bin') ??
-    index ??
+    (index ? files.find((f) => f.path === index.path) : undefined) ??
     models[0];
   const entry = entryFrom(
     {
@@ -151,6 +153,8 @@ async function hfCheckpoint(
     },
     info,
   );
+  const shards = sets.reduce((n, p) => n + p.shards.length, 0);
+  if (shards > 0) entry.shards = shards;
   return { entry, info };
 }
 
@@ -197,14 +201,14 @@ export async function folderCheckpoints(
       if (step !== undefined) hfDirs.push({ e, step });
     } else if (parseNanochatName(e.name)) {
       nanochatFiles.push(e);
-    } else if (isCheckpointFileName(e.name) && !isFsdpRankFile(e.name)) {
+    } else if (isCheckpointFileName(e.name) && !isFsdpRankFile(e.name) && !isShardSetFileName(e.name) && !isDeepspeedFileName(e.name)) {
       singles.push(singleFile(e));
     }
   }
   const nanochat = nanochatSteps(nanochatFiles, cache, warnings);
   const hf = await mapLimit(hfDirs, 8, (d) => hfCheckpoint(d.e, d.step, cache, warnings));
   const dcp = isDcpFolder(entries) ? [dcpFolderCheckpoint(entries)] : [];
-  const checkpoints = [...nanochat, ...hf.map((h) => h.entry), ...singles, ...dcp, ...fsdpRankSets(entries)].sort(compareCheckpoints);
+  const checkpoints = [...nanochat, ...hf.map((h) => h.entry), ...singles, ...dcp, ...fsdpRankSets(entries), ...hfShardSets(entries), ...deepspeedSets(entries)].sort(compareCheckpoints);
   const out: FolderCheckpoints = { checkpoints };
   // The newest checkpoint's trainer state knows the best of all before it.
   const newest = hf.filter((h) => h.info.bestCheckpoint).sort((a, b) => b.entry.step! - a.entry.step!)[0];

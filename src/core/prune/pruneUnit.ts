@@ -17,7 +17,7 @@ export interface PruneUnit {
 
 export function pruneUnitOf(c: CheckpointEntry): PruneUnit {
   if (c.layout === 'huggingface' || c.layout === 'dcp') return { key: checkpointKey(c), checkpoint: c, paths: [c.path], shown: [c.path + sep] };
-  const paths = c.layout === 'nanochat' || c.layout === 'fsdp-ranks' ? c.files.map((f) => f.path) : [c.path];
+  const paths = c.layout === 'nanochat' || c.layout === 'fsdp-ranks' || c.layout === 'hf-sharded' || c.layout === 'deepspeed' ? c.files.map((f) => f.path) : [c.path];
   return { key: checkpointKey(c), checkpoint: c, paths, shown: paths };
 }
 
