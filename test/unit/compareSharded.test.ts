@@ -100,3 +100,13 @@ test('a sharded set with a missing shard is an error naming it (exit 2)', () => 
   assert.equal(r.status, 2);
   assert.match(r.stderr, /model-00002-of-00003\.safetensors is missing/);
 });
+
+const dcp = (p: string): string => join(root, 'test', 'fixtures', 'dcp', p);
+
+for (const [how, options] of RUNS) {
+  test(`a DCP folder of two ranks against the state dict its chunks assemble into: all identical (${how})`, async () => {
+    const r = await compare(dcp('two_ranks'), dcp('truth/two_ranks.pt'), options);
+    assert.deepEqual([r.only_in_a, r.only_in_b, r.mismatched, r.changed], [[], [], [], []]);
+    assert.deepEqual([...r.identical].sort(), ['bf', 'bias', 'w_cols', 'w_grid', 'w_rows']);
+  });
+}

@@ -4,8 +4,7 @@
 // checkpoint it already parsed; the CLI opens the file here.
 import { basename } from 'node:path';
 import { openCheckpoint } from '../checkpoint/openCheckpoint';
-import { openShardedCheckpoint } from '../checkpoint/shardedCheckpoint';
-import { shardIndexOf } from '../checkpoint/shardLocation';
+import { openManyFiles } from '../checkpoint/openManyFiles';
 import { describeParts, describeWith } from '../inspect/describeCheckpoint';
 import type { InspectReport, TensorRole } from '../inspect/report';
 import type { Sidecar } from '../inspect/sidecar';
@@ -49,15 +48,13 @@ export async function sideFacts(side: CompareSide): Promise<SideFacts> {
 }
 
 /**
- * Opens a side from its spec (with its sidecar, for files): a checkpoint file, or a sharded set
- * (its index, or a folder holding one, as a path or a URL); `close` releases its sources.
+ * Opens a side from its spec (with its sidecar, for files): a checkpoint file, or a checkpoint of
+ * many files (see openManyFiles: a sharded set, a DCP folder, FSDP rank files; a path or a URL);
+ * `close` releases its sources.
  */
 export async function openCompareSide(spec: SourceSpec, options: { sidecars?: boolean } = {}): Promise<{ side: CompareSide; close: () => Promise<void> }> {
-  const index = await shardIndexOf(spec);
-  if (index) {
-    const opened = await openShardedCheckpoint(index);
-    return { side: { spec, checkpoint: opened.checkpoint, size: opened.size }, close: () => opened.close() };
-  }
+  const set = await openManyFiles(spec);
+  if (set) return { side: { spec, checkpoint: set.opened.checkpoint, size: set.opened.size }, close: () => set.opened.close() };
   const source: ByteSource = await openSource(spec);
   try {
     const checkpoint = await openCheckpoint(source);

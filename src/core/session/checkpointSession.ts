@@ -5,12 +5,8 @@
 import { basename } from 'node:path';
 import type { CompareSide } from '../compare/compareSide';
 import { openCheckpoint } from '../checkpoint/openCheckpoint';
-import { openDcpCheckpoint } from '../checkpoint/dcpCheckpoint';
-import { dcpMetadataOf } from '../checkpoint/dcpLocation';
-import { fsdpRankFilesOf, openFsdpRanks } from '../checkpoint/fsdpRanks';
+import { openManyFiles } from '../checkpoint/openManyFiles';
 import type { OpenedShards } from '../checkpoint/shardedCheckpoint';
-import { openShardedCheckpoint } from '../checkpoint/shardedCheckpoint';
-import { shardIndexOf } from '../checkpoint/shardLocation';
 import type { ReportParts } from '../inspect/describeCheckpoint';
 import { describeParts, describeWith, withHashes } from '../inspect/describeCheckpoint';
 import type { InspectReport } from '../inspect/report';
@@ -88,12 +84,8 @@ export class CheckpointSession {
   /** Opens and parses the source. A CheckpointError thrown here carries what the pickles named. */
   static async open(spec: SourceSpec, options: SessionOptions = {}): Promise<CheckpointSession> {
     checkAbort(options.signal);
-    const dcp = await dcpMetadataOf(spec);
-    if (dcp) return CheckpointSession.openSharded(spec, dcp, await openDcpCheckpoint(dcp, options.signal), options);
-    const ranks = await fsdpRankFilesOf(spec);
-    if (ranks) return CheckpointSession.openSharded(spec, { kind: 'file', path: ranks[0] }, await openFsdpRanks(ranks, options.signal), options);
-    const index = await shardIndexOf(spec);
-    if (index) return CheckpointSession.openSharded(spec, index, await openShardedCheckpoint(index, options.signal), options);
+    const set = await openManyFiles(spec, options.signal);
+    if (set) return CheckpointSession.openSharded(spec, set.index, set.opened, options);
     const source = await openSource(spec);
     try {
       const checkpoint = await openCheckpoint(source);

@@ -1,0 +1,27 @@
+// A checkpoint of many files, whichever layout `spec` names (a path or a URL): a DCP folder or its
+// `.metadata`, Accelerate's FSDP rank files, a Hugging Face sharded set's index or folder.
+// Undefined when `spec` is one file of its own. The session and the comparison both open through
+// this, so every layout opens the same everywhere.
+import { openDcpCheckpoint } from './dcpCheckpoint';
+import { dcpMetadataOf } from './dcpLocation';
+import { fsdpRankFilesOf, openFsdpRanks } from './fsdpRanks';
+import { openShardedCheckpoint } from './shardedCheckpoint';
+import type { OpenedShards } from './shardedCheckpoint';
+import { shardIndexOf } from './shardLocation';
+import type { SourceSpec } from '../io/sourceSpec';
+
+export interface OpenedSet {
+  opened: OpenedShards;
+  /** The file that names the set (its index, `.metadata` or first rank file). */
+  index: SourceSpec;
+}
+
+export async function openManyFiles(spec: SourceSpec, signal?: AbortSignal): Promise<OpenedSet | undefined> {
+  const dcp = await dcpMetadataOf(spec);
+  if (dcp) return { index: dcp, opened: await openDcpCheckpoint(dcp, signal) };
+  const ranks = await fsdpRankFilesOf(spec);
+  if (ranks) return { index: { kind: 'file', path: ranks[0]! }, opened: await openFsdpRanks(ranks, signal) };
+  const index = await shardIndexOf(spec);
+  if (index) return { index, opened: await openShardedCheckpoint(index, signal) };
+  return undefined;
+}
