@@ -4,7 +4,6 @@
 // argument. Every reader, worker and sidecar lookup opens bytes through `openSource`.
 import { BufferByteSource } from './bufferByteSource';
 import type { ByteSource } from './byteSource';
-import { HttpByteSource } from './httpByteSource';
 import { FileByteSource } from './fileByteSource';
 
 export type SourceSpec =
@@ -44,8 +43,12 @@ export async function openSource(spec: SourceSpec): Promise<ByteSource> {
       return FileByteSource.open(spec.path);
     case 'memory':
       return new BufferByteSource(spec.bytes);
-    case 'url':
+    case 'url': {
+      // Loaded when first needed: node:http and node:https cost some 9 ms of CPU in every thread
+      // that loads them (the CLI and each kernel worker), and most sources are files.
+      const { HttpByteSource } = await import('./httpByteSource.js');
       return HttpByteSource.open(spec.url, { headers: spec.headers });
+    }
   }
 }
 
