@@ -27,18 +27,26 @@ export class PyTuple {
 
 /** dict, OrderedDict, defaultdict, Counter...: `className` says which (`builtins.dict` for a plain dict). */
 export class PyDict {
-  readonly map = new Map<PyValue, PyValue>();
+  /**
+   * Made on first use: a torch checkpoint pickles an empty OrderedDict of hooks for every tensor,
+   * and most of those never get a key (an empty Map costs about ten times the dict).
+   */
+  private items: Map<PyValue, PyValue> | undefined = undefined;
   /** State given by BUILD (an OrderedDict's `__dict__`, e.g. a state dict's `_metadata`). */
   state: PyValue | undefined = undefined;
   constructor(readonly className = 'builtins.dict') {}
+  /** The items, in insertion order. */
+  get map(): Map<PyValue, PyValue> {
+    return (this.items ??= new Map());
+  }
   get(key: PyValue): PyValue | undefined {
-    return this.map.get(key);
+    return this.items?.get(key);
   }
   set(key: PyValue, value: PyValue): void {
     this.map.set(key, value);
   }
   get size(): number {
-    return this.map.size;
+    return this.items === undefined ? 0 : this.items.size;
   }
   entries(): IterableIterator<[PyValue, PyValue]> {
     return this.map.entries();
