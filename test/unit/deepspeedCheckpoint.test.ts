@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { compareCheckpoints } from '../../src/core/compare/compareCheckpoints';
 import { openCompareSide } from '../../src/core/compare/compareSide';
+import { loadCode } from '../../src/core/code/loadCode';
 import { CheckpointError } from '../../src/core/errors';
 import type { InspectReport } from '../../src/core/inspect/report';
 import { CheckpointSession } from '../../src/core/session/checkpointSession';
@@ -194,5 +195,16 @@ test('compare: a DeepSpeed folder and its truth share identical weights', async 
   } finally {
     await a.close();
     await b.close();
+  }
+});
+
+test("Copy load code for a DeepSpeed folder calls zero_to_fp32 on the save folder and tag, never torch.load", async () => {
+  for (const path of [join(dir, 'zero3'), join(dir, 'zero3', 'global_step10'), join(dir, 'zero3', 'global_step10', 'zero_pp_rank_0_mp_rank_00_model_states.pt')]) {
+    const code = loadCode(await inspectFile(path), path);
+    assert.ok(code.includes(`save_dir = ${JSON.stringify(join(dir, 'zero3'))}\n`), code);
+    assert.match(code, /state_dict = get_fp32_state_dict_from_zero_checkpoint\(save_dir, tag="global_step10"\)\nmodel\.load_state_dict\(state_dict\)/);
+    assert.doesNotMatch(code, /torch\.load/);
+    const parsed = spawnSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: code, encoding: 'utf8' });
+    assert.equal(parsed.status, 0, parsed.stderr);
   }
 });
