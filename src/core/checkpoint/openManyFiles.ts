@@ -1,8 +1,11 @@
 // A checkpoint of many files, whichever layout `spec` names (a path or a URL): a DCP folder or its
-// `.metadata`, Accelerate's FSDP rank files, a Hugging Face sharded set's index or folder.
+// `.metadata`, Accelerate's FSDP rank files, a Hugging Face sharded set's index or folder, a
+// DeepSpeed `global_stepN/` folder (or one of its files, or the folder holding `latest`).
 // Undefined when `spec` is one file of its own. The session and the comparison both open through
 // this, so every layout opens the same everywhere.
 import { openDcpCheckpoint } from './dcpCheckpoint';
+import { openDeepspeedCheckpoint } from './deepspeedCheckpoint';
+import { deepspeedFolderOf } from './deepspeedLocation';
 import { dcpMetadataOf } from './dcpLocation';
 import { fsdpRankFilesOf, openFsdpRanks } from './fsdpRanks';
 import { openShardedCheckpoint } from './shardedCheckpoint';
@@ -12,7 +15,7 @@ import type { SourceSpec } from '../io/sourceSpec';
 
 export interface OpenedSet {
   opened: OpenedShards;
-  /** The file that names the set (its index, `.metadata` or first rank file). */
+  /** The file that names the set (its index, `.metadata` or first rank file; a DeepSpeed tag folder). */
   index: SourceSpec;
 }
 
@@ -21,6 +24,8 @@ export async function openManyFiles(spec: SourceSpec, signal?: AbortSignal): Pro
   if (dcp) return { index: dcp, opened: await openDcpCheckpoint(dcp, signal) };
   const ranks = await fsdpRankFilesOf(spec);
   if (ranks) return { index: { kind: 'file', path: ranks[0]! }, opened: await openFsdpRanks(ranks, signal) };
+  const deepspeed = await deepspeedFolderOf(spec);
+  if (deepspeed) return { index: { kind: 'file', path: deepspeed.folder }, opened: await openDeepspeedCheckpoint(deepspeed, signal) };
   const index = await shardIndexOf(spec);
   if (index) return { index, opened: await openShardedCheckpoint(index, signal) };
   return undefined;

@@ -5,6 +5,7 @@
 // whole training state (model, optimizer, scheduler, epoch or step, best metric).
 import { basename } from 'node:path';
 import type { InspectReport, KeySummary } from '../inspect/report';
+import { deepspeedLoadCode, isDeepspeedSet } from './deepspeedCode';
 import { BUILD_MODEL, displayName, mapLocation, pathLines, safetyComments, stripLines } from './codeParts';
 import { shardedLoadCode, shardedResumeCode } from './shardedCode';
 import { pyString } from './pyString';
@@ -104,6 +105,7 @@ function isIndexSet(report: InspectReport): boolean {
 
 export function loadCode(report: InspectReport, path: string): string {
   if (isIndexSet(report)) return shardedLoadCode(report, path);
+  if (isDeepspeedSet(report)) return `${deepspeedLoadCode(report, path).join('\n')}\n`;
   const other = otherFormat(report, path);
   if (other) return `${other.join('\n')}\n`;
   const lines = loadCkpt(report, path, 'The model weights of');

@@ -116,7 +116,7 @@ function knownCrc(ckpt: LoadedCheckpoint, ref: PlannedTensor['ref'], dtype: Plan
 }
 
 function planTensors(source: ExportSource, options: ExportOptions, kind: OutputKind): { plan: PlannedTensor[]; weightsKey: string; dropped: string[] } {
-  const selection = selectWeights(source.checkpoint.root, options.key);
+  const selection = selectWeights(source.checkpoint.root, options.key ?? source.checkpoint.weightsKey);
   const named = stripPrefixes(selection.tensors, options.stripPrefixes ?? []);
   const sameAs = new Map(findTies(named).map((t) => [t.path, t.sameAs]));
   const plan = named.map((o): PlannedTensor => {

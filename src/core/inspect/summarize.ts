@@ -113,7 +113,7 @@ export function summarize(input: SummarizeInput): InspectReport {
   const entryMap = new Map(entries);
   // One index for every count below: each tensor's storage is looked up once, not once per count.
   const coverage = new CoverageIndex(occurrences.map((o) => o.tensor.payload));
-  const counts = countTensors(checkpoint.root, occurrences, entries.map(([k]) => k), coverage);
+  const counts = countTensors(checkpoint.root, occurrences, entries.map(([k]) => k), coverage, checkpoint.weightsKey);
   const { modelKey } = counts;
   const model = modelOccurrences(occurrences, modelKey);
   const weights = modelOccurrences(occurrences.filter((_, i) => counts.roles[i] === 'parameter'), modelKey);

@@ -24,10 +24,10 @@ const ROLE_ORDER: readonly TensorRole[] = ['parameter', 'buffer', 'optimizer', '
 
 /**
  * `coverage`: an index made from these occurrences' tensors (summarize shares one between its
- * counts); made here when not given.
+ * counts); made here when not given. `weightsKey`: where the checkpoint's layout says the weights are.
  */
-export function countTensors(root: PyValue, occurrences: readonly TensorOccurrence[], topKeys: readonly string[], coverage?: CoverageIndex): TensorCounts {
-  const { roles, modelKey } = assignRoles(root, occurrences, topKeys);
+export function countTensors(root: PyValue, occurrences: readonly TensorOccurrence[], topKeys: readonly string[], coverage?: CoverageIndex, weightsKey?: string): TensorCounts {
+  const { roles, modelKey } = assignRoles(root, occurrences, topKeys, weightsKey);
   const payloads = occurrences.map((o) => o.tensor.payload);
   const index = coverage ?? new CoverageIndex(payloads);
   // One pass for the total and every role's.

@@ -65,8 +65,11 @@ function underOne(prefixes: readonly string[]): (path: string) => boolean {
   };
 }
 
-/** The role of every occurrence, and where the model is. */
-export function assignRoles(root: PyValue, occurrences: readonly TensorOccurrence[], topKeys: readonly string[]): RoleAssignment {
+/**
+ * The role of every occurrence, and where the model is: under `weightsKey` when the checkpoint's
+ * layout names one (a DeepSpeed folder's assembled `fp32`) and it holds tensors.
+ */
+export function assignRoles(root: PyValue, occurrences: readonly TensorOccurrence[], topKeys: readonly string[], weightsKey?: string): RoleAssignment {
   // An optimizer's state_dict() is a dict with `state` and `param_groups`, wherever it sits.
   const optimizerStates = findDicts(root, isOptimizerDict).map((p) => (p === '' ? 'state' : `${p}.state`));
   const optimizerKeys = topKeys.filter((k) => OPTIMIZER_KEY.test(k));
@@ -79,7 +82,7 @@ export function assignRoles(root: PyValue, occurrences: readonly TensorOccurrenc
     return undefined;
   });
   const candidates = occurrences.filter((_, i) => roles[i] === undefined);
-  const modelKey = findModelKey(candidates, topKeys);
+  const modelKey = weightsKey !== undefined && candidates.some((o) => o.path.startsWith(`${weightsKey}.`)) ? weightsKey : findModelKey(candidates, topKeys);
   const prefix = modelKey ? `${modelKey}.` : '';
   return {
     modelKey,

@@ -1,19 +1,18 @@
 // A DeepSpeed checkpoint folder (`global_stepN/`, as engine.save_checkpoint writes it) listed as
 // one checkpoint: its model states file(s) (`mp_rank_00_model_states.pt`, or ZeRO-3's
 // `zero_pp_rank_0_mp_rank_00_model_states.pt`) and one `*_optim_states.pt` ZeRO partition per
-// data-parallel rank; the shard count is the partitions. Names and sizes only. Opening it opens
-// the rank-0 model states file alone: assembling the ZeRO partitions is not built yet.
+// data-parallel rank; the shard count is the partitions. Names and sizes only. Opening it (its
+// main file, the rank-0 model states) opens the whole folder as one checkpoint, the fp32 weights
+// assembled from the ZeRO partitions (checkpoint/deepspeedCheckpoint.ts).
 import { basename, dirname } from 'node:path';
+import { parseDeepspeedName } from '../checkpoint/deepspeedNames';
 import { compareNames, parseStepEpoch } from './checkpointNames';
 import type { DirEntry } from './dirEntries';
 import type { CheckpointEntry, CheckpointFile } from './listingTypes';
 
-const MODEL_STATES = /^(?:zero_pp_rank_(\d+)_)?mp_rank_(\d+)_model_states\.pt$/;
-const OPTIM_STATES = /^(?:bf16_)?zero_pp_rank_(\d+)_mp_rank_(\d+)_optim_states\.pt$/;
-
 /** True for the files of a DeepSpeed checkpoint folder. */
 export function isDeepspeedFileName(name: string): boolean {
-  return MODEL_STATES.test(name) || OPTIM_STATES.test(name);
+  return parseDeepspeedName(name) !== undefined;
 }
 
 /** The folder's DeepSpeed checkpoint, or none when it holds no model states file. */
@@ -21,12 +20,10 @@ export function deepspeedSets(entries: readonly DirEntry[]): CheckpointEntry[] {
   const files: CheckpointFile[] = [];
   for (const e of entries) {
     if (e.isDir) continue;
-    const model = MODEL_STATES.exec(e.name);
-    const optim = model ? null : OPTIM_STATES.exec(e.name);
-    if (!model && !optim) continue;
-    const f: CheckpointFile = { path: e.path, name: e.name, role: model ? 'model' : 'optimizer', bytes: e.bytes, mtimeMs: e.mtimeMs };
-    const rank = (model ?? optim)![1];
-    if (rank !== undefined) f.rank = Number(rank);
+    const named = parseDeepspeedName(e.name);
+    if (!named) continue;
+    const f: CheckpointFile = { path: e.path, name: e.name, role: named.role, bytes: e.bytes, mtimeMs: e.mtimeMs };
+    if (named.rank !== undefined) f.rank = named.rank;
     files.push(f);
   }
   const models = files.filter((f) => f.role === 'model');

@@ -70,6 +70,8 @@ export interface LoadedCheckpoint {
   storageStart(storage: StorageRef): Promise<number | undefined>;
   /** Absent where the format has no checksums: legacy files and safetensors. */
   integrity?: StorageIntegrity;
+  /** The key its layout says holds the model's weights (a DeepSpeed folder's assembled `fp32`): export takes it unless told another. */
+  weightsKey?: string;
   /** Present when the checkpoint is a sharded set: storage offsets are then within each shard. */
   shards?: ShardSet;
   notes: string[];
