@@ -44,6 +44,20 @@ export function megatronRankDirName(ranks: readonly number[]): string {
   return `mp_rank_${ranks.map((r, i) => String(r).padStart(i === 0 ? 2 : 3, '0')).join('_')}`;
 }
 
+/** Every position of a grid of `sizes`, the first index slowest. */
+export function* gridOf(sizes: readonly number[]): Generator<number[]> {
+  const total = sizes.reduce((n, s) => n * s, 1);
+  for (let k = 0; k < total; k++) {
+    const ranks: number[] = [];
+    let rest = k;
+    for (let i = sizes.length - 1; i >= 0; i--) {
+      ranks[i] = rest % sizes[i]!;
+      rest = Math.floor(rest / sizes[i]!);
+    }
+    yield ranks;
+  }
+}
+
 /**
  * The segments of the run folder a path inside a Megatron checkpoint belongs to (the folder that
  * holds its `iter_N/` or `release/`), given the path's segments; undefined outside one.

@@ -16,6 +16,7 @@ import {
   MEGATRON_RANK_FILE,
   MEGATRON_RELEASE,
   MEGATRON_TRACKER,
+  gridOf,
   megatronIterDirName,
   megatronRankDirName,
   parseMegatronIterDir,
@@ -70,17 +71,8 @@ function gridProblem(folders: readonly RankFolder[]): string | undefined {
   if (folders.some((f) => f.ranks.length !== arity)) return `rank folders named two ways (${folders[0]!.name}, ${folders.find((f) => f.ranks.length !== arity)!.name})`;
   const sizes = Array.from({ length: arity }, (_, i) => Math.max(...folders.map((f) => f.ranks[i]!)) + 1);
   const have = new Set(folders.map((f) => f.ranks.join(',')));
-  const total = sizes.reduce((n, s) => n * s, 1);
-  for (let k = 0; k < total; k++) {
-    const ranks: number[] = [];
-    let rest = k;
-    for (let i = arity - 1; i >= 0; i--) {
-      ranks[i] = rest % sizes[i]!;
-      rest = Math.floor(rest / sizes[i]!);
-    }
-    if (!have.has(ranks.join(','))) {
-      return `no ${megatronRankDirName(ranks)}/${MEGATRON_RANK_FILE} (the other ranks make a ${sizes.join('×')} grid)`;
-    }
+  for (const ranks of gridOf(sizes)) {
+    if (!have.has(ranks.join(','))) return `no ${megatronRankDirName(ranks)}/${MEGATRON_RANK_FILE} (the other ranks make a ${sizes.join('×')} grid)`;
   }
   return undefined;
 }
