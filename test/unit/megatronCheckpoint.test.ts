@@ -166,6 +166,8 @@ test('the CLI: inspect --json on the folder gives every tensor its file; export 
 
 test('compare takes two iterations, rank by rank, each tensor with its files', () => {
   const r = spawnSync(process.execPath, [cli, 'compare', join(fixtures, 'tp2', 'iter_0000010'), join(fixtures, 'tp2', 'iter_0000020')], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  // Exit code 1: the iterations differ.
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr, '');
   assert.match(r.stdout, /tp1_pp0\.model\.decoder\.layers\.0\.input_layernorm\.bias +float16\[8\].*\[A: mp_rank_01\/model_optim_rng\.pt, B: mp_rank_01\/model_optim_rng\.pt\]/);
 });
