@@ -1,6 +1,7 @@
 // A checkpoint of many files, whichever layout `spec` names (a path or a URL): a DCP folder or its
-// `.metadata`, Accelerate's FSDP rank files, a Hugging Face sharded set's index or folder, a
-// DeepSpeed `global_stepN/` folder (or one of its files, or the folder holding `latest`).
+// `.metadata`, Accelerate's FSDP rank files, a Megatron iteration, a Hugging Face sharded set's
+// index or folder, a DeepSpeed `global_stepN/` folder (or one of its files, or the folder holding
+// `latest`).
 // Undefined when `spec` is one file of its own. The session and the comparison both open through
 // this, so every layout opens the same everywhere.
 import { openDcpCheckpoint } from './dcpCheckpoint';
@@ -8,6 +9,8 @@ import { openDeepspeedCheckpoint } from './deepspeedCheckpoint';
 import { deepspeedFolderOf } from './deepspeedLocation';
 import { dcpMetadataOf } from './dcpLocation';
 import { fsdpRankFilesOf, openFsdpRanks } from './fsdpRanks';
+import { megatronIterationOf } from './megatronLocation';
+import { openMegatronIteration } from './megatronRanks';
 import { openShardedCheckpoint } from './shardedCheckpoint';
 import type { OpenedShards } from './shardedCheckpoint';
 import { shardIndexOf } from './shardLocation';
@@ -26,6 +29,8 @@ export async function openManyFiles(spec: SourceSpec, signal?: AbortSignal): Pro
   if (ranks) return { index: { kind: 'file', path: ranks[0]! }, opened: await openFsdpRanks(ranks, signal) };
   const deepspeed = await deepspeedFolderOf(spec);
   if (deepspeed) return { index: { kind: 'file', path: deepspeed.folder }, opened: await openDeepspeedCheckpoint(deepspeed, signal) };
+  const megatron = await megatronIterationOf(spec);
+  if (megatron) return { index: { kind: 'file', path: megatron.files[0]!.path }, opened: await openMegatronIteration(megatron, signal) };
   const index = await shardIndexOf(spec);
   if (index) return { index, opened: await openShardedCheckpoint(index, signal) };
   return undefined;

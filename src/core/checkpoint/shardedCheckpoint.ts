@@ -147,7 +147,8 @@ function combine(shards: readonly Shard[], weightMap: ReadonlyMap<string, string
   };
 }
 
-function integrityOf(of: (s: StorageRef) => { shard: Shard; storage: StorageRef }): StorageIntegrity {
+/** Checks on each storage by the shard that holds it. */
+export function integrityOf(of: (s: StorageRef) => { shard: Shard; storage: StorageRef }): StorageIntegrity {
   const own = (s: StorageRef) => {
     const { shard, storage } = of(s);
     return { check: shard.checkpoint.integrity, storage };

@@ -12,6 +12,9 @@ import type { PyOpaque, PyValue } from '../values/pyValue';
 /** Keys that hold a model's state dict, in the order they are tried. */
 export const WEIGHT_KEYS = ['model_state_dict', 'model', 'state_dict', 'module'];
 
+/** The per-rank keys a Megatron iteration opens with (checkpoint/megatronRanks.ts). */
+const MEGATRON_RANK_KEY = /^tp\d+_pp\d+(_ep\d+)?$/;
+
 /** The checkpoint holds no weights the export can find, or the key given names none. */
 export class ExportInputError extends Error {
   readonly code = 'export-input';
@@ -90,6 +93,12 @@ export function selectWeights(root: PyValue, key?: string): WeightsSelection {
     }
   }
   const found = walkTensors(root).length;
+  const rank = topKeys(root).find((k) => MEGATRON_RANK_KEY.test(k));
+  if (found && rank) {
+    throw new ExportInputError(
+      `a Megatron-LM checkpoint's ranks hold tensor-parallel pieces, which are not merged: Megatron does not save which dimension each weight is split along. Export one rank's pieces with --key ${rank}.model, or merge the ranks with Megatron's tools/checkpoint/convert.py first.`,
+    );
+  }
   throw new ExportInputError(
     found
       ? `no model weights found under ${WEIGHT_KEYS.join(', ')} and the file is not a flat state dict; name the dict with --key (top-level keys: ${topKeys(root).join(', ') || 'none'}).`

@@ -1,6 +1,7 @@
 // Which file and folder names are checkpoints, and what their names say (step, epoch, role).
 // Names only: nothing here touches the disk.
 
+import { MEGATRON_TRACKER } from '../checkpoint/megatronNames';
 import { isShardIndexName } from '../checkpoint/shardIndex';
 import { isDcpFileName } from './dcpNames';
 import type { FileRole } from './listingTypes';
@@ -45,9 +46,9 @@ export function isCheckpointFileName(name: string): boolean {
   return lower.endsWith('.bin') && BIN_WEIGHT_HINT.test(lower);
 }
 
-/** A file a listing reads: a checkpoint file, one of nanochat's parts (its meta sidecars too), a DCP folder's, a shard index. */
+/** A file a listing reads: a checkpoint file, one of nanochat's parts (its meta sidecars too), a DCP folder's, a shard index, Megatron's tracker. */
 export function isListedFileName(name: string): boolean {
-  return isCheckpointFileName(name) || parseNanochatName(name) !== undefined || isDcpFileName(name) || isShardIndexName(name);
+  return isCheckpointFileName(name) || parseNanochatName(name) !== undefined || isDcpFileName(name) || isShardIndexName(name) || name === MEGATRON_TRACKER;
 }
 
 /** Step and epoch as a name tells them: `epoch=1-step=20.ckpt`, `ckpt_1000.pt`, `epoch_2.pt`. */

@@ -97,6 +97,7 @@ const SHARD_KINDS: Record<CheckpointLayout, string> = {
   huggingface: 'Hugging Face shards, opened together through the index',
   nanochat: 'optimizer files per rank',
   deepspeed: 'ZeRO optimizer partitions, one per data-parallel rank',
+  megatron: 'one model_optim_rng.pt per tensor/pipeline-parallel rank',
   file: 'files',
 };
 
@@ -116,6 +117,7 @@ export function checkpointTooltip(c: CheckpointEntry): string {
   if (c.epoch !== undefined) lines.push(`- epoch: ${c.epoch}`);
   lines.push(`- size: ${formatBytes(c.bytes)} in ${plural(c.files.length, 'file')}`);
   if (c.shards !== undefined) lines.push(`- shards: ${c.shards} (${SHARD_KINDS[c.layout]})`);
+  if (c.latest) lines.push(`- latest: ${escapeMd(c.latest)} names it (training resumes from it)`);
   if (c.modelBytes > 0) lines.push(`- model: ${formatBytes(c.modelBytes)}`);
   if (c.optimizerBytes > 0) lines.push(`- optimizer: ${formatBytes(c.optimizerBytes)}`);
   for (const [k, v] of Object.entries(c.metrics)) lines.push(`- ${escapeMd(k)}: ${formatMetric(v)}`);

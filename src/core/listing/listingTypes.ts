@@ -13,7 +13,7 @@ export type RunKind = 'base' | 'mid' | 'sft' | 'rl' | 'folder';
 export type FileRole = 'model' | 'optimizer' | 'meta' | 'full' | 'other';
 
 /** How the files of one logical checkpoint were recognised. */
-export type CheckpointLayout = 'nanochat' | 'huggingface' | 'file' | 'dcp' | 'fsdp-ranks' | 'hf-sharded' | 'deepspeed';
+export type CheckpointLayout = 'nanochat' | 'huggingface' | 'file' | 'dcp' | 'fsdp-ranks' | 'hf-sharded' | 'deepspeed' | 'megatron';
 
 export interface CheckpointFile {
   /** Absolute path. */
@@ -57,6 +57,8 @@ export interface CheckpointEntry {
   mark?: CheckpointMark;
   /** The data files of a checkpoint sharded over many (a DCP folder's `.distcp` files, FSDP's rank files, HF's numbered shards). */
   shards?: number;
+  /** The file that names it as the one to resume from (Megatron's `latest_checkpointed_iteration.txt`). */
+  latest?: string;
 }
 
 export interface RunListing {

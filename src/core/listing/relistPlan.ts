@@ -3,6 +3,7 @@
 // or became or stopped being a nanochat home). Paths only: nothing here touches the disk.
 
 import { basename, dirname, join } from 'node:path';
+import { megatronRunSegments } from '../checkpoint/megatronNames';
 import { MARKS_FILE } from '../marks/checkpointMarks';
 import { isListedFileName, parseHfCheckpointDir } from './checkpointNames';
 import { isInside, isWalkedDir, kindOfDir, runLocation, segmentsBelow } from './runLocation';
@@ -46,6 +47,9 @@ function targetOf(listed: ListedRoot, path: string): { full: true } | { run: str
   // A `checkpoint-N` folder, or a file in one, belongs to the run that holds the folder.
   if (parseHfCheckpointDir(name) !== undefined) return { run: parent };
   if (parseHfCheckpointDir(basename(parent)) !== undefined) return { run: dirname(parent) };
+  // Anything in a Megatron `iter_N/` (or its rank folders) belongs to the run that holds it.
+  const megatron = megatronRunSegments(segs);
+  if (megatron) return { run: join(listed.root, ...megatron) };
   // The state file's pins and notes are part of the run's listing.
   if (isListedFileName(name) || name === MARKS_FILE) return { run: parent };
   // Other files with these endings (nanoGPT's `train.bin`, a `config.json`) are not listed.

@@ -9,6 +9,7 @@ import { dcpFolderCheckpoint, isDcpFolder } from './dcpFolders';
 import { fsdpRankSets, isFsdpRankFile } from './fsdpRankSets';
 import { groupShardSets, hfShardSets, isShardSetFileName } from './hfShardSets';
 import { deepspeedSets, isDeepspeedFileName } from './deepspeedSets';
+import { holdsMegatron, megatronIterations } from './megatronIterations';
 import type { CheckpointEntry, CheckpointFile, FileRole, SidecarCache, SidecarInfo } from './listingTypes';
 import { nanochatMetaInfo, readSidecar, trainerStateInfo } from './sidecars';
 
@@ -183,7 +184,7 @@ function singleFile(e: DirEntry): CheckpointEntry {
 
 /** True when a folder's entries alone show it holds checkpoints (before reading any subfolder). */
 export function holdsCheckpoints(entries: readonly DirEntry[]): boolean {
-  return isDcpFolder(entries) || entries.some((e) => (e.isDir ? parseHfCheckpointDir(e.name) !== undefined : isCheckpointFileName(e.name) || parseNanochatName(e.name) !== undefined));
+  return isDcpFolder(entries) || holdsMegatron(entries) || entries.some((e) => (e.isDir ? parseHfCheckpointDir(e.name) !== undefined : isCheckpointFileName(e.name) || parseNanochatName(e.name) !== undefined));
 }
 
 /** The checkpoints among one folder's entries, sorted; warnings collect what was skipped. */
@@ -208,7 +209,7 @@ export async function folderCheckpoints(
   const nanochat = nanochatSteps(nanochatFiles, cache, warnings);
   const hf = await mapLimit(hfDirs, 8, (d) => hfCheckpoint(d.e, d.step, cache, warnings));
   const dcp = isDcpFolder(entries) ? [dcpFolderCheckpoint(entries)] : [];
-  const checkpoints = [...nanochat, ...hf.map((h) => h.entry), ...singles, ...dcp, ...fsdpRankSets(entries), ...hfShardSets(entries), ...deepspeedSets(entries)].sort(compareCheckpoints);
+  const checkpoints = [...nanochat, ...hf.map((h) => h.entry), ...singles, ...dcp, ...fsdpRankSets(entries), ...hfShardSets(entries), ...deepspeedSets(entries), ...(await megatronIterations(entries, warnings))].sort(compareCheckpoints);
   const out: FolderCheckpoints = { checkpoints };
   // The newest checkpoint's trainer state knows the best of all before it.
   const newest = hf.filter((h) => h.info.bestCheckpoint).sort((a, b) => b.entry.step! - a.entry.step!)[0];

@@ -3,6 +3,7 @@
 // agree on what is listed. Paths only: nothing here touches the disk.
 
 import { relative, sep } from 'node:path';
+import { isMegatronPartDir } from '../checkpoint/megatronNames';
 import { parseHfCheckpointDir } from './checkpointNames';
 import type { RunKind } from './listingTypes';
 import { NANOCHAT_KIND_DIRS } from './nanochatHome';
@@ -26,10 +27,10 @@ export function kindOfDir(name: string): Exclude<RunKind, 'folder'> | undefined 
 /**
  * True when the walk enters a subfolder `name` of a folder `level` levels below the root. Hidden
  * folders, virtual envs and `checkpoint-N` folders (part of the run that holds them) are never
- * entered; in a nanochat home, neither are its kind folders (listed as kinds) nor its data.
+ * entered, nor Megatron's `iter_N/` and `mp_rank_*` folders; in a nanochat home, neither are its kind folders (listed as kinds) nor its data.
  */
 export function isWalkedDir(name: string, level: number, layout: RootLayout): boolean {
-  if (name.startsWith('.') || SKIPPED_DIRS.has(name) || parseHfCheckpointDir(name) !== undefined) return false;
+  if (name.startsWith('.') || SKIPPED_DIRS.has(name) || parseHfCheckpointDir(name) !== undefined || isMegatronPartDir(name)) return false;
   if (level === 0 && layout === 'nanochat') return kindOfDir(name) === undefined && !NANOCHAT_OTHER_DIRS.has(name);
   return true;
 }

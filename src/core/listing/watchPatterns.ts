@@ -16,6 +16,8 @@ export const LISTED_NAME_PATTERNS: readonly string[] = [
   `**/${MARKS_FILE}`,
   '**/checkpoint-*',
   '**/checkpoint-*/*',
+  '**/latest_checkpointed_iteration.txt',
+  '**/iter_*',
   ...NANOCHAT_KIND_DIRS.flatMap(({ dir }) => [dir, `${dir}/*`]),
 ];
 

@@ -16,7 +16,7 @@ export interface PruneUnit {
 }
 
 export function pruneUnitOf(c: CheckpointEntry): PruneUnit {
-  if (c.layout === 'huggingface' || c.layout === 'dcp') return { key: checkpointKey(c), checkpoint: c, paths: [c.path], shown: [c.path + sep] };
+  if (c.layout === 'huggingface' || c.layout === 'dcp' || c.layout === 'megatron') return { key: checkpointKey(c), checkpoint: c, paths: [c.path], shown: [c.path + sep] };
   const paths = c.layout === 'nanochat' || c.layout === 'fsdp-ranks' || c.layout === 'hf-sharded' || c.layout === 'deepspeed' ? c.files.map((f) => f.path) : [c.path];
   return { key: checkpointKey(c), checkpoint: c, paths, shown: paths };
 }
