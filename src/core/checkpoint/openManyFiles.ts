@@ -1,10 +1,12 @@
 // A checkpoint of many files, whichever layout `spec` names (a path or a URL): a DCP folder or its
-// `.metadata`, Accelerate's FSDP rank files, a Hugging Face sharded set's index or folder.
+// `.metadata`, Accelerate's FSDP rank files, a Hugging Face sharded set's index or folder, a
+// nanochat step's `meta_<step>.json`.
 // Undefined when `spec` is one file of its own. The session and the comparison both open through
 // this, so every layout opens the same everywhere.
 import { openDcpCheckpoint } from './dcpCheckpoint';
 import { dcpMetadataOf } from './dcpLocation';
 import { fsdpRankFilesOf, openFsdpRanks } from './fsdpRanks';
+import { nanochatStepOf, openNanochatStep } from './nanochatStep';
 import { openShardedCheckpoint } from './shardedCheckpoint';
 import type { OpenedShards } from './shardedCheckpoint';
 import { shardIndexOf } from './shardLocation';
@@ -14,6 +16,8 @@ export interface OpenedSet {
   opened: OpenedShards;
   /** The file that names the set (its index, `.metadata` or first rank file). */
   index: SourceSpec;
+  /** The sidecar the set reads as a single file would (nanochat's meta_<step>.json). */
+  sidecar?: { name: string; spec: SourceSpec };
 }
 
 export async function openManyFiles(spec: SourceSpec, signal?: AbortSignal): Promise<OpenedSet | undefined> {
@@ -23,5 +27,7 @@ export async function openManyFiles(spec: SourceSpec, signal?: AbortSignal): Pro
   if (ranks) return { index: { kind: 'file', path: ranks[0]! }, opened: await openFsdpRanks(ranks, signal) };
   const index = await shardIndexOf(spec);
   if (index) return { index, opened: await openShardedCheckpoint(index, signal) };
+  const step = await nanochatStepOf(spec);
+  if (step) return openNanochatStep(step, signal);
   return undefined;
 }
