@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openCompareSide } from '../../src/core/compare/compareSide';
 import { compareCheckpoints } from '../../src/core/compare/compareCheckpoints';
+import { loadCode, resumeCode } from '../../src/core/code/loadCode';
 import { CheckpointError } from '../../src/core/errors';
 import { defaultExportPath } from '../../src/core/export/exportChoices';
 import type { InspectReport } from '../../src/core/inspect/report';
@@ -19,6 +20,7 @@ import { listRoot } from '../../src/core/listing/listRoot';
 import { buildTree, flattenTree } from '../../src/core/listing/listingTree';
 import { CheckpointSession } from '../../src/core/session/checkpointSession';
 import { inspectFile } from '../../src/core/session/inspectFile';
+import { MODEL_STUB } from './support/modelStub';
 
 const root = join(__dirname, '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -245,4 +247,38 @@ test('a session on the step reads every tensor\'s bytes from its own file', asyn
     await session.close();
     await single.close();
   }
+});
+
+test('CLI stats of a step\'s tensor are those of the tensor in its own file; --help names the step\'s entry point', () => {
+  const step = run('stats', at('meta_000200.json'), '--tensor', 'optim_rank1.1.state.23.momentum_buffer', '--json');
+  const own = run('stats', at('optim_000200_rank1.pt'), '--tensor', '1.state.23.momentum_buffer', '--json');
+  assert.equal(step.status, 0, step.stderr);
+  const [a, b] = [step, own].map((r) => (JSON.parse(r.stdout) as { tensors: Array<Record<string, unknown>> }).tensors[0]!);
+  assert.equal(a!.path, 'optim_rank1.1.state.23.momentum_buffer');
+  assert.equal(a!.count, 1024);
+  assert.deepEqual({ ...a, path: '' }, { ...b, path: '' });
+  const help = run('--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stderr, /a nanochat step's meta_<step>\.json \(the whole step: model_<step>\.pt and every\n\s+optim_<step>_rank<r>\.pt; model_<step>\.pt or one optim file named itself opens alone\)/);
+});
+
+test('load and resume code for a step read its files as nanochat does; Debian\'s torch runs the load code to the model file\'s tensors', async () => {
+  const meta = join(home, 'mid_checkpoints', 'd4', 'meta_000100.json');
+  const report = await inspectFile(meta);
+  const load = loadCode(report, meta);
+  const resume = resumeCode(report, meta);
+  assert.match(load, /model_state = torch\.load\(os\.path\.join\(folder, "model_000100\.pt"\), weights_only=True\)/);
+  assert.match(load, /model_state = \{k\.removeprefix\("_orig_mod\."\): v for k, v in model_state\.items\(\)\}/);
+  assert.doesNotMatch(load, /meta_000100\.json"\), weights_only/);
+  assert.match(resume, /optimizer_data = torch\.load\(os\.path\.join\(folder, f"optim_000100_rank\{rank\}\.pt"\), weights_only=True\)/);
+  assert.match(resume, /for optimizer, state in zip\(optimizers, optimizer_data\):/);
+  const driver = `${MODEL_STUB}${load}
+want = torch.load(os.path.join(folder, "model_000100.pt"), weights_only=False)
+want = {k.removeprefix("_orig_mod."): v for k, v in want.items()}
+print(json.dumps({"tensors": len(model.sd), "problems": [k for k in want if k not in model.sd or not torch.equal(model.sd[k], want[k])]}))`;
+  const r = spawnSync('/usr/bin/python3', ['-c', driver], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), { tensors: 26, problems: [] });
+  const parsed = spawnSync('/usr/bin/python3', ['-c', 'import ast, sys\nast.parse(sys.stdin.read())\nprint("ok")'], { input: resume, encoding: 'utf8' });
+  assert.equal(parsed.stdout.trim(), 'ok', parsed.stderr);
 });

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import type { InspectReport, KeySummary } from '../inspect/report';
 import { BUILD_MODEL, displayName, mapLocation, pathLines, safetyComments, stripLines } from './codeParts';
+import { nanochatLoadCode, nanochatResumeCode } from './nanochatCode';
 import { shardedLoadCode, shardedResumeCode } from './shardedCode';
 import { pyString } from './pyString';
 
@@ -103,6 +104,8 @@ function isIndexSet(report: InspectReport): boolean {
 }
 
 export function loadCode(report: InspectReport, path: string): string {
+  const nanochat = nanochatLoadCode(report, path);
+  if (nanochat) return nanochat;
   if (isIndexSet(report)) return shardedLoadCode(report, path);
   const other = otherFormat(report, path);
   if (other) return `${other.join('\n')}\n`;
@@ -138,6 +141,8 @@ function schedulerAccess(report: InspectReport): string | undefined {
 
 /** Python that restores a training run from the file: model, optimizer, scheduler, counters, best metric. */
 export function resumeCode(report: InspectReport, path: string): string {
+  const nanochat = nanochatResumeCode(report, path);
+  if (nanochat) return nanochat;
   if (isIndexSet(report)) return shardedResumeCode(report, path);
   const other = otherFormat(report, path);
   if (other) {
