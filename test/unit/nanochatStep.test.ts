@@ -13,6 +13,7 @@ import { after, test } from 'node:test';
 import { openCompareSide } from '../../src/core/compare/compareSide';
 import { compareCheckpoints } from '../../src/core/compare/compareCheckpoints';
 import { loadCode, resumeCode } from '../../src/core/code/loadCode';
+import { stepFilesGlob } from '../../src/core/checkpoint/nanochatNames';
 import { CheckpointError } from '../../src/core/errors';
 import { defaultExportPath } from '../../src/core/export/exportChoices';
 import type { InspectReport } from '../../src/core/inspect/report';
@@ -281,4 +282,9 @@ print(json.dumps({"tensors": len(model.sd), "problems": [k for k in want if k no
   assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), { tensors: 26, problems: [] });
   const parsed = spawnSync('/usr/bin/python3', ['-c', 'import ast, sys\nast.parse(sys.stdin.read())\nprint("ok")'], { input: resume, encoding: 'utf8' });
   assert.equal(parsed.stdout.trim(), 'ok', parsed.stderr);
+});
+
+test('the inspector of a step watches every file of the step', () => {
+  assert.equal(stepFilesGlob('meta_000200.json'), '{model_000200.pt,meta_000200.json,optim_000200_rank*.pt}');
+  assert.equal(stepFilesGlob('model_000200.pt'), undefined);
 });

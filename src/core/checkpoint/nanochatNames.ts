@@ -20,3 +20,12 @@ export function parseNanochatName(name: string): NanochatPart | undefined {
   if (m) return { part: 'optim', step: Number(m[1]), rank: Number(m[2]) };
   return undefined;
 }
+
+/**
+ * A glob of every file of the step `meta_<step>.json` names as one checkpoint (the model file,
+ * the meta file, each rank's optimizer file), for a watcher; undefined for other names.
+ */
+export function stepFilesGlob(name: string): string | undefined {
+  const m = NANOCHAT_META.exec(name);
+  return m ? `{model_${m[1]}.pt,meta_${m[1]}.json,optim_${m[1]}_rank*.pt}` : undefined;
+}
