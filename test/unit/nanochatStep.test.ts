@@ -288,3 +288,10 @@ test('the inspector of a step watches every file of the step', () => {
   assert.equal(stepFilesGlob('meta_000200.json'), '{model_000200.pt,meta_000200.json,optim_000200_rank*.pt}');
   assert.equal(stepFilesGlob('model_000200.pt'), undefined);
 });
+
+test('a step is its meta file\'s digits: a file of the same step number written otherwise is not one of its files', async () => {
+  const dir = partial('model_000200.pt', 'meta_000200.json', 'optim_000200_rank0.pt');
+  copyFileSync(at('optim_000200_rank1.pt'), join(dir, 'optim_0000200_rank1.pt'));
+  const step = await inspectFile(join(dir, 'meta_000200.json'));
+  assert.deepEqual(step.shards?.files.map((f) => f.file), ['model_000200.pt', 'optim_000200_rank0.pt']);
+});

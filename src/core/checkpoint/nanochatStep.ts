@@ -27,16 +27,19 @@ export function stepName(step: number): string {
   return `step ${String(step).padStart(6, '0')}`;
 }
 
-/** nanochat's parts in a folder, by step. */
-async function partsIn(folder: string): Promise<Map<number, { model?: string; meta?: string; ranks: Map<number, string> }>> {
-  const out = new Map<number, { model?: string; meta?: string; ranks: Map<number, string> }>();
+/**
+ * nanochat's parts in a folder, by the step's digits as the names write them: `model_000200.pt`
+ * and `model_0000200.pt` are not one step's files.
+ */
+async function partsIn(folder: string): Promise<Map<string, { step: number; model?: string; ranks: Map<number, string> }>> {
+  const out = new Map<string, { step: number; model?: string; ranks: Map<number, string> }>();
   for (const name of await readdir(folder).catch(() => [] as string[])) {
     const part = parseNanochatName(name);
-    if (!part) continue;
-    let g = out.get(part.step);
-    if (!g) out.set(part.step, (g = { ranks: new Map() }));
+    if (!part || part.part === 'meta') continue;
+    const digits = /^[a-z]+_(\d+)/.exec(name)![1]!;
+    let g = out.get(digits);
+    if (!g) out.set(digits, (g = { step: part.step, ranks: new Map() }));
     if (part.part === 'model') g.model = name;
-    else if (part.part === 'meta') g.meta = name;
     else g.ranks.set(part.rank, name);
   }
   return out;
@@ -49,11 +52,11 @@ async function partsIn(folder: string): Promise<Map<number, { model?: string; me
 export async function nanochatStepOf(spec: SourceSpec): Promise<NanochatStep | undefined> {
   if (spec.kind !== 'file') return undefined;
   const own = parseNanochatName(basename(spec.path));
-  if (own?.part === 'meta') return stepFiles(dirname(spec.path), own.step, spec.path);
+  if (own?.part === 'meta') return stepFiles(dirname(spec.path), own.step, /^meta_(\d+)/.exec(basename(spec.path))![1]!, spec.path);
   if (own) return undefined;
   const info = await stat(spec.path).catch(() => undefined);
   if (!info?.isDirectory()) return undefined;
-  const steps = [...(await partsIn(spec.path))].filter(([, g]) => g.model).map(([s]) => s).sort((a, b) => a - b);
+  const steps = [...(await partsIn(spec.path)).values()].filter((g) => g.model).map((g) => g.step).sort((a, b) => a - b);
   if (steps.length === 0) return undefined;
   const last = String(steps[steps.length - 1]).padStart(6, '0');
   const shown = steps.length > 6 ? `${steps.slice(0, 3).join(', ')}, … ${steps.slice(-2).join(', ')}` : steps.join(', ');
@@ -62,9 +65,8 @@ export async function nanochatStepOf(spec: SourceSpec): Promise<NanochatStep | u
   );
 }
 
-async function stepFiles(folder: string, step: number, meta: string): Promise<NanochatStep> {
-  const g = (await partsIn(folder)).get(step);
-  const padded = String(step).padStart(6, '0');
+async function stepFiles(folder: string, step: number, padded: string, meta: string): Promise<NanochatStep> {
+  const g = (await partsIn(folder)).get(padded);
   if (!g?.model) throw new CheckpointError('missing-record', `model_${padded}.pt is missing: ${basename(meta)} names step ${step}, whose model file it is.`);
   const files: KeyedFile[] = [{ key: 'model', path: join(folder, g.model) }];
   const ranks = [...g.ranks.keys()].sort((a, b) => a - b);
