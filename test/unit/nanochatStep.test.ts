@@ -6,7 +6,7 @@
 // take the step too; export writes the model's weights alone.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -294,4 +294,15 @@ test('a step is its meta file\'s digits: a file of the same step number written 
   copyFileSync(at('optim_000200_rank1.pt'), join(dir, 'optim_0000200_rank1.pt'));
   const step = await inspectFile(join(dir, 'meta_000200.json'));
   assert.deepEqual(step.shards?.files.map((f) => f.file), ['model_000200.pt', 'optim_000200_rank0.pt']);
+});
+
+test('export of any checkpoint of many files refuses each of its files as a target: a sharded set\'s second shard', () => {
+  const dir = join(scratch, 'hf');
+  cpSync(join(root, 'test', 'fixtures', 'sharded', 'hf_safetensors'), dir, { recursive: true });
+  const shard = join(dir, 'model-00002-of-00003.safetensors');
+  const before = readFileSync(shard);
+  const r = run('export', dir, shard, '--force');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /model-00002-of-00003\.safetensors is one of the source checkpoint's files: an export never writes over its source/);
+  assert.ok(readFileSync(shard).equals(before));
 });

@@ -130,14 +130,20 @@ function planTensors(source: ExportSource, options: ExportOptions, kind: OutputK
   return { plan, weightsKey: selection.key, dropped: selection.dropped };
 }
 
-/** The source's path and, for a checkpoint of many files, each of its files on this machine. */
+/**
+ * The source's path and, for a checkpoint of many files, each of its files on this machine: the
+ * set's files lie together, in the folders its tensors are read from.
+ */
 function sourcePaths(source: ExportSource): string[] {
   const shards = source.checkpoint.shards;
   const paths = new Set([source.path]);
-  if (shards) for (const { tensor } of walkTensors(source.checkpoint.root)) {
+  if (!shards) return [...paths];
+  const folders = new Set<string>();
+  for (const { tensor } of walkTensors(source.checkpoint.root)) {
     const spec = shards.sourceOf(tensor.payload.storage);
-    if (spec.kind === 'file') paths.add(spec.path);
+    if (spec.kind === 'file') folders.add(dirname(spec.path));
   }
+  for (const folder of folders) for (const f of shards.files) paths.add(join(folder, f.file));
   return [...paths];
 }
 

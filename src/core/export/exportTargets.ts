@@ -30,8 +30,10 @@ async function identity(path: string): Promise<{ real: string; dev: number; ino:
   }
 }
 
-/** Throws unless every target may be written: none is the source, none exists unless `replace`. */
-/** `sources`: every file the checkpoint is read from (a set's files too). */
+/**
+ * Throws unless every target may be written: none is a source, none exists unless `replace`.
+ * `sources`: every file the checkpoint is read from (the first the one it was opened through).
+ */
 export async function checkTargets(sources: readonly string[], targets: readonly string[], replace: boolean): Promise<void> {
   for (const target of targets) {
     const there = await identity(target);
