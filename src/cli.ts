@@ -15,7 +15,12 @@ const USAGE = `usage:
   checkpoint-manager scan <file|dir> [--json]
   checkpoint-manager compare <a> <b> [--json] [--align auto|none|model] [--strip-prefix P]
   checkpoint-manager export <in> <out.pt|out.safetensors|outdir/> [--key PATH] [--dtype bf16|fp16|fp32] [--strip-prefix P] [--max-shard-size 5GB] [--force] [--json]
-  checkpoint-manager prune <dir> [--keep-last N] [--keep-best K --metric NAME --mode min|max] [--keep-every K] [--dry-run] [--json] [--yes]`;
+  checkpoint-manager prune <dir> [--keep-last N] [--keep-best K --metric NAME --mode min|max] [--keep-every K] [--dry-run] [--json] [--yes]
+
+A checkpoint of many files is named by one path, the same for inspect, stats, compare and export:
+  a sharded set's folder or *.index.json; a DCP folder or its .metadata; an FSDP rank file;
+  a nanochat step's meta_<step>.json (the whole step: model_<step>.pt and every
+  optim_<step>_rank<r>.pt; model_<step>.pt or one optim file named itself opens alone).`;
 
 type Command = (args: string[]) => Promise<number>;
 

@@ -38,11 +38,20 @@ export async function pickCheckpoint(provider: CheckpointTreeProvider, placeHold
   return picked?.path;
 }
 
-export async function openCheckpoint(path: string): Promise<void> {
+/** What Inspect opens for a command's argument, and whether it is a whole checkpoint of many files. */
+export function inspectTarget(arg: unknown): { path: string; whole: boolean } | undefined {
+  const node = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) && 'contextValue' in arg ? (arg as ViewNode) : undefined;
+  if (node?.inspectPath) return { path: node.inspectPath, whole: true };
+  const path = targetPath(arg, true);
+  return path === undefined ? undefined : { path, whole: false };
+}
+
+/** `whole`: the path names a checkpoint of many files (a nanochat step's meta file), opened in the inspector. */
+export async function openCheckpoint(path: string, whole = false): Promise<void> {
   const uri = vscode.Uri.file(path);
   // Sidecars are JSON: the text editor shows them; the inspector is for weights, and for a
   // sharded set's index, which opens the whole set.
-  if (path.toLowerCase().endsWith('.json') && !isShardIndexName(path)) await vscode.commands.executeCommand('vscode.open', uri);
+  if (!whole && path.toLowerCase().endsWith('.json') && !isShardIndexName(path)) await vscode.commands.executeCommand('vscode.open', uri);
   else await vscode.commands.executeCommand('vscode.openWith', uri, inspectorViewTypeFor(path));
 }
 
@@ -59,8 +68,9 @@ export function registerTreeCommands(provider: CheckpointTreeProvider): vscode.D
       if (folder) await addExtraFolder(folder.fsPath);
     }),
     vscode.commands.registerCommand('checkpointManager.inspect', async (arg?: unknown) => {
-      const path = targetPath(arg, true) ?? (arg === undefined ? await pickCheckpoint(provider) : undefined);
-      if (path) await openCheckpoint(path);
+      const target = inspectTarget(arg);
+      const path = target?.path ?? (arg === undefined ? await pickCheckpoint(provider) : undefined);
+      if (path) await openCheckpoint(path, target?.whole);
       else if (arg !== undefined) void vscode.window.showWarningMessage('This checkpoint has no model file to inspect yet.');
     }),
     // Returns how it revealed the path, for the integration tests.

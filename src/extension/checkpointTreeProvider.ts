@@ -31,6 +31,7 @@ export interface NodeSnapshot {
   icon: string;
   path?: string;
   openPath?: string;
+  inspectPath?: string;
   data?: ViewNode['data'];
   /** The security mark the row shows now (marks arrive after the listing). */
   mark?: VerdictMark;
@@ -238,6 +239,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<ViewNode>
       if (node.description !== undefined) s.description = node.description;
       if (node.path !== undefined) s.path = node.path;
       if (node.openPath !== undefined) s.openPath = node.openPath;
+      if (node.inspectPath !== undefined) s.inspectPath = node.inspectPath;
       if (node.data !== undefined) s.data = node.data;
       const mark = this.markOf(node);
       if (mark) s.mark = mark;

@@ -3,6 +3,7 @@
 // document does, so hashes, statistics and scans reuse the parse.
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { stepFilesGlob } from '../core/checkpoint/nanochatNames';
 import type { InspectReport } from '../core/inspect/report';
 import type { NonFiniteScan } from '../core/session/sessionProtocol';
 import type { WorkOptions } from '../core/session/workOptions';
@@ -61,7 +62,9 @@ export class InspectorDocument implements vscode.CustomDocument {
   ) {
     this.disposables.push(this.stateEmitter, this.hashingEmitter);
     if (uri.scheme === 'file') {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(uri.fsPath)), literalGlob(basename(uri.fsPath))));
+      // A nanochat step, opened through its meta file, changes with any of its files.
+      const name = basename(uri.fsPath);
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(uri.fsPath)), stepFilesGlob(name) ?? literalGlob(name)));
       const changed = () => this.scheduleRefresh();
       this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
     }

@@ -4,9 +4,9 @@ import {
   hfFileRole,
   isCheckpointFileName,
   parseHfCheckpointDir,
-  parseNanochatName,
   parseStepEpoch,
 } from '../../src/core/listing/checkpointNames';
+import { parseNanochatName } from '../../src/core/checkpoint/nanochatNames';
 
 test('nanochat names give step, part and rank', () => {
   assert.deepEqual(parseNanochatName('model_000100.pt'), { part: 'model', step: 100 });

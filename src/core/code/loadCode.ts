@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import type { InspectReport, KeySummary } from '../inspect/report';
 import { deepspeedLoadCode, isDeepspeedSet } from './deepspeedCode';
 import { BUILD_MODEL, displayName, mapLocation, pathLines, safetyComments, stripLines } from './codeParts';
+import { nanochatLoadCode, nanochatResumeCode } from './nanochatCode';
 import { shardedLoadCode, shardedResumeCode } from './shardedCode';
 import { pyString } from './pyString';
 
@@ -104,6 +105,8 @@ function isIndexSet(report: InspectReport): boolean {
 }
 
 export function loadCode(report: InspectReport, path: string): string {
+  const nanochat = nanochatLoadCode(report, path);
+  if (nanochat) return nanochat;
   if (isIndexSet(report)) return shardedLoadCode(report, path);
   if (isDeepspeedSet(report)) return `${deepspeedLoadCode(report, path).join('\n')}\n`;
   const other = otherFormat(report, path);
@@ -140,6 +143,8 @@ function schedulerAccess(report: InspectReport): string | undefined {
 
 /** Python that restores a training run from the file: model, optimizer, scheduler, counters, best metric. */
 export function resumeCode(report: InspectReport, path: string): string {
+  const nanochat = nanochatResumeCode(report, path);
+  if (nanochat) return nanochat;
   if (isIndexSet(report)) return shardedResumeCode(report, path);
   const other = otherFormat(report, path);
   if (other) {

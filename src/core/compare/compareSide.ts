@@ -8,7 +8,7 @@ import { openManyFiles } from '../checkpoint/openManyFiles';
 import { describeParts, describeWith } from '../inspect/describeCheckpoint';
 import type { InspectReport, TensorRole } from '../inspect/report';
 import type { Sidecar } from '../inspect/sidecar';
-import { readSidecarFor } from '../inspect/sidecar';
+import { readSidecarFor, readSidecarFrom } from '../inspect/sidecar';
 import type { ByteSource } from '../io/byteSource';
 import type { SourceSpec } from '../io/sourceSpec';
 import { openSource, sourceName } from '../io/sourceSpec';
@@ -54,7 +54,10 @@ export async function sideFacts(side: CompareSide): Promise<SideFacts> {
  */
 export async function openCompareSide(spec: SourceSpec, options: { sidecars?: boolean } = {}): Promise<{ side: CompareSide; close: () => Promise<void> }> {
   const set = await openManyFiles(spec);
-  if (set) return { side: { spec, checkpoint: set.opened.checkpoint, size: set.opened.size }, close: () => set.opened.close() };
+  if (set) {
+    const sidecar = set.sidecar && options.sidecars !== false ? await readSidecarFrom(set.sidecar.name, set.sidecar.spec) : undefined;
+    return { side: { spec, checkpoint: set.opened.checkpoint, size: set.opened.size, ...(sidecar ? { sidecar } : {}) }, close: () => set.opened.close() };
+  }
   const source: ByteSource = await openSource(spec);
   try {
     const checkpoint = await openCheckpoint(source);

@@ -14,6 +14,7 @@ import { tensorChunks } from '../torch/tensorBytes';
 import { isContiguous, numel } from '../torch/tensorRef';
 import type { StorageRef } from '../torch/tensorRef';
 import { findTies } from '../torch/tiedTensors';
+import { walkTensors } from '../torch/tensorWalk';
 import type { CastName } from './elementCast';
 import { castChunks, castDtype } from './elementCast';
 import type { ChunksOf, PlannedTensor } from './exportPlan';
@@ -129,8 +130,33 @@ function planTensors(source: ExportSource, options: ExportOptions, kind: OutputK
   return { plan, weightsKey: selection.key, dropped: selection.dropped };
 }
 
+/**
+ * The source's path and, for a checkpoint of many files, each of its files on this machine: the
+ * set's files lie together, in the folders its tensors are read from.
+ */
+function sourcePaths(source: ExportSource): string[] {
+  const shards = source.checkpoint.shards;
+  const paths = new Set([source.path]);
+  if (!shards) return [...paths];
+  const folders = new Set<string>();
+  for (const { tensor } of walkTensors(source.checkpoint.root)) {
+    const spec = shards.sourceOf(tensor.payload.storage);
+    if (spec.kind === 'file') folders.add(dirname(spec.path));
+  }
+  for (const folder of folders) for (const f of shards.files) paths.add(join(folder, f.file));
+  return [...paths];
+}
+
+/** The file the weights come from: the one file of a set that holds them all, else the source's own name. */
+function sourceName(source: ExportSource, plan: readonly PlannedTensor[]): string {
+  const files = new Set(plan.map((t) => source.checkpoint.shards?.fileOf(t.ref.storage)));
+  const [only] = files;
+  if (files.size === 1 && only !== undefined) return only;
+  return basename(source.spec?.kind === 'url' ? new URL(source.path).pathname : source.path);
+}
+
 function metadataOf(source: ExportSource, plan: readonly PlannedTensor[]): Record<string, string> {
-  const meta: Record<string, string> = { format: 'pt', source: basename(source.spec?.kind === 'url' ? new URL(source.path).pathname : source.path) };
+  const meta: Record<string, string> = { format: 'pt', source: sourceName(source, plan) };
   if (source.step !== undefined) meta.step = String(source.step);
   if (source.sha256) meta.source_sha256 = source.sha256;
   const ties = plan.filter((t) => t.sameAs !== undefined);
@@ -183,7 +209,7 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   }
   const created: string[] = [];
   try {
-    await checkTargets(source.path, files.map((f) => f.path), options.force ?? false);
+    await checkTargets(sourcePaths(source), files.map((f) => f.path), options.force ?? false);
     for (const f of files) {
       await writeStreamAtomic(f.path, (handle) => f.write(new FileSink(handle)), { replace: options.force ?? false });
       created.push(f.path);

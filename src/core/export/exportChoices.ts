@@ -21,11 +21,14 @@ const EXTENSIONS: Record<OutputKind, string> = { safetensors: '.safetensors', pt
 export function defaultExportPath(source: string, kind: OutputKind, dtype?: CastName): string {
   // A sharded set's index (`model.safetensors.index.json`): the merge is `model-merged.*`.
   const index = /^(.+?)(\.safetensors|\.bin)?\.index\.json$/i.exec(basename(source));
-  const stem = index ? `${index[1]}-merged` : basename(source, extname(source));
+  // A nanochat step opened whole through its meta_<step>.json: its weights are its model file's.
+  const step = /^meta_(\d+)\.json$/.exec(basename(source));
+  const own = step ? join(dirname(source), `model_${step[1]}.pt`) : source;
+  const stem = index ? `${index[1]}-merged` : basename(own, extname(own));
   const cast = dtype ? `-${dtype}` : '';
   const name = kind === 'safetensors-folder' ? `${stem}${cast}-safetensors` : `${stem}${cast}${EXTENSIONS[kind]}`;
   const path = join(dirname(source), name);
-  return path === source ? join(dirname(source), `${stem}${cast}-weights${EXTENSIONS[kind]}`) : path;
+  return path === own ? join(dirname(source), `${stem}${cast}-weights${EXTENSIONS[kind]}`) : path;
 }
 
 /** The model weights' names as the export would write them (relative to the model key). */

@@ -30,11 +30,16 @@ async function identity(path: string): Promise<{ real: string; dev: number; ino:
   }
 }
 
-/** Throws unless every target may be written: none is the source, none exists unless `replace`. */
-export async function checkTargets(source: string, targets: readonly string[], replace: boolean): Promise<void> {
+/**
+ * Throws unless every target may be written: none is a source, none exists unless `replace`.
+ * `sources`: every file the checkpoint is read from (the first the one it was opened through).
+ */
+export async function checkTargets(sources: readonly string[], targets: readonly string[], replace: boolean): Promise<void> {
   for (const target of targets) {
     const there = await identity(target);
-    if (await isSourcePath(source, target)) throw new ExportInputError(`${target} is the source checkpoint itself: an export never writes over its source.`);
+    for (const source of sources) {
+      if (await isSourcePath(source, target)) throw new ExportInputError(`${target} is ${source === sources[0] ? 'the source checkpoint itself' : `one of the source checkpoint's files`}: an export never writes over its source.`);
+    }
     if (!there) continue;
     const info = await stat(target);
     if (info.isDirectory()) throw new ExportInputError(`${target} is a folder.`);

@@ -6,7 +6,7 @@
 import { basename, dirname, join } from 'node:path';
 import type { SourceSpec } from '../io/sourceSpec';
 import { readWhole } from '../io/readWhole';
-import { parseNanochatName } from '../listing/checkpointNames';
+import { parseNanochatName } from '../checkpoint/nanochatNames';
 import type { SidecarInfo } from '../listing/listingTypes';
 import { MAX_SIDECAR_BYTES, nanochatMetaInfo, parseSidecarJson, trainerStateInfo } from '../listing/sidecars';
 import type { JsonValue } from '../json';

@@ -2,6 +2,7 @@
 // Names only: nothing here touches the disk.
 
 import { MEGATRON_TRACKER } from '../checkpoint/megatronNames';
+import { parseNanochatName } from '../checkpoint/nanochatNames';
 import { isShardIndexName } from '../checkpoint/shardIndex';
 import { isDcpFileName } from './dcpNames';
 import type { FileRole } from './listingTypes';
@@ -12,26 +13,7 @@ export const CHECKPOINT_EXTENSIONS = ['.pt', '.pth', '.ckpt', '.safetensors'];
 // names that say "weights" count.
 const BIN_WEIGHT_HINT = /(model|ckpt|checkpoint|weights|adapter|optim|state_dict)/i;
 
-const NANOCHAT_MODEL = /^model_(\d+)\.pt$/;
-const NANOCHAT_META = /^meta_(\d+)\.json$/;
-const NANOCHAT_OPTIM = /^optim_(\d+)_rank(\d+)\.pt$/;
 const HF_CHECKPOINT_DIR = /^checkpoint-(\d+)$/;
-
-export type NanochatPart =
-  | { part: 'model'; step: number }
-  | { part: 'meta'; step: number }
-  | { part: 'optim'; step: number; rank: number };
-
-/** `model_000100.pt`, `meta_000100.json`, `optim_000100_rank3.pt`; undefined for anything else. */
-export function parseNanochatName(name: string): NanochatPart | undefined {
-  let m = NANOCHAT_MODEL.exec(name);
-  if (m) return { part: 'model', step: Number(m[1]) };
-  m = NANOCHAT_META.exec(name);
-  if (m) return { part: 'meta', step: Number(m[1]) };
-  m = NANOCHAT_OPTIM.exec(name);
-  if (m) return { part: 'optim', step: Number(m[1]), rank: Number(m[2]) };
-  return undefined;
-}
 
 /** The N of a Hugging Face Trainer folder `checkpoint-N`. */
 export function parseHfCheckpointDir(name: string): number | undefined {

@@ -36,8 +36,13 @@ export interface ViewNode {
   contextValue: string;
   /** The file or folder that reveal and copy act on. */
   path?: string;
-  /** The file that inspect opens. */
+  /** The file that inspect opens (and compare and export take). */
   openPath?: string;
+  /**
+   * What inspect opens instead, when the node is a checkpoint of many files that opens whole
+   * through one of them: a nanochat step with optimizer files, through its meta_<step>.json.
+   */
+  inspectPath?: string;
   expanded?: boolean;
   /** A getter on run and checkpoint nodes, like `tooltip`. */
   readonly children: ViewNode[];
@@ -154,6 +159,8 @@ function checkpointNode(runId: string, depth: number, run: RunListing, location:
     node.data!.incomplete = c.incomplete;
   }
   if (c.mainFile) node.openPath = c.mainFile;
+  const meta = c.layout === 'nanochat' && c.mainFile && c.files.some((f) => f.role === 'optimizer') ? c.files.find((f) => f.role === 'meta') : undefined;
+  if (meta) node.inspectPath = meta.path;
   return node;
 }
 

@@ -2,7 +2,8 @@
 // one, each Hugging Face `checkpoint-N/` folder as one, and every other checkpoint file as one.
 
 import { basename } from 'node:path';
-import { compareNames, hfFileRole, isCheckpointFileName, parseHfCheckpointDir, parseNanochatName, parseStepEpoch } from './checkpointNames';
+import { parseNanochatName } from '../checkpoint/nanochatNames';
+import { compareNames, hfFileRole, isCheckpointFileName, parseHfCheckpointDir, parseStepEpoch } from './checkpointNames';
 import { mapLimit, readDirEntries } from './dirEntries';
 import type { DirEntry } from './dirEntries';
 import { dcpFolderCheckpoint, isDcpFolder } from './dcpFolders';

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { CompareSide } from '../compare/compareSide';
 import { openCheckpoint } from '../checkpoint/openCheckpoint';
 import { openManyFiles } from '../checkpoint/openManyFiles';
-import type { OpenedShards } from '../checkpoint/shardedCheckpoint';
+import type { OpenedSet } from '../checkpoint/openManyFiles';
 import type { ReportParts } from '../inspect/describeCheckpoint';
 import { describeParts, describeWith, withHashes } from '../inspect/describeCheckpoint';
 import type { InspectReport } from '../inspect/report';
@@ -96,7 +96,7 @@ export class CheckpointSession {
   static async open(spec: SourceSpec, options: SessionOptions = {}): Promise<CheckpointSession> {
     checkAbort(options.signal);
     const set = await openManyFiles(spec, options.signal);
-    if (set) return CheckpointSession.openSharded(spec, set.index, set.opened, options);
+    if (set) return CheckpointSession.openSharded(spec, set, options);
     const source = await openSource(spec);
     try {
       const checkpoint = await openCheckpoint(source);
@@ -114,11 +114,13 @@ export class CheckpointSession {
   }
 
   /** A sharded set, opened through its index (or DCP `.metadata`): one checkpoint of all the shards' tensors. */
-  private static async openSharded(spec: SourceSpec, index: SourceSpec, opened: OpenedShards, options: SessionOptions): Promise<CheckpointSession> {
+  private static async openSharded(spec: SourceSpec, { index, opened, sidecar: own }: OpenedSet, options: SessionOptions): Promise<CheckpointSession> {
     try {
       const { checkpoint } = opened;
       const occurrences = walkTensors(checkpoint.root);
-      const parts = await describeParts({ file: sourceName(spec), name: basename(sourceName(index)), size: opened.size, checkpoint, occurrences });
+      // The set's own sidecar (a nanochat step's meta file), unless the caller says otherwise.
+      const sidecar = own && options.sidecar !== null ? await readSidecarFrom(own.name, own.spec) : undefined;
+      const parts = await describeParts({ file: sourceName(spec), name: basename(sourceName(index)), size: opened.size, checkpoint, occurrences, sidecar });
       checkAbort(options.signal);
       return new CheckpointSession(spec, opened, checkpoint, occurrences, parts, describeWith(parts), options.pool, options.inPlaceBytes);
     } catch (err) {
