@@ -7,13 +7,14 @@ import { CheckpointError, CorruptError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import type { SourceSpec } from '../io/sourceSpec';
 import { openSource } from '../io/sourceSpec';
-import type { LoadedCheckpoint, ShardFile, StorageIntegrity } from '../torch/loadedCheckpoint';
+import type { LoadedCheckpoint, ShardFile } from '../torch/loadedCheckpoint';
 import { CoverageIndex } from '../torch/storageCoverage';
 import type { StorageRef, TensorRef } from '../torch/tensorRef';
 import { walkTensors } from '../torch/tensorWalk';
 import { mergeCallLogs } from '../values/callLog';
 import { PyDict } from '../values/pyValue';
 import type { OpenedShards } from './shardedCheckpoint';
+import { integrityOf } from './shardedCheckpoint';
 import { openCheckpoint } from './openCheckpoint';
 
 export interface KeyedFile {
@@ -106,33 +107,16 @@ function combine(parts: readonly Opened[], what: { index: string; note: string }
       const { part, storage } = of(s);
       return part.checkpoint.storageStart(storage);
     },
-    ...(parts.some((p) => p.checkpoint.integrity) ? { integrity: routedIntegrity(of) } : {}),
+    ...(parts.some((p) => p.checkpoint.integrity) ? { integrity: integrityOf(byFile(of)) } : {}),
     shards: { index: what.index, files, fileOf: (s) => of(s).part.file, sourceOf: (s) => of(s).part.spec },
     notes: [what.note, ...new Set(parts.flatMap((p) => p.checkpoint.notes))],
   };
 }
 
-function routedIntegrity(of: (s: StorageRef) => { part: Opened; storage: StorageRef }): StorageIntegrity {
-  const own = (s: StorageRef) => {
+/** `of` in the shape integrityOf routes by: the part that holds a storage is its shard. */
+function byFile(of: (s: StorageRef) => { part: Opened; storage: StorageRef }) {
+  return (s: StorageRef) => {
     const { part, storage } = of(s);
-    return { check: part.checkpoint.integrity, storage };
-  };
-  return {
-    verify: (s, signal) => {
-      const { check, storage } = own(s);
-      return check ? check.verify(storage, signal) : Promise.resolve();
-    },
-    running: (s, offset, length) => {
-      const { check, storage } = own(s);
-      return check?.running(storage, offset, length);
-    },
-    expected: (s, offset, length) => {
-      const { check, storage } = own(s);
-      return check?.expected(storage, offset, length);
-    },
-    settle: (s, error) => {
-      const { check, storage } = own(s);
-      check?.settle(storage, error);
-    },
+    return { shard: part, storage };
   };
 }
