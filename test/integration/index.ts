@@ -4,13 +4,23 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 
-/** Compiled test files below `dir`, sorted so runs are repeatable. */
+/**
+ * Files that must run in a host where the tree was never shown (lazyTree checks that nothing is
+ * watched before it is): first, in this order, whatever other test files are named.
+ */
+const FIRST = ['activation.test.js', 'lazyTree.test.js'];
+
+/** Compiled test files below `dir`, sorted so runs are repeatable, FIRST's ahead of the rest. */
 export function findTestFiles(dir: string): string[] {
   const entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  const rank = (name: string): number => {
+    const i = FIRST.indexOf(name);
+    return i < 0 ? FIRST.length : i;
+  };
   return entries
     .filter((name) => name.endsWith('.test.js'))
-    .map((name) => join(dir, name))
-    .sort();
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => join(dir, name));
 }
 
 /** Called by VS Code; resolves when every test passed, rejects (exit code 1) otherwise. */

@@ -1,6 +1,6 @@
 // Opening one checkpoint file activates the extension too; that alone must not set recursive
-// watchers on every root or poll for missing ones. This file runs before tree.test.ts (mocha
-// loads files in name order), which is the first to show the tree.
+// watchers on every root or poll for missing ones. This file runs before every test that shows
+// the tree (index.ts puts it first).
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
