@@ -7,9 +7,8 @@ import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { inspectFile } from '../../src/core/session/inspectFile';
-import type { NodeSnapshot } from '../../src/extension/checkpointTreeProvider';
-import type { InspectorTestingState } from '../../src/extension/inspectorTestingState';
-import { EXTENSION_ID, repoFixture, waitFor, workspaceDir } from './support/fixturePaths';
+import { EXTENSION_ID, repoFixture, workspaceDir } from './support/fixturePaths';
+import { inspectorSentFor, treeCheckpointRow } from './support/treeInspect';
 
 describe('a DeepSpeed checkpoint in the tree and the inspector', function () {
   this.timeout(60_000);
@@ -29,18 +28,11 @@ describe('a DeepSpeed checkpoint in the tree and the inspector', function () {
     cpSync(repoFixture('deepspeed', 'zero2'), scratch(), { recursive: true });
     const folder = join(scratch(), 'global_step10');
     const states = join(folder, 'mp_rank_00_model_states.pt');
-    const row = await waitFor('the DeepSpeed checkpoint in the tree', async () => {
-      const nodes = (await vscode.commands.executeCommand<NodeSnapshot[]>('checkpointManager._testing.treeSnapshot')) ?? [];
-      return nodes.find((n) => n.type === 'checkpoint' && n.path === folder);
-    }, 15_000);
+    const row = await treeCheckpointRow('the DeepSpeed checkpoint in the tree', folder);
     assert.deepEqual([row.contextValue.split('.')[1], row.openPath], ['deepspeed', states]);
 
     await vscode.commands.executeCommand('checkpointManager.inspect', row);
-    const uri = vscode.Uri.file(states);
-    const shown = await waitFor('the inspector of the checkpoint', async () => {
-      const s = await vscode.commands.executeCommand<InspectorTestingState | undefined>('checkpointManager._testing.inspectorState');
-      return s?.uri === uri.toString() && s.sent ? s : undefined;
-    }, 20_000);
+    const shown = await inspectorSentFor('the inspector of the checkpoint', states);
     const truth = await inspectFile(repoFixture('deepspeed', 'truth', 'zero2.pt'), { sidecars: false });
     const whole = await inspectFile(folder);
     assert.ok(shown.sent?.kind === 'report', `a report, not ${JSON.stringify(shown.sent)}`);

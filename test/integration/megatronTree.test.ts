@@ -5,9 +5,8 @@ import * as assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { NodeSnapshot } from '../../src/extension/checkpointTreeProvider';
-import type { InspectorTestingState } from '../../src/extension/inspectorTestingState';
-import { EXTENSION_ID, repoFixture, waitFor, workspaceDir } from './support/fixturePaths';
+import { EXTENSION_ID, repoFixture, workspaceDir } from './support/fixturePaths';
+import { inspectorSentFor, treeCheckpointRow } from './support/treeInspect';
 
 describe('a Megatron-LM save folder in the tree and the inspector', function () {
   this.timeout(60_000);
@@ -26,19 +25,12 @@ describe('a Megatron-LM save folder in the tree and the inspector', function () 
   it('lists an iteration as one checkpoint with its shard count, and inspects every rank', async () => {
     cpSync(repoFixture('megatron', 'tp2'), scratch(), { recursive: true });
     const iter = join(scratch(), 'iter_0000020');
-    const row = await waitFor('the iteration in the tree', async () => {
-      const nodes = (await vscode.commands.executeCommand<NodeSnapshot[]>('checkpointManager._testing.treeSnapshot')) ?? [];
-      return nodes.find((n) => n.type === 'checkpoint' && n.path === iter);
-    }, 15_000);
+    const row = await treeCheckpointRow('the iteration in the tree', iter);
     const rank0 = join(iter, 'mp_rank_00', 'model_optim_rng.pt');
     assert.deepEqual([row.label, row.contextValue.split('.')[1], row.openPath, /in 2 shards/.test(row.description ?? '')], ['iter_0000020', 'megatron', rank0, true]);
 
     await vscode.commands.executeCommand('checkpointManager.inspect', row);
-    const uri = vscode.Uri.file(rank0);
-    const shown = await waitFor('the inspector of the iteration', async () => {
-      const s = await vscode.commands.executeCommand<InspectorTestingState | undefined>('checkpointManager._testing.inspectorState');
-      return s?.uri === uri.toString() && s.sent ? s : undefined;
-    }, 20_000);
+    const shown = await inspectorSentFor('the inspector of the iteration', rank0);
     const truth = JSON.parse(readFileSync(repoFixture('megatron', 'truth.json'), 'utf8')) as Record<string, { tensors: number }>;
     const tensors = ['mp_rank_00', 'mp_rank_01'].reduce((n, dir) => n + truth[`tp2/iter_0000020/${dir}/model_optim_rng.pt`]!.tensors, 0);
     assert.ok(shown.sent?.kind === 'report', `a report, not ${JSON.stringify(shown.sent)}`);

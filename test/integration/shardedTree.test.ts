@@ -6,9 +6,8 @@ import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { inspectFile } from '../../src/core/session/inspectFile';
-import type { NodeSnapshot } from '../../src/extension/checkpointTreeProvider';
-import type { InspectorTestingState } from '../../src/extension/inspectorTestingState';
-import { EXTENSION_ID, repoFixture, waitFor, workspaceDir } from './support/fixturePaths';
+import { EXTENSION_ID, repoFixture, workspaceDir } from './support/fixturePaths';
+import { inspectorSentFor, treeCheckpointRow } from './support/treeInspect';
 
 describe('a sharded Hugging Face folder in the tree and the inspector', function () {
   this.timeout(60_000);
@@ -28,18 +27,11 @@ describe('a sharded Hugging Face folder in the tree and the inspector', function
   it('lists the set as one checkpoint with its shard count, and inspects the whole model', async () => {
     cpSync(repoFixture('sharded', 'hf_safetensors'), scratch(), { recursive: true });
     const index = join(scratch(), 'model.safetensors.index.json');
-    const row = await waitFor('the sharded set in the tree', async () => {
-      const nodes = (await vscode.commands.executeCommand<NodeSnapshot[]>('checkpointManager._testing.treeSnapshot')) ?? [];
-      return nodes.find((n) => n.type === 'checkpoint' && n.path === scratch());
-    }, 15_000);
+    const row = await treeCheckpointRow('the sharded set in the tree', scratch());
     assert.deepEqual([row.label, row.contextValue.split('.')[1], row.openPath, /in 3 shards/.test(row.description ?? '')], ['model.safetensors', 'hf-sharded', index, true]);
 
     await vscode.commands.executeCommand('checkpointManager.inspect', row);
-    const uri = vscode.Uri.file(index);
-    const shown = await waitFor('the inspector of the index', async () => {
-      const s = await vscode.commands.executeCommand<InspectorTestingState | undefined>('checkpointManager._testing.inspectorState');
-      return s?.uri === uri.toString() && s.sent ? s : undefined;
-    }, 20_000);
+    const shown = await inspectorSentFor('the inspector of the index', index);
     // The whole model: what the state dict saved as one file holds, read independently of the shards.
     const whole = await inspectFile(repoFixture('sharded', 'merged.pt'));
     assert.ok(shown.sent?.kind === 'report', `a report, not ${JSON.stringify(shown.sent)}`);
