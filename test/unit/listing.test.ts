@@ -7,6 +7,7 @@ import type { RootListing } from '../../src/core/listing/listingTypes';
 import { createSidecarCache } from '../../src/core/listing/sidecars';
 import { resolveNanochatHome } from '../../src/core/listing/nanochatHome';
 import { renderListingTable } from '../../src/core/listing/listingTable';
+import { checkpointTooltip } from '../../src/core/listing/listingFormat';
 import { makeTree } from './support/tempTree';
 import type { TreeSpec } from './support/tempTree';
 
@@ -361,14 +362,45 @@ test('a second listing with the cache reads no unchanged sidecar', async () => {
   }
 });
 
+test("a nanochat step's shards are its model file and each rank's optimizer file; a missing rank makes it incomplete", async () => {
+  const { root, cleanup } = await makeTree({
+    'base_checkpoints/d2/model_000100.pt': 1000,
+    'base_checkpoints/d2/optim_000100_rank0.pt': 2000,
+    'base_checkpoints/d2/optim_000100_rank1.pt': 2000,
+    'base_checkpoints/d2/model_000200.pt': 1000,
+    'base_checkpoints/d2/optim_000200_rank0.pt': 2000,
+    'base_checkpoints/d2/optim_000200_rank2.pt': 2000,
+    'base_checkpoints/d2/model_000300.pt': 1000,
+    'base_checkpoints/d2/optim_000400_rank0.pt': 2000,
+  });
+  try {
+    const [run] = (await listRoot(root)).runs;
+    assert.deepEqual(
+      run?.checkpoints.map((c) => [c.step, c.shards, c.incomplete]),
+      [
+        [100, 3, undefined],
+        [200, 3, 'no optim_000200_rank1.pt (every rank from 0 saves one)'],
+        [300, undefined, undefined],
+        [400, undefined, 'no model_000400.pt'],
+      ],
+    );
+    const details = checkpointTooltip(run!.checkpoints[0]!);
+    assert.ok(details.includes("- shards: 3 (the model file and one optimizer file per rank, opened together from the step's row)"), details);
+  } finally {
+    await cleanup();
+  }
+});
+
 test('the table shows tag, location, count, size, latest, steps and best', async () => {
   const { root, cleanup } = await makeTree(NANOCHAT);
   try {
     const table = renderListingTable(await listRoot(root));
     const lines = table.split('\n');
     assert.equal(lines[0], `${root} (nanochat home)`);
-    assert.equal(lines[2], 'KIND  TAG  LOCATION               COUNT  SIZE      LATEST  STEPS          BEST');
-    assert.match(lines[3] ?? '', /^base {2}d2 {3}base_checkpoints\/d2 {4}3 {6}\d+\.\d+ KiB +300 {5}100, 200, 300 {2}step 200 \(val_bpb 0\.95\)$/);
+    // Steps 100 and 200 each open as a model file and two ranks' optimizer files.
+    assert.equal(lines[2], 'KIND  TAG  LOCATION               COUNT  SHARDS       SIZE      LATEST  STEPS          BEST');
+    assert.match(lines[3] ?? '', /^base {2}d2 {3}base_checkpoints\/d2 {4}3 {6}6 in 2 sets {2}\d+\.\d+ KiB +300 {5}100, 200, 300 {2}step 200 \(val_bpb 0\.95\)$/);
+    assert.match(lines[4] ?? '', /^base {2}d10 {2}base_checkpoints\/d10 {3}1 {6}- /);
     assert.ok(table.includes('Skipped:\n'));
   } finally {
     await cleanup();

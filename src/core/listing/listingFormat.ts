@@ -95,7 +95,7 @@ const SHARD_KINDS: Record<CheckpointLayout, string> = {
   'fsdp-ranks': 'one file per FSDP rank',
   'hf-sharded': 'Hugging Face shards, opened together through the index',
   huggingface: 'Hugging Face shards, opened together through the index',
-  nanochat: 'optimizer files per rank',
+  nanochat: 'the model file and one optimizer file per rank, opened together from the step\'s row',
   deepspeed: 'ZeRO optimizer partitions, one per data-parallel rank',
   megatron: 'one model_optim_rng.pt per tensor/pipeline-parallel rank',
   file: 'files',

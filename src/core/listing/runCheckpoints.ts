@@ -58,6 +58,7 @@ function entryFrom(base: EntryBase, info?: SidecarInfo): CheckpointEntry {
     best: false,
   };
   if (base.epoch !== undefined) entry.epoch = base.epoch;
+  if (base.shards !== undefined) entry.shards = base.shards;
   if (info?.plannedSteps !== undefined) entry.plannedSteps = info.plannedSteps;
   if (base.incomplete) entry.incomplete = base.incomplete;
   else if (empty) entry.incomplete = `${empty.name} is empty (still being written, or an interrupted save)`;
@@ -112,6 +113,12 @@ function nanochatSteps(files: DirEntry[], cache: SidecarCache | undefined, warni
       files,
     };
     if (!g.model) base.incomplete = `no model_${padded}.pt`;
+    else {
+      const gap = g.optims.findIndex((o, i) => o.rank !== i);
+      if (gap >= 0) base.incomplete = `no optim_${padded}_rank${gap}.pt (every rank from 0 saves one)`;
+    }
+    // The model file and one optimizer file per rank open together from the step's row.
+    if (g.model && g.optims.length > 0) base.shards = 1 + g.optims.length;
     out.push(entryFrom(base, info));
   }
   return out;
