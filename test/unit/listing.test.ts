@@ -7,7 +7,7 @@ import type { RootListing } from '../../src/core/listing/listingTypes';
 import { createSidecarCache } from '../../src/core/listing/sidecars';
 import { resolveNanochatHome } from '../../src/core/listing/nanochatHome';
 import { renderListingTable } from '../../src/core/listing/listingTable';
-import { checkpointTooltip } from '../../src/core/listing/listingFormat';
+import { checkpointAriaLabel, checkpointTooltip } from '../../src/core/listing/listingFormat';
 import { makeTree } from './support/tempTree';
 import type { TreeSpec } from './support/tempTree';
 
@@ -386,6 +386,8 @@ test("a nanochat step's shards are its model file and each rank's optimizer file
     );
     const details = checkpointTooltip(run!.checkpoints[0]!);
     assert.ok(details.includes("- shards: 3 (the model file and one optimizer file per rank, opened together from the step's row)"), details);
+    // A screen reader hears the shard count the row's description shows.
+    assert.match(checkpointAriaLabel(run!.checkpoints[0]!), /, \d+(\.\d+)? KiB in 3 shards$/);
   } finally {
     await cleanup();
   }

@@ -66,8 +66,13 @@ function leadingMetric(c: CheckpointEntry, primaryMetric?: string): string | und
 /** `val_bpb 0.8123` (the metric that matters) then the size; the size alone without a metric. */
 export function checkpointDescriptionParts(c: CheckpointEntry, primaryMetric?: string): string[] {
   const metric = leadingMetric(c, primaryMetric);
-  const size = c.shards !== undefined ? `${formatBytes(c.bytes)} in ${plural(c.shards, 'shard')}` : formatBytes(c.bytes);
+  const size = sizeText(c);
   return metric ? [`${metric} ${formatMetric(c.metrics[metric] as number)}`, size] : [size];
+}
+
+/** `4.2 GB in 4 shards` for a set of files, else the size alone. */
+function sizeText(c: CheckpointEntry): string {
+  return c.shards !== undefined ? `${formatBytes(c.bytes)} in ${plural(c.shards, 'shard')}` : formatBytes(c.bytes);
 }
 
 /** What a screen reader says for a checkpoint row: the star and the warning icon in words too. */
@@ -77,7 +82,7 @@ export function checkpointAriaLabel(c: CheckpointEntry, primaryMetric?: string):
   if (metric) parts.push(`${metric} ${formatMetric(c.metrics[metric] as number)}`);
   if (c.best) parts.push('best');
   if (c.incomplete) parts.push('incomplete');
-  parts.push(formatBytes(c.bytes));
+  parts.push(sizeText(c));
   return parts.join(', ');
 }
 
