@@ -28,14 +28,14 @@ export function targetPath(arg: unknown, open: boolean): string | undefined {
 }
 
 /** A checkpoint picked from every one the tree lists. */
-export async function pickCheckpoint(provider: CheckpointTreeProvider, placeHolder = 'Checkpoint to inspect'): Promise<string | undefined> {
+export async function pickCheckpoint(provider: CheckpointTreeProvider, placeHolder = 'Checkpoint to inspect'): Promise<{ path: string; whole: boolean } | undefined> {
   const items = await provider.checkpointPicks();
   if (items.length === 0) {
     void vscode.window.showInformationMessage('No checkpoints found.');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
-  return picked?.path;
+  return picked && { path: picked.path, whole: picked.whole };
 }
 
 /** What Inspect opens for a command's argument, and whether it is a whole checkpoint of many files. */
@@ -69,8 +69,8 @@ export function registerTreeCommands(provider: CheckpointTreeProvider): vscode.D
     }),
     vscode.commands.registerCommand('checkpointManager.inspect', async (arg?: unknown) => {
       const target = inspectTarget(arg);
-      const path = target?.path ?? (arg === undefined ? await pickCheckpoint(provider) : undefined);
-      if (path) await openCheckpoint(path, target?.whole);
+      const picked = target ?? (arg === undefined ? await pickCheckpoint(provider) : undefined);
+      if (picked) await openCheckpoint(picked.path, picked.whole);
       else if (arg !== undefined) void vscode.window.showWarningMessage('This checkpoint has no model file to inspect yet.');
     }),
     // Returns how it revealed the path, for the integration tests.

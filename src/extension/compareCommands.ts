@@ -5,6 +5,7 @@
 // steps first); and Compare… from the palette (two picks, each with a Browse… entry).
 import * as vscode from 'vscode';
 import type { ViewNode } from '../core/listing/listingTree';
+import { wholePath } from '../core/listing/listingTree';
 import type { CheckpointTreeProvider } from './checkpointTreeProvider';
 import { ComparePanel } from './comparePanel';
 import type { CompareDeps } from './compareRunner';
@@ -31,9 +32,10 @@ function isNode(arg: unknown): arg is ViewNode {
   return !!arg && typeof arg === 'object' && 'contextValue' in arg && 'id' in arg;
 }
 
-/** The file a node compares: its model file. */
+/** The file a node compares: its model file, or the file it opens whole through (a nanochat step's meta file). */
 function nodeFile(node: ViewNode): vscode.Uri | undefined {
-  return node.openPath ? vscode.Uri.file(node.openPath) : undefined;
+  const path = wholePath(node);
+  return path ? vscode.Uri.file(path) : undefined;
 }
 
 /** The older step first, where both have one; otherwise in the order they were selected. */

@@ -3,6 +3,8 @@
 // progress notification, and hands both sessions to a new report panel. On failure or cancel both
 // sessions are closed again.
 import * as vscode from 'vscode';
+import { parseNanochatName } from '../core/checkpoint/nanochatNames';
+import { stepName } from '../core/checkpoint/nanochatStep';
 import { describeError } from '../core/errors';
 import type { RemoteSession, SessionClient } from '../core/session/sessionClient';
 import { sidecarFor, sourceSpecFor } from './byteSources';
@@ -13,8 +15,11 @@ export interface CompareDeps {
   extensionUri: vscode.Uri;
 }
 
+/** A file's name; a nanochat step compared whole through its meta file is named as the tree names it. */
 function baseName(uri: vscode.Uri): string {
-  return uri.path.split('/').pop() ?? uri.toString();
+  const name = uri.path.split('/').pop() ?? uri.toString();
+  const part = parseNanochatName(name);
+  return part?.part === 'meta' ? stepName(part.step) : name;
 }
 
 /** Both names, with their folders where the names alone are the same (`d4/model_000100.pt`). */

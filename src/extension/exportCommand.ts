@@ -152,7 +152,7 @@ async function sourceOf(arg: unknown, inspector: InspectorEditorProvider, provid
   const active = inspector.activeDocument?.uri;
   if (active && EXPORTABLE_SCHEMES.includes(active.scheme)) return active;
   const picked = await pickCheckpoint(provider, 'Checkpoint to export for inference');
-  return picked === undefined ? undefined : vscode.Uri.file(picked);
+  return picked === undefined ? undefined : vscode.Uri.file(picked.path);
 }
 
 export function registerExportCommand(client: SessionClient, inspector: InspectorEditorProvider, provider: CheckpointTreeProvider): vscode.Disposable[] {

@@ -135,7 +135,9 @@ describe('the compare report', () => {
       const got = await state();
       return got?.sent ? got : undefined;
     }, 30_000);
-    assert.deepEqual(s.sent!.names, { a: 'model_000200.pt', b: 'model_000300.pt' });
+    // Whole steps, through their meta files: the model and both ranks' optimizer state.
+    assert.deepEqual(s.sent!.names, { a: 'step 000200', b: 'step 000300' });
+    assert.ok(s.sent!.optimizer.changed > 0, `the ranks' optimizer state is compared: ${JSON.stringify(s.sent!.optimizer)}`);
     assert.ok(s.sent!.values.includes('step'), `the step differs: ${s.sent!.values.join(', ')}`);
   });
 });

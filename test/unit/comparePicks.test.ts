@@ -54,3 +54,21 @@ test('Compare with Previous Step: a run compares its last two, a step the one be
   const single = nodes.find((n) => n.type === 'run' && n.path === '/w/checkpoints')!;
   assert.equal(previousStepPair(single), undefined);
 });
+
+test('a nanochat step with optimizer files is compared whole, through its meta file, and found by either file', () => {
+  const dir = '/h/base_checkpoints/d8';
+  const whole = (n: number): CheckpointEntry => {
+    const c = step(dir, n);
+    const s = String(n).padStart(6, '0');
+    c.files.push({ path: `${dir}/meta_${s}.json`, name: `meta_${s}.json`, role: 'meta', bytes: 10, mtimeMs: 0 }, { path: `${dir}/optim_${s}_rank0.pt`, name: `optim_${s}_rank0.pt`, role: 'optimizer', bytes: 10, mtimeMs: 0, rank: 0 });
+    return c;
+  };
+  const meta = (n: number): string => `${dir}/meta_${String(n).padStart(6, '0')}.json`;
+  const listing: RootListing = { root: '/h', layout: 'nanochat', exists: true, warnings: [], runs: [run('base', 'd8', dir, [whole(100), whole(200), whole(300)])] };
+  const steps = buildTree([{ listing, label: 'nanochat home' }]);
+  for (const opened of [meta(200), model(dir, 200)]) {
+    assert.deepEqual(compareCandidates(steps, opened).map((g) => g.candidates.map((c) => c.path)), [[meta(100), meta(300)]], opened);
+  }
+  const base = flattenTree(steps).map((n) => n.node).find((n) => n.type === 'run')!;
+  assert.deepEqual(previousStepPair(base), [meta(200), meta(300)]);
+});

@@ -163,12 +163,13 @@ test('the inspect picker tells two step 000100 apart by kind and tag', () => {
     ],
   };
   const picks = checkpointPicks(buildTree([{ listing, label: 'nanochat home' }]));
+  // A step with optimizer files opens whole, through its meta file.
   assert.deepEqual(
-    picks.map((p) => [p.label, p.description, p.detail]),
+    picks.map((p) => [p.label, p.description, p.detail, p.path, p.whole]),
     [
-      ['step 000100', 'Base · d4 · val_bpb 0.9', `${D4}/model_000100.pt`],
-      ['step 000100', 'SFT · d4 · 30.0 MiB', `${sftD4}/model_000100.pt`],
-      ['best.pt', 'nanochat home · checkpoints · 2.00 KiB', '/w/checkpoints/best.pt'],
+      ['step 000100', 'Base · d4 · val_bpb 0.9', `${D4}/meta_000100.json`, `${D4}/meta_000100.json`, true],
+      ['step 000100', 'SFT · d4 · 30.0 MiB', `${sftD4}/meta_000100.json`, `${sftD4}/meta_000100.json`, true],
+      ['best.pt', 'nanochat home · checkpoints · 2.00 KiB', '/w/checkpoints/best.pt', '/w/checkpoints/best.pt', false],
     ],
   );
 });

@@ -2,6 +2,7 @@
 // in every tag, so each entry says where it is (`Base · d4`) before what it measured.
 
 import type { ViewNode } from './listingTree';
+import { wholePath } from './listingTree';
 
 export interface CheckpointPick {
   label: string;
@@ -10,6 +11,8 @@ export interface CheckpointPick {
   /** The file that inspect opens. */
   detail: string;
   path: string;
+  /** The path names a checkpoint of many files (a nanochat step's meta file), opened whole. */
+  whole: boolean;
 }
 
 /** One entry per checkpoint node below `nodes` that has a file to open, in tree order. */
@@ -21,7 +24,8 @@ export function checkpointPicks(nodes: readonly ViewNode[]): CheckpointPick[] {
       if (node.type !== 'checkpoint') visit(node.children);
       else if (node.openPath) {
         const description = [node.data?.location, node.description].filter(Boolean).join(' · ');
-        picks.push({ label: node.label, description, detail: node.openPath, path: node.openPath });
+        const path = wholePath(node)!;
+        picks.push({ label: node.label, description, detail: path, path, whole: node.inspectPath !== undefined });
       }
     }
   };

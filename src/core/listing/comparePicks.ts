@@ -3,12 +3,13 @@
 // neighbouring steps first (nearest step, earlier before later at a tie), then the other runs in
 // tree order. And the step before a checkpoint in its run, for "Compare with Previous Step".
 import type { ViewNode } from './listingTree';
+import { wholePath } from './listingTree';
 
 export interface CompareCandidate {
   label: string;
   /** `val_bpb 0.8123 · 1.2 MiB` */
   description: string;
-  /** The file that is compared. */
+  /** The file that is compared (a nanochat step's meta file for the whole step). */
   path: string;
   step: number | null;
 }
@@ -40,17 +41,19 @@ function runsOf(nodes: readonly ViewNode[]): RunOfCheckpoints[] {
 }
 
 function candidate(node: ViewNode): CompareCandidate {
-  return { label: node.label, description: node.description ?? '', path: node.openPath!, step: node.data?.step ?? null };
+  return { label: node.label, description: node.description ?? '', path: wholePath(node)!, step: node.data?.step ?? null };
 }
 
 /** The checkpoints to compare `path` with (itself left out), grouped by run, its own run and nearest steps first. */
 export function compareCandidates(nodes: readonly ViewNode[], path: string | undefined): CandidateGroup[] {
   const runs = runsOf(nodes);
-  const own = runs.findIndex((r) => r.checkpoints.some((c) => c.openPath === path));
+  // `path` is what an inspector has open: a checkpoint's model file or the file it opens whole through.
+  const isIt = (c: ViewNode): boolean => path !== undefined && (c.openPath === path || c.inspectPath === path);
+  const own = runs.findIndex((r) => r.checkpoints.some(isIt));
   const groups = runs.map((r, i) => {
-    const others = r.checkpoints.filter((c) => c.openPath !== path);
+    const others = r.checkpoints.filter((c) => !isIt(c));
     if (i !== own) return { run: r.run, candidates: others.map(candidate) };
-    const at = r.checkpoints.findIndex((c) => c.openPath === path);
+    const at = r.checkpoints.findIndex(isIt);
     const step = r.checkpoints[at]!.data?.step;
     const index = new Map(r.checkpoints.map((c, j) => [c, j]));
     // Nearest by step where both have one, else by place in the run.
@@ -70,5 +73,5 @@ export function previousStepPair(run: ViewNode, checkpoint?: ViewNode): [string,
   const list = run.children.filter((c) => c.type === 'checkpoint' && c.openPath);
   const at = checkpoint ? list.findIndex((c) => c.id === checkpoint.id) : list.length - 1;
   if (at < 1) return undefined;
-  return [list[at - 1]!.openPath!, list[at]!.openPath!];
+  return [wholePath(list[at - 1]!)!, wholePath(list[at]!)!];
 }

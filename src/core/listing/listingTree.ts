@@ -126,6 +126,14 @@ export function* listingScanFiles(listings: readonly RootListing[]): Generator<C
   for (const l of listings) for (const r of l.runs) for (const c of r.checkpoints) yield* scanFilesOf(c);
 }
 
+/**
+ * The path that names a checkpoint node whole, for inspect, compare and the pickers: its
+ * `inspectPath` where it opens through one of its files (a nanochat step), else its `openPath`.
+ */
+export function wholePath(node: ViewNode): string | undefined {
+  return node.inspectPath ?? node.openPath;
+}
+
 function checkpointNode(runId: string, depth: number, run: RunListing, location: string, c: CheckpointEntry): ViewNode {
   const id = `${runId}/${c.name}`;
   const archived = (c.mark?.archived?.length ?? 0) > 0;
