@@ -14,7 +14,7 @@ import { walkTensors } from '../torch/tensorWalk';
 import { mergeCallLogs } from '../values/callLog';
 import { PyDict } from '../values/pyValue';
 import type { OpenedShards } from './shardedCheckpoint';
-import { integrityOf } from './shardedCheckpoint';
+import { holderOf, routedStorage } from './storageRouting';
 import { openCheckpoint } from './openCheckpoint';
 
 export interface KeyedFile {
@@ -63,7 +63,7 @@ export async function openKeyedFiles(files: readonly KeyedFile[], what: { index:
 
 function combine(parts: readonly Opened[], what: { index: string; note: string }): LoadedCheckpoint {
   const root = new PyDict();
-  const back = new Map<StorageRef, { part: Opened; storage: StorageRef }>();
+  const back = new Map<StorageRef, { holder: Opened; storage: StorageRef }>();
   const files: ShardFile[] = [];
   for (const part of parts) {
     const occurrences = walkTensors(part.checkpoint.root);
@@ -78,7 +78,7 @@ function combine(parts: readonly Opened[], what: { index: string; note: string }
       if (!storage) {
         storage = { ...original, key: `${part.key}/${original.key}` };
         renamed.set(original, storage);
-        back.set(storage, { part, storage: original });
+        back.set(storage, { holder: part, storage: original });
       }
       // The tree was parsed for this checkpoint alone: its tensors are renamed where they are.
       (tensor as { payload: TensorRef }).payload = { ...tensor.payload, storage };
@@ -88,35 +88,14 @@ function combine(parts: readonly Opened[], what: { index: string; note: string }
   }
   // Readers swap bytes by the checkpoint's one byte order.
   if (parts.some((p) => p.checkpoint.littleEndian !== parts[0]!.checkpoint.littleEndian)) throw new CorruptError(`the files of ${what.index} disagree on byte order.`);
-  const of = (s: StorageRef) => {
-    const found = back.get(s);
-    if (!found) throw new Error(`storage ${s.key} is not one of ${what.index}'s`);
-    return found;
-  };
+  const of = holderOf(back, what.index);
   return {
     format: parts[0]!.checkpoint.format,
     root,
     globals: [...new Set(parts.flatMap((p) => p.checkpoint.globals))],
     calls: mergeCallLogs(parts.map((p) => p.checkpoint.calls)),
     littleEndian: parts[0]!.checkpoint.littleEndian,
-    readStorage: (s, offset, length) => {
-      const { part, storage } = of(s);
-      return part.checkpoint.readStorage(storage, offset, length);
-    },
-    storageStart: (s) => {
-      const { part, storage } = of(s);
-      return part.checkpoint.storageStart(storage);
-    },
-    ...(parts.some((p) => p.checkpoint.integrity) ? { integrity: integrityOf(byFile(of)) } : {}),
-    shards: { index: what.index, files, fileOf: (s) => of(s).part.file, sourceOf: (s) => of(s).part.spec },
+    ...routedStorage(parts, of, what.index, files),
     notes: [what.note, ...new Set(parts.flatMap((p) => p.checkpoint.notes))],
-  };
-}
-
-/** `of` in the shape integrityOf routes by: the part that holds a storage is its shard. */
-function byFile(of: (s: StorageRef) => { part: Opened; storage: StorageRef }) {
-  return (s: StorageRef) => {
-    const { part, storage } = of(s);
-    return { shard: part, storage };
   };
 }

@@ -22,7 +22,7 @@ import type { MegatronIteration, MegatronRankFile } from './megatronLocation';
 import { MEGATRON_RANK_FILE, gridOf, megatronRankDirName } from './megatronNames';
 import { openCheckpoint } from './openCheckpoint';
 import type { OpenedShards } from './shardedCheckpoint';
-import { integrityOf } from './shardedCheckpoint';
+import { holderOf, routedStorage } from './storageRouting';
 
 interface Rank {
   /** `tp0_pp0`: the key its state is shown under. */
@@ -126,7 +126,7 @@ export async function openMegatronIteration(iteration: MegatronIteration, signal
 
 function combineRanks(iter: string, ranks: readonly Rank[]): LoadedCheckpoint {
   const root = new PyDict();
-  const back = new Map<StorageRef, { rank: Rank; storage: StorageRef }>();
+  const back = new Map<StorageRef, { holder: Rank; storage: StorageRef }>();
   const files: ShardFile[] = [];
   const dicts = ranks.map((r) => (r.checkpoint.root instanceof PyDict ? r.checkpoint.root : undefined));
   // Keys every rank saved with one plain value: shown once, in rank 0's order.
@@ -158,7 +158,7 @@ function combineRanks(iter: string, ranks: readonly Rank[]): LoadedCheckpoint {
       if (!storage) {
         storage = { ...original, key: `${rank.name}/${original.key}` };
         renamed.set(original, storage);
-        back.set(storage, { rank, storage: original });
+        back.set(storage, { holder: rank, storage: original });
       }
       (tensor as { payload: TensorRef }).payload = { ...tensor.payload, storage };
       tensors++;
@@ -167,11 +167,7 @@ function combineRanks(iter: string, ranks: readonly Rank[]): LoadedCheckpoint {
     files.push({ file: rank.file, size: rank.source.size, tensors, tensorBytes });
     root.set(rank.name, value);
   }
-  const of = (s: StorageRef) => {
-    const found = back.get(s);
-    if (!found) throw new Error(`storage ${s.key} is not one of ${iter}'s rank files'`);
-    return { shard: found.rank, storage: found.storage };
-  };
+  const of = holderOf(back, iter);
   const globals = [...new Set(ranks.flatMap((r) => r.checkpoint.globals))];
   const notes = [
     `A Megatron-LM checkpoint: ${iter}, ${ranks.length} rank file${ranks.length === 1 ? '' : 's'} (${ranks.map((r) => r.name).join(', ')}). Each rank's state is shown as it saved it, under its rank's name: Megatron does not save which dimension a tensor-parallel weight is split along (partition_dim lives on the parameter, not in the file), so the pieces are not merged.`,
@@ -188,16 +184,7 @@ function combineRanks(iter: string, ranks: readonly Rank[]): LoadedCheckpoint {
     globals,
     calls: mergeCallLogs(ranks.map((r) => r.checkpoint.calls)),
     littleEndian: ranks.every((r) => r.checkpoint.littleEndian),
-    readStorage: (s, offset, length) => {
-      const { shard, storage } = of(s);
-      return shard.checkpoint.readStorage(storage, offset, length);
-    },
-    storageStart: (s) => {
-      const { shard, storage } = of(s);
-      return shard.checkpoint.storageStart(storage);
-    },
-    ...(ranks.some((r) => r.checkpoint.integrity) ? { integrity: integrityOf(of) } : {}),
-    shards: { index: iter, files, fileOf: (s) => of(s).shard.file, sourceOf: (s) => of(s).shard.spec },
+    ...routedStorage(ranks, of, iter, files),
     notes,
   };
 }

@@ -10,14 +10,15 @@ import { readWhole } from '../io/readWhole';
 import type { SourceSpec } from '../io/sourceSpec';
 import { openSource, sourceName } from '../io/sourceSpec';
 import type { ByteSource } from '../io/byteSource';
-import type { LoadedCheckpoint, ShardFile, StorageIntegrity } from '../torch/loadedCheckpoint';
+import type { LoadedCheckpoint, ShardFile } from '../torch/loadedCheckpoint';
 import type { StorageRef, TensorRef } from '../torch/tensorRef';
 import { tensorNbytes } from '../torch/tensorRef';
 import { walkTensors } from '../torch/tensorWalk';
-import type { CallLog } from '../values/callLog';
+import { mergeCallLogs } from '../values/callLog';
 import { PyDict, PyOpaque } from '../values/pyValue';
 import { openCheckpoint } from './openCheckpoint';
 import { parseShardIndex } from './shardIndex';
+import { holderOf, routedStorage } from './storageRouting';
 
 /** An index is a small file: refuse one that is not. */
 const MAX_INDEX_BYTES = 64 * 1024 * 1024;
@@ -80,7 +81,7 @@ async function closeAll(shards: readonly Shard[]): Promise<void> {
 }
 
 function combine(shards: readonly Shard[], weightMap: ReadonlyMap<string, string>, indexName: string, totalSize: number | undefined): LoadedCheckpoint {
-  const back = new Map<StorageRef, { shard: Shard; storage: StorageRef }>();
+  const back = new Map<StorageRef, { holder: Shard; storage: StorageRef }>();
   const byName = new Map<string, PyOpaque<TensorRef>>();
   const unlisted: string[] = [];
   const files: ShardFile[] = [];
@@ -98,7 +99,7 @@ function combine(shards: readonly Shard[], weightMap: ReadonlyMap<string, string
       if (!storage) {
         storage = { ...original, key: `${i}/${original.key}` };
         mine.set(original, storage);
-        back.set(storage, { shard, storage: original });
+        back.set(storage, { holder: shard, storage: original });
       }
       byName.set(path, new PyOpaque(tensor.kind, { ...tensor.payload, storage }));
       tensors++;
@@ -115,13 +116,8 @@ function combine(shards: readonly Shard[], weightMap: ReadonlyMap<string, string
   for (const [name, tensor] of byName) root.set(name, tensor);
   const first = shards[0]?.checkpoint;
   if (shards.some((s) => s.checkpoint.littleEndian !== first.littleEndian)) throw new CorruptError(`the shards of ${indexName} disagree on byte order.`);
-  const of = (s: StorageRef) => {
-    const found = back.get(s);
-    if (!found) throw new Error(`storage ${s.key} is not one of ${indexName}'s`);
-    return found;
-  };
+  const of = holderOf(back, indexName);
   const globals = [...new Set(shards.flatMap((s) => s.checkpoint.globals))];
-  const calls: CallLog = { records: shards.flatMap((s) => s.checkpoint.calls.records), omitted: mergeOmitted(shards.map((s) => s.checkpoint.calls.omitted)) };
   const total = files.reduce((n, f) => n + f.tensorBytes, 0);
   const notes = [`A sharded set of ${shards.length} file${shards.length === 1 ? '' : 's'}, read through ${indexName}.`];
   if (totalSize !== undefined && totalSize !== total) notes.push(`${indexName} gives total_size ${totalSize}; the shards' tensors hold ${total} bytes.`);
@@ -131,50 +127,9 @@ function combine(shards: readonly Shard[], weightMap: ReadonlyMap<string, string
     format: first?.format ?? 'safetensors',
     root,
     globals,
-    calls,
+    calls: mergeCallLogs(shards.map((s) => s.checkpoint.calls)),
     littleEndian: first?.littleEndian ?? true,
-    readStorage: (s, offset, length) => {
-      const { shard, storage } = of(s);
-      return shard.checkpoint.readStorage(storage, offset, length);
-    },
-    storageStart: (s) => {
-      const { shard, storage } = of(s);
-      return shard.checkpoint.storageStart(storage);
-    },
-    ...(shards.some((s) => s.checkpoint.integrity) ? { integrity: integrityOf(of) } : {}),
-    shards: { index: indexName, files, fileOf: (s) => of(s).shard.file, sourceOf: (s) => of(s).shard.spec },
+    ...routedStorage(shards, of, indexName, files),
     notes,
   };
-}
-
-/** Checks on each storage by the shard that holds it. */
-export function integrityOf(of: (s: StorageRef) => { shard: Shard; storage: StorageRef }): StorageIntegrity {
-  const own = (s: StorageRef) => {
-    const { shard, storage } = of(s);
-    return { check: shard.checkpoint.integrity, storage };
-  };
-  return {
-    verify: (s, signal) => {
-      const { check, storage } = own(s);
-      return check ? check.verify(storage, signal) : Promise.resolve();
-    },
-    running: (s, offset, length) => {
-      const { check, storage } = own(s);
-      return check?.running(storage, offset, length);
-    },
-    expected: (s, offset, length) => {
-      const { check, storage } = own(s);
-      return check?.expected(storage, offset, length);
-    },
-    settle: (s, error) => {
-      const { check, storage } = own(s);
-      check?.settle(storage, error);
-    },
-  };
-}
-
-function mergeOmitted(maps: ReadonlyArray<ReadonlyMap<string, number>>): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const m of maps) for (const [k, v] of m) out.set(k, (out.get(k) ?? 0) + v);
-  return out;
 }
