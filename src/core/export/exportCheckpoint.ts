@@ -211,7 +211,15 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   try {
     await checkTargets(sourcePaths(source), files.map((f) => f.path), options.force ?? false);
     for (const f of files) {
-      await writeStreamAtomic(f.path, (handle) => f.write(new FileSink(handle)), { replace: options.force ?? false });
+      await writeStreamAtomic(
+        f.path,
+        async (handle) => {
+          const sink = new FileSink(handle);
+          await f.write(sink);
+          await sink.settled();
+        },
+        { replace: options.force ?? false },
+      );
       created.push(f.path);
     }
   } catch (err) {
