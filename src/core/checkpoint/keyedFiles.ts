@@ -14,7 +14,7 @@ import { walkTensors } from '../torch/tensorWalk';
 import { mergeCallLogs } from '../values/callLog';
 import { PyDict } from '../values/pyValue';
 import type { OpenedShards } from './shardedCheckpoint';
-import { holderOf, routedStorage } from './storageRouting';
+import { routedStorage } from './storageRouting';
 import { openCheckpoint } from './openCheckpoint';
 
 export interface KeyedFile {
@@ -88,14 +88,13 @@ function combine(parts: readonly Opened[], what: { index: string; note: string }
   }
   // Readers swap bytes by the checkpoint's one byte order.
   if (parts.some((p) => p.checkpoint.littleEndian !== parts[0]!.checkpoint.littleEndian)) throw new CorruptError(`the files of ${what.index} disagree on byte order.`);
-  const of = holderOf(back, what.index);
   return {
     format: parts[0]!.checkpoint.format,
     root,
     globals: [...new Set(parts.flatMap((p) => p.checkpoint.globals))],
     calls: mergeCallLogs(parts.map((p) => p.checkpoint.calls)),
     littleEndian: parts[0]!.checkpoint.littleEndian,
-    ...routedStorage(parts, of, what.index, files),
+    ...routedStorage(parts, back, what.index, files),
     notes: [what.note, ...new Set(parts.flatMap((p) => p.checkpoint.notes))],
   };
 }

@@ -22,7 +22,7 @@ import type { MegatronIteration, MegatronRankFile } from './megatronLocation';
 import { MEGATRON_RANK_FILE, gridOf, megatronRankDirName } from './megatronNames';
 import { openCheckpoint } from './openCheckpoint';
 import type { OpenedShards } from './shardedCheckpoint';
-import { holderOf, routedStorage } from './storageRouting';
+import { routedStorage } from './storageRouting';
 
 interface Rank {
   /** `tp0_pp0`: the key its state is shown under. */
@@ -167,7 +167,6 @@ function combineRanks(iter: string, ranks: readonly Rank[]): LoadedCheckpoint {
     files.push({ file: rank.file, size: rank.source.size, tensors, tensorBytes });
     root.set(rank.name, value);
   }
-  const of = holderOf(back, iter);
   const globals = [...new Set(ranks.flatMap((r) => r.checkpoint.globals))];
   const notes = [
     `A Megatron-LM checkpoint: ${iter}, ${ranks.length} rank file${ranks.length === 1 ? '' : 's'} (${ranks.map((r) => r.name).join(', ')}). Each rank's state is shown as it saved it, under its rank's name: Megatron does not save which dimension a tensor-parallel weight is split along (partition_dim lives on the parameter, not in the file), so the pieces are not merged.`,
@@ -184,7 +183,7 @@ function combineRanks(iter: string, ranks: readonly Rank[]): LoadedCheckpoint {
     globals,
     calls: mergeCallLogs(ranks.map((r) => r.checkpoint.calls)),
     littleEndian: ranks.every((r) => r.checkpoint.littleEndian),
-    ...routedStorage(ranks, of, iter, files),
+    ...routedStorage(ranks, back, iter, files),
     notes,
   };
 }

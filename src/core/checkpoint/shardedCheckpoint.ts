@@ -18,7 +18,7 @@ import { mergeCallLogs } from '../values/callLog';
 import { PyDict, PyOpaque } from '../values/pyValue';
 import { openCheckpoint } from './openCheckpoint';
 import { parseShardIndex } from './shardIndex';
-import { holderOf, routedStorage } from './storageRouting';
+import { routedStorage } from './storageRouting';
 
 /** An index is a small file: refuse one that is not. */
 const MAX_INDEX_BYTES = 64 * 1024 * 1024;
@@ -116,7 +116,6 @@ function combine(shards: readonly Shard[], weightMap: ReadonlyMap<string, string
   for (const [name, tensor] of byName) root.set(name, tensor);
   const first = shards[0]?.checkpoint;
   if (shards.some((s) => s.checkpoint.littleEndian !== first.littleEndian)) throw new CorruptError(`the shards of ${indexName} disagree on byte order.`);
-  const of = holderOf(back, indexName);
   const globals = [...new Set(shards.flatMap((s) => s.checkpoint.globals))];
   const total = files.reduce((n, f) => n + f.tensorBytes, 0);
   const notes = [`A sharded set of ${shards.length} file${shards.length === 1 ? '' : 's'}, read through ${indexName}.`];
@@ -129,7 +128,7 @@ function combine(shards: readonly Shard[], weightMap: ReadonlyMap<string, string
     globals,
     calls: mergeCallLogs(shards.map((s) => s.checkpoint.calls)),
     littleEndian: first?.littleEndian ?? true,
-    ...routedStorage(shards, of, indexName, files),
+    ...routedStorage(shards, back, indexName, files),
     notes,
   };
 }

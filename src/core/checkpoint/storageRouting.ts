@@ -13,24 +13,26 @@ export interface HoldingFile {
 }
 
 /** The file that holds a renamed storage, and the storage as that file knows it. */
-export type StorageHolder = (s: StorageRef) => { holder: HoldingFile; storage: StorageRef };
+type StorageHolder = (s: StorageRef) => { holder: HoldingFile; storage: StorageRef };
 
-/** A lookup from the renamed storages; a storage not in it is a caller's bug. */
-export function holderOf(back: ReadonlyMap<StorageRef, { holder: HoldingFile; storage: StorageRef }>, whose: string): StorageHolder {
-  return (s) => {
-    const found = back.get(s);
-    if (!found) throw new Error(`storage ${s.key} is not one of ${whose}'s`);
-    return found;
-  };
-}
+/** Each renamed storage: the file that holds it, and the storage as that file knows it. */
+export type HeldStorages = ReadonlyMap<StorageRef, { holder: HoldingFile; storage: StorageRef }>;
 
-/** The fields of the combined checkpoint that route by storage. */
+/**
+ * The fields of the combined checkpoint that route by storage, through `back`. `index` names the
+ * whole (the report's shard header); a storage not in `back` is a caller's bug.
+ */
 export function routedStorage(
   holders: readonly HoldingFile[],
-  of: StorageHolder,
+  back: HeldStorages,
   index: string,
   files: ShardFile[],
 ): Pick<LoadedCheckpoint, 'readStorage' | 'storageStart' | 'integrity' | 'shards'> {
+  const of: StorageHolder = (s) => {
+    const found = back.get(s);
+    if (!found) throw new Error(`storage ${s.key} is not one of ${index}'s`);
+    return found;
+  };
   return {
     readStorage: (s, offset, length) => {
       const { holder, storage } = of(s);
