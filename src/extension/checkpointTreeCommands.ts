@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { isShardIndexName } from '../core/checkpoint/shardIndex';
 import type { ViewNode } from '../core/listing/listingTree';
+import { openTarget } from '../core/listing/listingTree';
 import type { CheckpointTreeProvider } from './checkpointTreeProvider';
 import { inspectorViewTypeFor } from './inspectorEditor';
 import { revealPath } from './revealPath';
@@ -41,7 +42,7 @@ export async function pickCheckpoint(provider: CheckpointTreeProvider, placeHold
 /** What Inspect opens for a command's argument, and whether it is a whole checkpoint of many files. */
 export function inspectTarget(arg: unknown): { path: string; whole: boolean } | undefined {
   const node = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) && 'contextValue' in arg ? (arg as ViewNode) : undefined;
-  if (node?.inspectPath) return { path: node.inspectPath, whole: true };
+  if (node) return openTarget(node);
   const path = targetPath(arg, true);
   return path === undefined ? undefined : { path, whole: false };
 }

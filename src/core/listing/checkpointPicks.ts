@@ -2,7 +2,7 @@
 // in every tag, so each entry says where it is (`Base · d4`) before what it measured.
 
 import type { ViewNode } from './listingTree';
-import { wholePath } from './listingTree';
+import { openTarget } from './listingTree';
 
 export interface CheckpointPick {
   label: string;
@@ -24,8 +24,8 @@ export function checkpointPicks(nodes: readonly ViewNode[]): CheckpointPick[] {
       if (node.type !== 'checkpoint') visit(node.children);
       else if (node.openPath) {
         const description = [node.data?.location, node.description].filter(Boolean).join(' · ');
-        const path = wholePath(node)!;
-        picks.push({ label: node.label, description, detail: path, path, whole: node.inspectPath !== undefined });
+        const { path, whole } = openTarget(node)!;
+        picks.push({ label: node.label, description, detail: path, path, whole });
       }
     }
   };

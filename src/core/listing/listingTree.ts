@@ -127,11 +127,17 @@ export function* listingScanFiles(listings: readonly RootListing[]): Generator<C
 }
 
 /**
- * The path that names a checkpoint node whole, for inspect, compare and the pickers: its
- * `inspectPath` where it opens through one of its files (a nanochat step), else its `openPath`.
+ * What inspect opens for a checkpoint node: its `inspectPath`, whole (a checkpoint of many files
+ * named by one of them, a nanochat step's meta file), else its `openPath`.
  */
+export function openTarget(node: ViewNode): { path: string; whole: boolean } | undefined {
+  if (node.inspectPath !== undefined) return { path: node.inspectPath, whole: true };
+  return node.openPath === undefined ? undefined : { path: node.openPath, whole: false };
+}
+
+/** The path that names a checkpoint node whole, for compare and the pickers (see openTarget). */
 export function wholePath(node: ViewNode): string | undefined {
-  return node.inspectPath ?? node.openPath;
+  return openTarget(node)?.path;
 }
 
 function checkpointNode(runId: string, depth: number, run: RunListing, location: string, c: CheckpointEntry): ViewNode {
