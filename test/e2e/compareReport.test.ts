@@ -11,7 +11,7 @@ import type { FrameLocator } from 'playwright-core';
 import { drawnPixels } from './support/canvasPixels';
 import { openWorkbench, repoRoot } from './support/workbench';
 import type { Workbench } from './support/workbench';
-import { showContainer } from './support/treeActions';
+import { chooseFromContextMenu, showContainer } from './support/treeActions';
 
 const STEP_TIMEOUT = 120_000;
 
@@ -47,29 +47,8 @@ describe('the compare report in the browser', { timeout: 6 * 60_000 }, () => {
       await sft.click({ modifiers: ['Control'] });
       view = wb.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
       const heading = view.getByRole('heading', { name: 'base.pt ↔ sft.pt' });
-      // The tree redraws rows while its background scans report (security verdicts, run status);
-      // a context menu opened on a row that is redrawn under it can lose its action, so the menu is
-      // opened again, up to three times, until the report shows.
-      for (let attempt = 1; ; attempt++) {
-        await sft.click({ button: 'right' });
-        const menu = wb.page.locator('.context-view .monaco-menu').first();
-        await menu.waitFor({ state: 'visible', timeout: 10_000 });
-        const item = menu.getByRole('menuitem', { name: /^Compare Selected/ });
-        // A lost click has been seen with the menu still drawn; later attempts choose the item
-        // from the keyboard instead (the pointer focuses it, Enter runs it).
-        if (attempt === 1) await item.click();
-        else {
-          await item.hover();
-          await wb.page.keyboard.press('Enter');
-        }
-        try {
-          await heading.waitFor({ timeout: attempt < 3 ? 20_000 : 60_000 });
-          break;
-        } catch (err) {
-          if (attempt >= 3) throw err;
-          await wb.page.keyboard.press('Escape');
-        }
-      }
+      await chooseFromContextMenu(wb.page, sft, /^Compare Selected/);
+      await heading.waitFor({ timeout: 60_000 });
       const sentence = await view.locator('.compare-sentence').innerText();
       assert.match(sentence, /^50% of the 14 common tensors changed, median rel_l2 [\d.e-]+; 1 only in B\.$/);
       const counts = view.locator('table.counts-table').first();

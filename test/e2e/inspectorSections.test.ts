@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { openWorkbench, repoRoot } from './support/workbench';
 import type { Workbench } from './support/workbench';
-import { openFromQuickOpen } from './support/treeActions';
+import { chooseFromContextMenu, openFromQuickOpen } from './support/treeActions';
 
 const STEP_TIMEOUT = 120_000;
 const fixture = (...parts: string[]): string => join(repoRoot, 'test', 'fixtures', ...parts);
@@ -155,14 +155,7 @@ describe('the inspector sections in the browser', { timeout: 8 * 60_000 }, () =>
       await wb.page.getByText('The file is not displayed in the text editor', { exact: false }).waitFor();
       // Explorer → Open With… → Checkpoint Inspector, as a user reopens it.
       const row = wb.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'tokenizer.pkl' });
-      await row.click({ button: 'right' });
-      const menu = wb.page.locator('.context-view .monaco-menu').first();
-      await menu.waitFor({ state: 'visible', timeout: 10_000 });
-      const openWith = menu.getByRole('menuitem', { name: /^Open With/ });
-      await openWith.waitFor({ state: 'visible' });
-      // A click during the menu's fade-in can be lost: focus the item, then choose it with Enter.
-      await openWith.hover();
-      await openWith.press('Enter');
+      await chooseFromContextMenu(wb.page, row, /^Open With/);
       const input = wb.page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
       await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Checkpoint Inspector' }).first().waitFor({ state: 'attached' });
