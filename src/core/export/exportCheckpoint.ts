@@ -6,6 +6,7 @@ import { mkdir, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { writeStreamAtomic } from '../io/atomicWrite';
 import type { ByteSource } from '../io/byteSource';
+import { prefetch } from '../io/prefetch';
 import type { SourceSpec } from '../io/sourceSpec';
 import { openSource } from '../io/sourceSpec';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
@@ -26,6 +27,12 @@ import { ExportInputError, selectWeights, stripPrefixes } from './modelWeights';
 import { safetensorsCode, writeSafetensorsFile } from './safetensorsWriter';
 import { INDEX_FILE, planShards, shardIndex } from './shardPlan';
 import { archiveFolder, writeTorchFile } from './torchSaveWriter';
+
+/**
+ * The export reads and writes in chunks of this size: a 1 GiB export in a RAM folder took 0.18 s
+ * less than with the 1 MiB chunks statistics use (see the README's Export benchmark).
+ */
+const EXPORT_CHUNK = 4 * 1024 * 1024;
 
 /** Hugging Face's default shard size. */
 export const DEFAULT_MAX_SHARD_BYTES = 5e9;
@@ -183,8 +190,13 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   const input = source.checkpoint.shards ? undefined : await openSource(source.spec ?? { kind: 'file', path: source.path });
   let done = 0;
   const reader = readerOver(source.checkpoint, input);
+  // One ring for every tensor: a file's tensors are written one after another, each whole
+  // (FileSink.pipe waits for its last write) before the next is read into the same buffers.
+  const ring: Uint8Array[] = [];
   const chunksOf: ChunksOf = async function* (t, signal) {
-    for await (const chunk of castChunks(tensorChunks(reader, t.ref, signal), t.ref.dtype, t.dtype)) {
+    const read = tensorChunks(reader, t.ref, signal, 'always', ring, EXPORT_CHUNK);
+    // Read ahead: the sink writes one chunk while the next is cast and the one after is read.
+    for await (const chunk of prefetch(castChunks(read, t.ref.dtype, t.dtype))) {
       done += chunk.length;
       options.onProgress?.(done, total);
       yield chunk;
