@@ -71,7 +71,7 @@ function handle(message: HostEvent): void {
         sort: view.sort,
         onViewChange: (filter, sort) => saveView({ filter, sort }),
         onComputeHashes: () => void host.request('computeHashes', {}).catch(() => undefined),
-        onCopy: (text, what) => void host.request('copy', { text, what }).catch(() => undefined),
+        onCopy: (text, what) => host.request('copy', { text, what }),
         actions: {
           onExport: () => void host.request('exportForInference', {}).catch(() => undefined),
           onCopyCode: (kind) => void host.request('copyCode', { kind }).catch(() => undefined),

@@ -25,7 +25,7 @@ export interface ReportPageOptions {
   sort: SortSpec;
   onViewChange: (filter: string, sort: SortSpec) => void;
   onComputeHashes: () => void;
-  onCopy: (text: string, what: string) => void;
+  onCopy: (text: string, what: string) => Promise<void>;
   /** Export, and the load and resume code. */
   actions: CodeActions;
   /** The checkpoint's pin, note and archived copies, if any. */

@@ -3,7 +3,7 @@
 // are shown whole (the columns are as wide as the longest), and hashes can be copied.
 import type { TensorInfo } from '../core/inspect/report';
 import { devicesNeedingMapLocation, savedDevices } from '../core/inspect/savedDevices';
-import { visibleText } from '../core/visibleText';
+import { CopyStatus } from './copyStatus';
 import { el } from './dom';
 import { formatBytes, formatCount, formatInteger, plural } from '../core/format';
 import type { SortKey, SortSpec, TensorRow } from './tensorQuery';
@@ -34,8 +34,8 @@ export interface TensorTableOptions {
   onViewChange: (filter: string, sort: SortSpec) => void;
   /** Extra controls for the toolbar (the sha256 button). */
   toolbar?: readonly HTMLElement[];
-  /** Put `text` on the clipboard; `what` names it for the confirmation. */
-  onCopy?: (text: string, what: string) => void;
+  /** Put `text` on the clipboard; `what` names it for the confirmation, shown once this settles. */
+  onCopy?: (text: string, what: string) => Promise<void>;
   /** A row was chosen (clicked, or Enter on the row the arrow keys moved to). */
   onSelect?: (path: string) => void;
   /** The path selected at first (a selection kept across reloads). */
@@ -63,7 +63,7 @@ export class TensorTableView {
   private readonly hashed: boolean;
   private readonly showDevice: boolean;
   private readonly showShard: boolean;
-  private statusTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly copyStatus: CopyStatus;
   /** The row the arrow keys are on (an index into `shown`), -1 for none. */
   private cursor = -1;
   private selectedPath: string | undefined;
@@ -97,6 +97,7 @@ export class TensorTableView {
     });
     this.count = el('span', { className: 'count', attrs: { 'aria-live': 'polite' } });
     this.status = el('span', { className: 'copy-status', attrs: { role: 'status' } });
+    this.copyStatus = new CopyStatus(this.status);
     const copyAll = this.hashed && options.onCopy ? this.copyAllButton() : null;
 
     const headRow = el(
@@ -219,7 +220,7 @@ export class TensorTableView {
     this.cursor = Math.max(0, Math.min(this.shown.length - 1, next));
     this.scrollToIndex(this.cursor);
     const row = this.shown[this.cursor]!;
-    this.status.textContent = `${visibleText(row.shownPath)}: row ${formatInteger(this.cursor + 1)} of ${formatInteger(this.shown.length)}, Enter shows its statistics.`;
+    this.copyStatus.show(`${row.shownPath}: row ${formatInteger(this.cursor + 1)} of ${formatInteger(this.shown.length)}, Enter shows its statistics.`, false);
     return true;
   }
 
@@ -253,10 +254,7 @@ export class TensorTableView {
   }
 
   private copy(text: string, what: string): void {
-    this.options.onCopy?.(text, what);
-    this.status.textContent = visibleText(`Copied ${what}.`);
-    if (this.statusTimer) clearTimeout(this.statusTimer);
-    this.statusTimer = setTimeout(() => (this.status.textContent = ''), 4000);
+    if (this.options.onCopy) void this.copyStatus.track(this.options.onCopy(text, what), what);
   }
 
   private setSort(sort: SortSpec): void {

@@ -57,15 +57,6 @@ describe('the inspector sections in the browser', { timeout: 8 * 60_000 }, () =>
     return wb.page.evaluate(() => navigator.clipboard.readText());
   }
 
-  /** The status says "Copied" as the webview asks; the host writes the clipboard a moment later. */
-  async function clipboardOnce(ready: (text: string) => boolean): Promise<string> {
-    for (;;) {
-      const text = await clipboard();
-      if (ready(text)) return text;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   it('End, Home and Page Down in the tensor table bring its rows into view, below the fold too', { timeout: STEP_TIMEOUT }, async () => {
     await wb.step('table-keys', async () => {
       const view = await inspect('out/ckpt.pt', 'ckpt.pt');
@@ -126,11 +117,12 @@ describe('the inspector sections in the browser', { timeout: 8 * 60_000 }, () =>
       assert.equal(await hash.evaluate((n) => n.scrollWidth <= (n.parentElement as HTMLElement).clientWidth), true, 'the hash is not cut off');
       const firstPath = await view.locator('td.col-path').first().innerText();
       await view.getByRole('button', { name: `Copy sha256 of ${firstPath}` }).click();
+      // "Copied" shows once the host has written the clipboard.
       await view.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
-      assert.equal(await clipboardOnce((text) => text === shown), shown);
+      assert.equal(await clipboard(), shown);
       await view.getByRole('button', { name: 'Copy sha256 as JSON' }).click();
-      await view.getByRole('status').filter({ hasText: 'as JSON' }).waitFor();
-      const all = JSON.parse(await clipboardOnce((text) => text.startsWith('{'))) as Record<string, string>;
+      await view.getByRole('status').filter({ hasText: /^Copied the sha256 of .* as JSON\.$/ }).waitFor();
+      const all = JSON.parse(await clipboard()) as Record<string, string>;
       const paths = await view.locator('td.col-path').allInnerTexts();
       assert.equal(all[firstPath], shown);
       assert.ok(Object.keys(all).length >= paths.length);
