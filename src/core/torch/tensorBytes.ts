@@ -76,15 +76,7 @@ async function startCheck(ckpt: StorageReader, t: TensorRef, offset: number, len
  * asked for). The storage's record is CRC-checked on the way (see CrcCheck): a damaged one throws
  * DamagedRecordError, at the latest instead of the last chunk.
  */
-export async function* tensorChunks(
-  ckpt: StorageReader,
-  t: TensorRef,
-  signal?: AbortSignal,
-  crc: CrcCheck = 'always',
-  ring: Uint8Array[] = [],
-  /** Of a reusing stream's chunks (see ROTATING_CHUNK). */
-  chunkBytes = ROTATING_CHUNK,
-): AsyncGenerator<Uint8Array> {
+export async function* tensorChunks(ckpt: StorageReader, t: TensorRef, signal?: AbortSignal, crc: CrcCheck = 'always', ring: Uint8Array[] = []): AsyncGenerator<Uint8Array> {
   checkTensorBounds(t);
   const item = t.dtype.itemsize;
   const count = numel(t.shape);
@@ -97,7 +89,7 @@ export async function* tensorChunks(
     const step = Math.floor(CHUNK / item) * item;
     const check = await startCheck(ckpt, t, start, total, crc, signal);
     if (ckpt.readStorageInto && unit === 1) {
-      yield* rotatingChunks(ckpt.readStorageInto.bind(ckpt), t.storage, { start, total, item, chunkBytes }, check, ring, signal);
+      yield* rotatingChunks(ckpt.readStorageInto.bind(ckpt), t.storage, start, total, item, check, ring, signal);
       return;
     }
     for (let done = 0; done < total; done += step) {
@@ -142,13 +134,14 @@ export async function* tensorChunks(
 async function* rotatingChunks(
   readInto: NonNullable<StorageReader['readStorageInto']>,
   storage: StorageRef,
-  range: { start: number; total: number; item: number; chunkBytes: number },
+  start: number,
+  total: number,
+  item: number,
   check: RunningCrc | undefined,
   ring: Uint8Array[],
   signal?: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
-  const { start, total, item } = range;
-  const step = Math.max(item, Math.floor(range.chunkBytes / item) * item);
+  const step = Math.max(item, Math.floor(ROTATING_CHUNK / item) * item);
   for (let done = 0, i = 0; done < total; done += step, i++) {
     abortIfNeeded(signal);
     const length = Math.min(step, total - done);
