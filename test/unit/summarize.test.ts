@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { inspectFile } from '../../src/core/session/inspectFile';
-import { layerPrefix } from '../../src/core/inspect/modelLayout';
+import { layerPrefix, modelAndParameters } from '../../src/core/inspect/modelLayout';
+import type { TensorRole } from '../../src/core/inspect/report';
+import { dtypeByName } from '../../src/core/torch/dtypes';
+import type { DType } from '../../src/core/torch/dtypes';
+import type { TensorOccurrence } from '../../src/core/torch/tensorWalk';
+import { PyOpaque } from '../../src/core/values/pyValue';
 
 const fixture = (p: string): string => join(__dirname, '..', '..', '..', 'test', 'fixtures', p);
 
@@ -129,4 +134,25 @@ test('layer prefixes: the module of a tensor name, layer indices folded, wrapper
     ['a.', 'a'],
   ];
   for (const [path, prefix] of cases) assert.equal(layerPrefix(path), prefix, path);
+});
+
+test("the model's occurrences are those under its key, relative to it; its parameters are among them by role", () => {
+  const t = (key: string): TensorOccurrence['tensor'] => new PyOpaque('tensor', { dtype: dtypeByName('float32') as DType, shape: [1], stride: [1], storageOffset: 0, storage: { key, dtype: dtypeByName('float32') as DType, nbytes: 4, location: 'cpu' }, requiresGrad: false, parameter: false });
+  const occurrences: TensorOccurrence[] = [
+    { path: 'model.h.0.w', tensor: t('0') },
+    { path: 'model.h.0.mask', tensor: t('1') },
+    { path: 'modelx.w', tensor: t('2') },
+    { path: 'optimizer.state.0.exp_avg', tensor: t('3') },
+    { path: 'model.lm_head.w', tensor: t('4') },
+  ];
+  const roles: TensorRole[] = ['parameter', 'buffer', 'other', 'optimizer', 'parameter'];
+  const under = modelAndParameters(occurrences, 'model', roles);
+  assert.deepEqual(under.model.map((o) => o.path), ['h.0.w', 'h.0.mask', 'lm_head.w']);
+  assert.deepEqual(under.parameters.map((o) => o.path), ['h.0.w', 'lm_head.w']);
+  assert.ok(under.parameters.every((o) => under.model.includes(o)));
+  assert.deepEqual(under.model.map((o) => o.tensor), [0, 1, 4].map((i) => occurrences[i].tensor));
+  const whole = modelAndParameters(occurrences, '', roles);
+  assert.ok(whole.model.every((o, i) => o === occurrences[i]));
+  assert.deepEqual(whole.parameters, [occurrences[0], occurrences[4]]);
+  assert.deepEqual(modelAndParameters(occurrences, undefined, roles), { model: [], parameters: [] });
 });

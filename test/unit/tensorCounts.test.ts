@@ -4,6 +4,7 @@
 // own counts in inspectFixtures.test.ts; these are the cases torch fixtures do not reach.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { countTensors } from '../../src/core/inspect/tensorCounts';
 import { assignRoles, isBuffer } from '../../src/core/inspect/tensorRoles';
 import { PyDict, PyOpaque } from '../../src/core/values/pyValue';
 import type { PyValue } from '../../src/core/values/pyValue';
@@ -114,6 +115,26 @@ test('tied pairs: the same object, or a second object on the same bytes; never a
     { path: 'shifted_again', sameAs: 'shifted' },
     { path: 'empty_alias', sameAs: 'empty_a' },
   ]);
+});
+
+test('a coverage index holds no ties only when each storage has one viewer and no tensor is empty; countTensors then names none', () => {
+  const tensors = (...refs: TensorRef[]): Array<PyOpaque<TensorRef>> => refs.map((r) => new PyOpaque('tensor', r));
+  const w = tensors(view('0', [4]))[0];
+  const cases: Array<[string, Array<PyOpaque<TensorRef>>, boolean]> = [
+    ['separate storages', tensors(view('0', [4]), view('1', [4]), view('2', [2, 2])), true],
+    ['two views of one storage', tensors(view('0', [4]), view('0', [4], { offset: 4 })), false],
+    ['one tensor under two keys', [w, w], false],
+    ['an empty tensor', tensors(view('0', [4]), view('1', [0])), false],
+    ['nothing', [], true],
+  ];
+  for (const [what, list, noTies] of cases) {
+    const root = new PyDict();
+    list.forEach((t, i) => root.set(`t${i}`, t));
+    const occurrences = walkTensors(root);
+    const index = new CoverageIndex(occurrences.map((o) => o.tensor.payload));
+    assert.equal(index.holdsNoTies(), noTies, what);
+    assert.deepEqual(countTensors(root, occurrences, [...root.map.keys()] as string[], index).tied, findTies(occurrences), what);
+  }
 });
 
 test('buffers are judged on name and shape: a mask is [1, 1, T, T], a Linear bias is 1-D', () => {

@@ -6,7 +6,7 @@ import type { PyValue } from '../../src/core/values/pyValue';
 import { dtypeByName } from '../../src/core/torch/dtypes';
 import type { DType } from '../../src/core/torch/dtypes';
 import type { TensorRef } from '../../src/core/torch/tensorRef';
-import { distinctTensors, keyToString, tensorsUnder, walkTensors } from '../../src/core/torch/tensorWalk';
+import { distinctTensors, eachTensorUnder, findDicts, keyToString, tensorsUnder, walkTensors } from '../../src/core/torch/tensorWalk';
 import { pyToJson } from '../../src/core/inspect/pyJson';
 
 const f32 = dtypeByName('float32') as DType;
@@ -91,4 +91,46 @@ test('a hostile graph of shared lists (2^40 paths) is refused, not walked foreve
 
 test('dict keys in paths: str, int, bool, None, float and tuple', () => {
   assert.deepEqual([keyToString('a'), keyToString(3n), keyToString(true), keyToString(null), keyToString(1.5), keyToString(new PyTuple([1n, 'x']))], ['a', '3', 'True', 'None', '1.5', '(1, x)']);
+});
+
+test('findDicts gives a dict the path walkTensors gives a tensor there: int, tuple and empty keys, lists, object state, cycles', () => {
+  // Each marked dict holds a tensor under `t`: its path is the dict's path and `.t` ('t' at '').
+  const marked = (): PyDict => {
+    const d = new PyDict();
+    d.set('marked', true);
+    d.set('t', tensor('0'));
+    return d;
+  };
+  const root = new PyDict();
+  const byInt = new PyDict();
+  byInt.set(3n, marked());
+  byInt.set(new PyTuple(['a', 1n]), marked());
+  root.set('state', byInt);
+  const blank = new PyDict();
+  blank.set('', marked());
+  root.set('', blank);
+  const obj = new PyObject(new PyGlobal('__main__', 'Holder'), [], 'newobj');
+  const objState = new PyDict();
+  objState.set('inner', [1n, marked()]);
+  obj.state = objState;
+  root.set('obj', obj);
+  const cycle: PyValue[] = [marked()];
+  cycle.push(cycle);
+  root.set('cycle', cycle);
+  const isMarked = (d: PyDict): boolean => d.get('marked') === true;
+  const fromTensors = walkTensors(root).map((o) => o.path.replace(/\.?t$/, ''));
+  assert.deepEqual(findDicts(root, isMarked), fromTensors);
+  assert.deepEqual(fromTensors, ['state.3', 'state.(a, 1)', '', 'obj.inner.1', 'cycle.0']);
+  assert.deepEqual(findDicts(marked(), isMarked), ['']);
+});
+
+test('eachTensorUnder hands over what tensorsUnder returns, one by one, in its order', () => {
+  const w = tensor('0');
+  const root = new PyDict();
+  root.set('a', [w, tensor('1')]);
+  root.set('b', w);
+  const seen: Array<PyOpaque<TensorRef>> = [];
+  eachTensorUnder(root, (t) => seen.push(t));
+  assert.equal(seen.length, 3);
+  assert.ok(seen.every((t, i) => t === tensorsUnder(root)[i]));
 });

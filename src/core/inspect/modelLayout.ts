@@ -1,6 +1,6 @@
 // Where the model weights sit in a checkpoint, how deep the model is, and its layers grouped by
 // module — inferred from tensor names, the way a person reads a state dict.
-import type { LayerSummary } from './report';
+import type { LayerSummary, TensorRole } from './report';
 import type { JsonValue } from '../json';
 import { storageCoverage } from '../torch/storageCoverage';
 import type { CoverageIndex } from '../torch/storageCoverage';
@@ -47,11 +47,29 @@ export function findModelKey(occurrences: readonly TensorOccurrence[], topKeyLis
   return holders.size === 1 && only !== undefined ? only : '';
 }
 
-export function modelOccurrences(occurrences: readonly TensorOccurrence[], modelKey: string | undefined): TensorOccurrence[] {
-  if (modelKey === undefined) return [];
-  if (modelKey === '') return [...occurrences];
-  const prefix = `${modelKey}.`;
-  return occurrences.filter((o) => o.path.startsWith(prefix)).map((o) => ({ path: o.path.slice(prefix.length), tensor: o.tensor }));
+/**
+ * The model's occurrences (those under `modelKey`, with paths relative to it; none when it is
+ * undefined) and, among them, the parameters (by `roles`, one per occurrence), in one pass: each
+ * model occurrence is made once and sits in both lists (a second filter and slice of 60,000 paths
+ * cost more than the rest of the layer summary).
+ */
+export function modelAndParameters(
+  occurrences: readonly TensorOccurrence[],
+  modelKey: string | undefined,
+  roles: readonly TensorRole[],
+): { model: TensorOccurrence[]; parameters: TensorOccurrence[] } {
+  const model: TensorOccurrence[] = [];
+  const parameters: TensorOccurrence[] = [];
+  if (modelKey === undefined) return { model, parameters };
+  const prefix = modelKey === '' ? '' : `${modelKey}.`;
+  for (let i = 0; i < occurrences.length; i++) {
+    const o = occurrences[i];
+    if (prefix !== '' && !o.path.startsWith(prefix)) continue;
+    const m = prefix === '' ? o : { path: o.path.slice(prefix.length), tensor: o.tensor };
+    model.push(m);
+    if (roles[i] === 'parameter') parameters.push(m);
+  }
+  return { model, parameters };
 }
 
 function stripWrappers(path: string): string {

@@ -8,10 +8,10 @@ import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import { CoverageIndex } from '../torch/storageCoverage';
 import { tensorNbytes } from '../torch/tensorRef';
 import type { TensorOccurrence } from '../torch/tensorWalk';
-import { keyToString, tensorsUnder } from '../torch/tensorWalk';
+import { eachTensorUnder, keyToString } from '../torch/tensorWalk';
 import { callbackLabels, labelledPath } from './callbackKeys';
 import { modelCheckpointMetrics } from './modelCheckpoint';
-import { inferDepth, modelOccurrences, summarizeLayers } from './modelLayout';
+import { inferDepth, modelAndParameters, summarizeLayers } from './modelLayout';
 import { setOwn } from './ownRecord';
 import { asNumber, pyToJson, typeLabel } from './pyJson';
 import type { InspectReport, KeySummary, ModelCheckpointState, OptimizerSummary, TensorInfo } from './report';
@@ -45,9 +45,11 @@ function keySummaries(entries: Array<[string, PyValue]>, budget: TreeBudget, lab
   // Walked per key: keys of a flat state dict hold dots themselves (`transformer.wte.weight`).
   // Only counts are wanted here, so the walk builds no paths.
   return entries.map(([key, value]) => {
-    const found = tensorsUnder(value);
-    const { elements, bytes } = coverage.coverage(found.map((t) => t.payload));
-    const summary: KeySummary = { key, type: typeLabel(value), tensors: found.length, elements, bytes };
+    // Tallied as the walk finds them: no array of the key's tensors, no second pass over them.
+    const tally = coverage.tally();
+    eachTensorUnder(value, (t) => tally.add(t.payload));
+    const { elements, bytes } = tally.total();
+    const summary: KeySummary = { key, type: typeLabel(value), tensors: tally.tensors, elements, bytes };
     const v = pyValueText(value);
     if (v !== undefined) summary.value = v;
     const tree = valueTree(value, budget, key === CALLBACKS_KEY ? labels : undefined);
@@ -115,8 +117,7 @@ export function summarize(input: SummarizeInput): InspectReport {
   const coverage = new CoverageIndex(occurrences.map((o) => o.tensor.payload));
   const counts = countTensors(checkpoint.root, occurrences, entries.map(([k]) => k), coverage, checkpoint.weightsKey);
   const { modelKey } = counts;
-  const model = modelOccurrences(occurrences, modelKey);
-  const weights = modelOccurrences(occurrences.filter((_, i) => counts.roles[i] === 'parameter'), modelKey);
+  const { model, parameters: weights } = modelAndParameters(occurrences, modelKey, counts.roles);
   const config = findConfig(entryMap, CONFIG_KEYS) ?? sidecar?.config;
   const architecture = findConfig(entryMap, ARCHITECTURE_KEYS) ?? sidecar?.architecture;
   const sameAs = new Map(counts.tied.map((t) => [t.path, t.sameAs]));

@@ -54,6 +54,7 @@ export function countTensors(root: PyValue, occurrences: readonly TensorOccurren
     tensorBytes: total.bytes,
     modelParameters: roleTotals.parameter?.elements ?? 0,
     roleTotals,
-    tied: findTies(occurrences, (key) => index.viewedOnce(key)),
+    // (A checkpoint whose storages are each viewed once, as nearly all are, needs no pass for ties.)
+    tied: index.holdsNoTies() ? [] : findTies(occurrences, (key) => index.viewedOnce(key)),
   };
 }

@@ -115,9 +115,24 @@ export function storageCoverage(tensors: Iterable<TensorRef>): Coverage {
 export class CoverageIndex {
   /** Storage key → how many of the tensors view it. */
   private readonly viewers = new Map<string, number>();
+  /** How many tensors the index was made from, and how many of them are empty. */
+  private readonly count: number = 0;
+  private readonly empty: number = 0;
 
   constructor(tensors: Iterable<TensorRef>) {
-    for (const t of tensors) this.viewers.set(t.storage.key, (this.viewers.get(t.storage.key) ?? 0) + 1);
+    for (const t of tensors) {
+      this.viewers.set(t.storage.key, (this.viewers.get(t.storage.key) ?? 0) + 1);
+      this.count++;
+      if (numel(t.shape) === 0) this.empty++;
+    }
+  }
+
+  /**
+   * Whether no two of the tensors can be tied (see findTies): none is empty (empty tensors are
+   * tied by identity) and each storage is viewed by one of them alone.
+   */
+  holdsNoTies(): boolean {
+    return this.empty === 0 && this.viewers.size === this.count;
   }
 
   /** Whether exactly one of the tensors views this storage (then none of them can be tied to another). */

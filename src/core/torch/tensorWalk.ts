@@ -89,17 +89,28 @@ interface Frame extends Children {
  * Visits every container, tensor or other object under `root` depth first, in container order,
  * with its path; scalars count as visits but are not passed on (no walk needs them). Cycles are
  * cut. Iterative, so a deeply nested pickle cannot overflow the call stack; a child's path is
- * built only when the child is an object.
+ * built only when the child is an object. Without `withPaths` every value gets '', and `pathHere`
+ * (valid during the visit) builds the visited value's path from the open frames, for a walk that
+ * needs the paths of a few values only.
  */
-function walkValues(root: PyValue, prefix: string, visit: (v: object, path: string) => void, withPaths = true): void {
+function walkValues(root: PyValue, prefix: string, visit: (v: object, path: string, pathHere: () => string) => void, withPaths = true): void {
   const onPath = new Set<object>();
   const stack: Frame[] = [];
   let visits = 0;
+  // The path the walk with paths would have given: each open frame's child being walked, joined.
+  const pathHere = (): string => {
+    let path = prefix;
+    for (const frame of stack) {
+      const i = frame.next - 1;
+      path = (path === '' ? '' : `${path}.`) + (frame.keys ? keyToString(frame.keys[i]) : String(i));
+    }
+    return path;
+  };
   const count = (): void => {
     if (++visits > MAX_WALK_VISITS) throw new CorruptError('its object graph shares containers so often that walking it would never end (a hostile or broken pickle).');
   };
   const enter = (v: object, path: string): void => {
-    visit(v, path);
+    visit(v, path, pathHere);
     // Containers only are looked up on the path: a tensor needs no identity hash.
     const kids = childrenOf(v);
     if (!kids || onPath.has(v)) return;
@@ -142,25 +153,39 @@ export function walkTensors(root: PyValue, prefix = ''): TensorOccurrence[] {
  */
 export function tensorsUnder(root: PyValue): Array<PyOpaque<TensorRef>> {
   const out: Array<PyOpaque<TensorRef>> = [];
+  eachTensorUnder(root, (t) => out.push(t));
+  return out;
+}
+
+/** tensorsUnder's tensors handed to `take` one by one, in the same order, with no array of them. */
+export function eachTensorUnder(root: PyValue, take: (tensor: PyOpaque<TensorRef>) => void): void {
+  let found = 0;
   walkValues(
     root,
     '',
     (v) => {
       if (!isTensor(v)) return;
-      if (out.length >= MAX_OCCURRENCES) throw new CorruptError(`it names more than ${MAX_OCCURRENCES} tensors (a hostile or broken pickle).`);
-      out.push(v);
+      if (found++ >= MAX_OCCURRENCES) throw new CorruptError(`it names more than ${MAX_OCCURRENCES} tensors (a hostile or broken pickle).`);
+      take(v);
     },
     false,
   );
-  return out;
 }
 
-/** Paths of the dicts under `root` that `accept` takes, in walk order. */
+/**
+ * Paths of the dicts under `root` that `accept` takes, in walk order. Only their paths are built
+ * (a walk with paths made one for each of a checkpoint's 60,000 tensors, to find one dict).
+ */
 export function findDicts(root: PyValue, accept: (dict: PyDict) => boolean): string[] {
   const out: string[] = [];
-  walkValues(root, '', (v, path) => {
-    if (v instanceof PyDict && accept(v)) out.push(path);
-  });
+  walkValues(
+    root,
+    '',
+    (v, _path, pathHere) => {
+      if (v instanceof PyDict && accept(v)) out.push(pathHere());
+    },
+    false,
+  );
   return out;
 }
 

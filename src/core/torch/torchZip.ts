@@ -27,7 +27,9 @@ export function findRecordPrefix(archive: ZipArchive): string | undefined {
 }
 
 function isTorchScript(archive: ZipArchive, prefix: string): boolean {
-  return archive.entry(`${prefix}constants.pkl`) !== undefined || archive.entries.some((e) => e.name.startsWith(`${prefix}code/`));
+  // The folder's name made once, not once per entry (a checkpoint can have 60,000 entries).
+  const code = `${prefix}code/`;
+  return archive.entry(`${prefix}constants.pkl`) !== undefined || archive.entries.some((e) => e.name.startsWith(code));
 }
 
 async function readByteOrder(archive: ZipArchive, prefix: string): Promise<'little' | 'big'> {
