@@ -5,6 +5,7 @@
 // cost about 2x `cat` of both files on this case; both reads synchronous, about 1.25x.
 // It answers only "all equal" or "not all equal": the caller computes the differences anew.
 import type { ByteSource } from '../io/byteSource';
+import { CongruentBuffer } from '../io/congruentBuffer';
 import { checkTensorBounds } from '../torch/tensorBytes';
 import { isContiguous, storageSpan } from '../torch/tensorRef';
 import type { TensorPlan } from './tensorPlan';
@@ -16,7 +17,7 @@ const STEP = 1024 * 1024;
 const PROGRESS_BYTES = 16 * 1024 * 1024;
 
 /** Two steps of A and two of B: one pair compared while the next is read. */
-type BufferSet = [Buffer, Buffer, Buffer, Buffer];
+type BufferSet = [CongruentBuffer, CongruentBuffer, CongruentBuffer, CongruentBuffer];
 
 /**
  * Sets no check holds, kept for the next one. Each check leases its own: checks run concurrently
@@ -26,7 +27,7 @@ const idle: BufferSet[] = [];
 const IDLE_SETS = 2;
 
 function lease(): BufferSet {
-  return idle.pop() ?? [Buffer.allocUnsafeSlow(STEP), Buffer.allocUnsafeSlow(STEP), Buffer.allocUnsafeSlow(STEP), Buffer.allocUnsafeSlow(STEP)];
+  return idle.pop() ?? [new CongruentBuffer(STEP), new CongruentBuffer(STEP), new CongruentBuffer(STEP), new CongruentBuffer(STEP)];
 }
 
 function giveBack(set: BufferSet): void {
@@ -71,8 +72,8 @@ export async function bytesAllEqual(a: TensorPlan, sa: ByteSource, b: TensorPlan
     let done = 0;
     let n = Math.min(STEP, total);
     let slot = 0;
-    pendingB = sb.readInto!(startB, set[2].subarray(0, n));
-    let ca = sa.readIntoSync!(startA, set[0].subarray(0, n));
+    pendingB = sb.readInto!(startB, set[2].viewFor(startB, n));
+    let ca = sa.readIntoSync!(startA, set[0].viewFor(startA, n));
     let cb = await pendingB;
     for (;;) {
       throwIfAborted(signal);
@@ -80,8 +81,8 @@ export async function bytesAllEqual(a: TensorPlan, sa: ByteSource, b: TensorPlan
       const m = Math.min(STEP, total - next);
       const other = slot ^ 1;
       // The next step is read (B in the thread pool, A here) before this one is compared.
-      pendingB = m > 0 ? sb.readInto!(startB + next, set[2 + other]!.subarray(0, m)) : undefined;
-      const na = m > 0 ? sa.readIntoSync!(startA + next, set[other]!.subarray(0, m)) : undefined;
+      pendingB = m > 0 ? sb.readInto!(startB + next, set[2 + other]!.viewFor(startB + next, m)) : undefined;
+      const na = m > 0 ? sa.readIntoSync!(startA + next, set[other]!.viewFor(startA + next, m)) : undefined;
       if (Buffer.compare(ca, cb) !== 0) return false;
       done = next;
       if (2 * done - told >= PROGRESS_BYTES) {
