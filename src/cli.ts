@@ -1,12 +1,6 @@
-// Command-line front end over the core: `node dist/cli.js <command> ...`.
-import { compareCommand } from './cli/compareCommand';
+// Command-line front end over the core: `node dist/cli.js <command> ...`. Each command's module is
+// loaded when it is run: the bundle then initialises only what that command imports.
 import { describeError } from './core/errors';
-import { exportCommand } from './cli/exportCommand';
-import { inspectCommand } from './cli/inspectCommand';
-import { listCommand } from './cli/listCommand';
-import { pruneCommand } from './cli/pruneCommand';
-import { scanCommand } from './cli/scanCommand';
-import { statsCommand } from './cli/statsCommand';
 
 const USAGE = `usage:
   checkpoint-manager inspect <file> [--json] [--sha256]
@@ -24,16 +18,24 @@ A checkpoint of many files is named by one path, the same for inspect, stats, co
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, Command> = { inspect: inspectCommand, stats: statsCommand, list: listCommand, compare: compareCommand, export: exportCommand, prune: pruneCommand, scan: scanCommand };
+const commands: Record<string, () => Promise<Command>> = {
+  inspect: async () => (await import('./cli/inspectCommand.js')).inspectCommand,
+  stats: async () => (await import('./cli/statsCommand.js')).statsCommand,
+  list: async () => (await import('./cli/listCommand.js')).listCommand,
+  compare: async () => (await import('./cli/compareCommand.js')).compareCommand,
+  export: async () => (await import('./cli/exportCommand.js')).exportCommand,
+  prune: async () => (await import('./cli/pruneCommand.js')).pruneCommand,
+  scan: async () => (await import('./cli/scanCommand.js')).scanCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name ? commands[name] : undefined;
-  if (!command) {
+  const load = name && Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
     process.stderr.write(`${USAGE}\n`);
     return name === '--help' || name === '-h' ? 0 : 2;
   }
-  return command(rest);
+  return (await load())(rest);
 }
 
 main(process.argv.slice(2)).then(

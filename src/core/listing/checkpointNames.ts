@@ -53,10 +53,11 @@ export function hfFileRole(name: string): FileRole {
   return 'other';
 }
 
-// One collator for every sort: `localeCompare` with options builds a new one per call.
-const collator = new Intl.Collator('en', { numeric: true });
+// One collator for every sort: `localeCompare` with options builds a new one per call. Made on
+// first use: making it loads ICU's collation data, 11 ms of every CLI start-up when made on load.
+let collator: Intl.Collator | undefined;
 
 /** Natural order for names and tags: `d2` before `d10`, `epoch_2` before `epoch_10`. */
 export function compareNames(a: string, b: string): number {
-  return collator.compare(a, b);
+  return (collator ??= new Intl.Collator('en', { numeric: true })).compare(a, b);
 }
