@@ -28,16 +28,16 @@ const ROLE_ORDER: readonly TensorRole[] = ['parameter', 'buffer', 'optimizer', '
  */
 export function countTensors(root: PyValue, occurrences: readonly TensorOccurrence[], topKeys: readonly string[], coverage?: CoverageIndex, weightsKey?: string): TensorCounts {
   const { roles, modelKey } = assignRoles(root, occurrences, topKeys, weightsKey);
-  const payloads = occurrences.map((o) => o.tensor.payload);
-  const index = coverage ?? new CoverageIndex(payloads);
+  const index = coverage ?? new CoverageIndex(occurrences.map((o) => o.tensor.payload));
   // One pass for the total and every role's.
   const all = index.tally();
   const byRole = new Map<TensorRole, CoverageTally>();
   roles.forEach((role, i) => {
     let tally = byRole.get(role);
     if (!tally) byRole.set(role, (tally = index.tally()));
-    all.add(payloads[i]);
-    tally.add(payloads[i]);
+    const t = occurrences[i].tensor.payload;
+    all.add(t);
+    tally.add(t);
   });
   const roleTotals: Partial<Record<TensorRole, RoleTotals>> = {};
   for (const role of ROLE_ORDER) {

@@ -76,12 +76,14 @@ export function assignRoles(root: PyValue, occurrences: readonly TensorOccurrenc
   const keys = new Set(topKeys);
   const hfRngFile = keys.has('python') && keys.has('numpy') && keys.has('cpu');
   const optimizerPath = underOne([...optimizerStates, ...optimizerKeys]);
-  const roles = occurrences.map((o): TensorRole | undefined => {
-    if (optimizerPath(o.path)) return 'optimizer';
-    if (isRngState(o.path, o.tensor.payload, hfRngFile)) return 'rng';
-    return undefined;
-  });
-  const candidates = occurrences.filter((_, i) => roles[i] === undefined);
+  // The roles known from the path and dtype alone, and the occurrences left (one pass for both).
+  const roles: Array<TensorRole | undefined> = [];
+  const candidates: TensorOccurrence[] = [];
+  for (const o of occurrences) {
+    const role = optimizerPath(o.path) ? 'optimizer' : isRngState(o.path, o.tensor.payload, hfRngFile) ? 'rng' : undefined;
+    roles.push(role);
+    if (role === undefined) candidates.push(o);
+  }
   const modelKey = weightsKey !== undefined && candidates.some((o) => o.path.startsWith(`${weightsKey}.`)) ? weightsKey : findModelKey(candidates, topKeys);
   const prefix = modelKey ? `${modelKey}.` : '';
   return {
