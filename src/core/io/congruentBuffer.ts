@@ -19,17 +19,27 @@ function pageAligned(bytes: number): ArrayBuffer {
   return api ? new api.Memory({ initial: Math.ceil(bytes / WASM_PAGE) }).buffer : Buffer.allocUnsafeSlow(bytes).buffer;
 }
 
-/** A buffer of `capacity` bytes from which views congruent to a file offset are taken. */
+/**
+ * `regions` buffers of `capacity` bytes each, from which views congruent to a file offset are
+ * taken. They share one memory: each WebAssembly.Memory reserves gigabytes of address space.
+ */
 export class CongruentBuffer {
   private readonly bytes: ArrayBuffer;
+  /** Bytes from one region's start to the next's: a whole number of pages. */
+  private readonly stride: number;
 
-  constructor(readonly capacity: number) {
-    this.bytes = pageAligned(capacity + PAGE);
+  constructor(
+    readonly capacity: number,
+    readonly regions = 1,
+  ) {
+    this.stride = Math.ceil((capacity + PAGE) / PAGE) * PAGE;
+    this.bytes = pageAligned(this.stride * regions);
   }
 
-  /** `length` (at most `capacity`) bytes to read the file's bytes from `fileOffset` into. */
-  viewFor(fileOffset: number, length: number): Uint8Array {
+  /** `length` (at most `capacity`) bytes of region `region` to read the file's bytes from `fileOffset` into. */
+  viewFor(fileOffset: number, length: number, region = 0): Uint8Array {
     if (length > this.capacity) throw new RangeError(`A view of ${length} bytes is more than the buffer's ${this.capacity}.`);
-    return new Uint8Array(this.bytes, fileOffset % PAGE, length);
+    if (!Number.isInteger(region) || region < 0 || region >= this.regions) throw new RangeError(`No region ${region} in ${this.regions}.`);
+    return new Uint8Array(this.bytes, region * this.stride + (fileOffset % PAGE), length);
   }
 }

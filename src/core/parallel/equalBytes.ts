@@ -16,8 +16,8 @@ const STEP = 1024 * 1024;
 /** Progress is told every this many bytes. */
 const PROGRESS_BYTES = 16 * 1024 * 1024;
 
-/** Two steps of A and two of B: one pair compared while the next is read. */
-type BufferSet = [CongruentBuffer, CongruentBuffer, CongruentBuffer, CongruentBuffer];
+/** Two steps of A (regions 0 and 1) and two of B (2 and 3): one pair compared while the next is read. */
+type BufferSet = CongruentBuffer;
 
 /**
  * Sets no check holds, kept for the next one. Each check leases its own: checks run concurrently
@@ -27,7 +27,7 @@ const idle: BufferSet[] = [];
 const IDLE_SETS = 2;
 
 function lease(): BufferSet {
-  return idle.pop() ?? [new CongruentBuffer(STEP), new CongruentBuffer(STEP), new CongruentBuffer(STEP), new CongruentBuffer(STEP)];
+  return idle.pop() ?? new CongruentBuffer(STEP, 4);
 }
 
 function giveBack(set: BufferSet): void {
@@ -72,8 +72,8 @@ export async function bytesAllEqual(a: TensorPlan, sa: ByteSource, b: TensorPlan
     let done = 0;
     let n = Math.min(STEP, total);
     let slot = 0;
-    pendingB = sb.readInto!(startB, set[2].viewFor(startB, n));
-    let ca = sa.readIntoSync!(startA, set[0].viewFor(startA, n));
+    pendingB = sb.readInto!(startB, set.viewFor(startB, n, 2));
+    let ca = sa.readIntoSync!(startA, set.viewFor(startA, n, 0));
     let cb = await pendingB;
     for (;;) {
       throwIfAborted(signal);
@@ -81,8 +81,8 @@ export async function bytesAllEqual(a: TensorPlan, sa: ByteSource, b: TensorPlan
       const m = Math.min(STEP, total - next);
       const other = slot ^ 1;
       // The next step is read (B in the thread pool, A here) before this one is compared.
-      pendingB = m > 0 ? sb.readInto!(startB + next, set[2 + other]!.viewFor(startB + next, m)) : undefined;
-      const na = m > 0 ? sa.readIntoSync!(startA + next, set[other]!.viewFor(startA + next, m)) : undefined;
+      pendingB = m > 0 ? sb.readInto!(startB + next, set.viewFor(startB + next, m, 2 + other)) : undefined;
+      const na = m > 0 ? sa.readIntoSync!(startA + next, set.viewFor(startA + next, m, other)) : undefined;
       if (Buffer.compare(ca, cb) !== 0) return false;
       done = next;
       if (2 * done - told >= PROGRESS_BYTES) {
