@@ -2,7 +2,8 @@
 // identical-files case of a comparison. Pipelined over two cores: while libuv's thread pool reads
 // B's next step, this thread reads A's next step with a synchronous positioned read and compares
 // the pair before it. The async stream (a thread-pool round trip and a few generators per chunk)
-// cost about 2x `cat` of both files on this case; both reads synchronous, about 1.25x.
+// cost about 2x `cat` of both files on this case; both reads synchronous in this thread, 244 ms
+// for an identical 1 GiB pair against 186 ms pipelined (`cat` 199 ms).
 // It answers only "all equal" or "not all equal": the caller computes the differences anew.
 import type { ByteSource } from '../io/byteSource';
 import { CongruentBuffer } from '../io/congruentBuffer';
