@@ -3,6 +3,7 @@
 // Every `syncEvery` bytes it starts an fdatasync in the background (one at a time), so the disk
 // writes while the export reads on, and the fsync before the rename has little left to do.
 import type { FileHandle } from 'node:fs/promises';
+import { throwIfAborted } from '../errors';
 
 /** The part of a file handle the sink uses. */
 export type SinkHandle = Pick<FileHandle, 'write' | 'datasync'>;
@@ -74,7 +75,7 @@ export class FileSink {
         const next = await it.next();
         if (pending) await pending;
         if (next.done) break;
-        if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
+        throwIfAborted(signal);
         inspect?.(next.value);
         total += next.value.length;
         pending = this.write(next.value);

@@ -7,6 +7,7 @@ import type { CompareSide } from '../compare/compareSide';
 import { openCheckpoint } from '../checkpoint/openCheckpoint';
 import { openManyFiles } from '../checkpoint/openManyFiles';
 import type { OpenedSet } from '../checkpoint/openManyFiles';
+import { throwIfAborted } from '../errors';
 import type { ReportParts } from '../inspect/describeCheckpoint';
 import { describeParts, describeWith, withHashes } from '../inspect/describeCheckpoint';
 import type { InspectReport } from '../inspect/report';
@@ -46,10 +47,6 @@ export interface SessionOptions {
 export class NoSuchTensorError extends Error {
   readonly code = 'no-such-tensor';
   override readonly name = 'NoSuchTensorError';
-}
-
-function checkAbort(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
 }
 
 export class CheckpointSession {
@@ -94,18 +91,18 @@ export class CheckpointSession {
 
   /** Opens and parses the source. A CheckpointError thrown here carries what the pickles named. */
   static async open(spec: SourceSpec, options: SessionOptions = {}): Promise<CheckpointSession> {
-    checkAbort(options.signal);
+    throwIfAborted(options.signal);
     const set = await openManyFiles(spec, options.signal);
     if (set) return CheckpointSession.openSharded(spec, set, options);
     const source = await openSource(spec);
     try {
       const checkpoint = await openCheckpoint(source);
-      checkAbort(options.signal);
+      throwIfAborted(options.signal);
       const occurrences = walkTensors(checkpoint.root);
       const sidecar = await readSessionSidecar(spec, options.sidecar);
       const name = basename(sourceName(spec));
       const parts = await describeParts({ file: sourceName(spec), name, size: source.size, checkpoint, occurrences, sidecar });
-      checkAbort(options.signal);
+      throwIfAborted(options.signal);
       return new CheckpointSession(spec, source, checkpoint, occurrences, parts, describeWith(parts), options.pool, options.inPlaceBytes);
     } catch (err) {
       await source.close();
@@ -121,7 +118,7 @@ export class CheckpointSession {
       // The set's own sidecar (a nanochat step's meta file), unless the caller says otherwise.
       const sidecar = own && options.sidecar !== null ? await readSidecarFrom(own.name, own.spec) : undefined;
       const parts = await describeParts({ file: sourceName(spec), name: basename(sourceName(index)), size: opened.size, checkpoint, occurrences, sidecar });
-      checkAbort(options.signal);
+      throwIfAborted(options.signal);
       return new CheckpointSession(spec, opened, checkpoint, occurrences, parts, describeWith(parts), options.pool, options.inPlaceBytes);
     } catch (err) {
       await opened.close();

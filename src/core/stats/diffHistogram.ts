@@ -3,7 +3,7 @@
 // (chunkPairs.ts), each pair of elements decoded to float64 and subtracted into a scratch buffer,
 // which is reduced as one tensor's values are (moments, then 64 bins between the finite min and
 // max of the difference). Two passes over both files; memory stays a few chunks and the scratch.
-import { UnsupportedError } from '../errors';
+import { throwIfAborted, UnsupportedError } from '../errors';
 import { chunkPairs } from './chunkPairs';
 import { float64Histogram } from './histogram';
 import { emptyMoments, float64Moments, mergeMoments } from './moments';
@@ -18,15 +18,11 @@ export interface DiffHistogramOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-function checkAbort(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
-}
-
 /** Calls `visit` with each run of differences b - a, in float64. */
 async function forEachDifference(decoders: [Decoder, Decoder], a: ChunkStream, b: ChunkStream, scratch: Float64Array, visit: (d: Float64Array) => void, progress: (bytes: number) => void, signal?: AbortSignal): Promise<void> {
   const [da, db] = decoders;
   for await (const [ca, cb] of chunkPairs(a(), b(), da.unit)) {
-    checkAbort(signal);
+    throwIfAborted(signal);
     const count = ca.length / da.unit;
     for (let from = 0; from < count; from += SCRATCH) {
       const va = da.values(ca, from);
