@@ -13,10 +13,15 @@ export interface HoldingFile {
 }
 
 /** The file that holds a renamed storage, and the storage as that file knows it. */
-type StorageHolder = (s: StorageRef) => { holder: HoldingFile; storage: StorageRef };
+interface Held {
+  holder: HoldingFile;
+  storage: StorageRef;
+}
 
-/** Each renamed storage: the file that holds it, and the storage as that file knows it. */
-export type HeldStorages = ReadonlyMap<StorageRef, { holder: HoldingFile; storage: StorageRef }>;
+type StorageHolder = (s: StorageRef) => Held;
+
+/** Each renamed storage, with where it is held. */
+export type HeldStorages = ReadonlyMap<StorageRef, Held>;
 
 /**
  * The fields of the combined checkpoint that route by storage, through `back`. `index` names the
