@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { loadCode, resumeCode } from '../core/code/loadCode';
+import { unpackReport } from '../core/inspect/tensorColumns';
 import type { CodeKind } from '../shared/protocol';
 import type { InspectorDocument } from './inspectorDocument';
 
@@ -17,7 +18,8 @@ export async function copyCode(document: InspectorDocument | undefined, kind: Co
     return undefined;
   }
   const path = document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.toString();
-  const text = kind === 'load' ? loadCode(state.report, path) : resumeCode(state.report, path);
+  const report = unpackReport(state.report);
+  const text = kind === 'load' ? loadCode(report, path) : resumeCode(report, path);
   await vscode.env.clipboard.writeText(text);
   vscode.window.setStatusBarMessage(`Copied the ${kind === 'load' ? 'load' : 'resume'} code for ${basename(path)}.`, 4000);
   return text;

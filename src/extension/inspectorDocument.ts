@@ -4,7 +4,7 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { stepFilesGlob } from '../core/checkpoint/nanochatNames';
-import type { InspectReport } from '../core/inspect/report';
+import type { PackedReport } from '../core/inspect/tensorColumns';
 import type { NonFiniteScan } from '../core/session/sessionProtocol';
 import type { WorkOptions } from '../core/session/workOptions';
 import type { TensorStats } from '../core/stats/tensorStats';
@@ -17,8 +17,9 @@ import { offerDownload } from './rangeFallback';
 
 /** What the document asks of its checkpoint; a RemoteSession of the session worker. */
 export interface InspectorSession {
-  readonly report: InspectReport;
-  summaryWithHashes(options?: WorkOptions): Promise<InspectReport>;
+  /** The report, its tensors as columns: they go to the webview as they came from the worker. */
+  readonly packedReport: PackedReport;
+  packedSummaryWithHashes(options?: WorkOptions): Promise<PackedReport>;
   stats(path: string, options?: WorkOptions): Promise<TensorStats>;
   scanNonFinite(options?: WorkOptions): Promise<NonFiniteScan>;
   close(): Promise<void>;
@@ -28,7 +29,7 @@ export type SessionOpener = (uri: vscode.Uri, signal: AbortSignal) => Promise<In
 
 export type InspectorState =
   | { kind: 'loading' }
-  | { kind: 'report'; report: InspectReport; hashed: boolean }
+  | { kind: 'report'; report: PackedReport; hashed: boolean }
   | { kind: 'error'; error: InspectorErrorInfo };
 
 /** A training loop writes a checkpoint in several bursts: wait for quiet before reading it again. */
@@ -113,7 +114,7 @@ export class InspectorDocument implements vscode.CustomDocument {
         return;
       }
       this.replaceSession(session);
-      this.setState({ kind: 'report', report: session.report, hashed: false });
+      this.setState({ kind: 'report', report: session.packedReport, hashed: false });
     } catch (err) {
       if (generation !== this.generation || signal.aborted || isAbort(err)) return;
       // The file changed into something unreadable: what the old session read is not it any more.
@@ -140,7 +141,7 @@ export class InspectorDocument implements vscode.CustomDocument {
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           try {
-            const report = await session.summaryWithHashes({ signal, onProgress: percentReporter(progress) });
+            const report = await session.packedSummaryWithHashes({ signal, onProgress: percentReporter(progress) });
             if (generation === this.generation) this.setState({ kind: 'report', report, hashed: true });
           } catch (err) {
             // Cancelled or superseded: keep the report without hashes that is already shown.

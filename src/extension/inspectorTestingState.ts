@@ -3,7 +3,7 @@
 // `checkpointManager._testing.inspectorState`; not part of the extension's public surface.
 import type { CheckpointMark } from '../core/marks/checkpointMarks';
 import type { Verdict } from '../core/security/securityReport';
-import { savedDevices } from '../core/inspect/savedDevices';
+import { presentCount } from '../core/inspect/tensorColumns';
 import type { HostEvent, ShownStats } from '../shared/protocol';
 
 export type SentSummary =
@@ -56,7 +56,7 @@ export function summarizeSent(message: HostEvent): SentSummary | undefined {
       return {
         kind: 'report',
         format: r.format,
-        tensors: r.tensors.length,
+        tensors: r.tensorColumns.count,
         parameters: r.parameters,
         modelParameters: r.modelParameters,
         verdict: r.security.verdict,
@@ -64,10 +64,11 @@ export function summarizeSent(message: HostEvent): SentSummary | undefined {
         step: r.step,
         depth: r.depth,
         hashed: message.hashed,
-        hashes: r.tensors.filter((t) => t.sha256 !== undefined).length,
+        hashes: presentCount(r.tensorColumns.sha256),
         calls: r.security.calls,
         optimizers: (r.optimizers ?? []).map((o) => o.kind),
-        devices: savedDevices(r.tensors),
+        // (A coded column's values are its distinct strings in first-seen order, as savedDevices gives them.)
+        devices: r.tensorColumns.device.values.slice(1),
         ...(message.mark ? { mark: message.mark } : {}),
       };
     }

@@ -2,7 +2,7 @@
 // (src/core/rpc): requests with answers, progress and cancel in both directions, and events that
 // expect none. One method map and one event union per direction. Types only, so both bundles can
 // import it.
-import type { InspectReport } from '../core/inspect/report';
+import type { PackedReport } from '../core/inspect/tensorColumns';
 import type { CheckpointMark } from '../core/marks/checkpointMarks';
 import type { SecurityReport } from '../core/security/securityReport';
 import type { TensorStats } from '../core/stats/tensorStats';
@@ -86,7 +86,7 @@ export type WebviewMethods = {
 export type HostEvent =
   | { type: 'loading'; file: string }
   /** `mark`: the checkpoint's pin, note and archived copies from its run's state file. */
-  | { type: 'report'; report: InspectReport; hashed: boolean; mark?: CheckpointMark }
+  | { type: 'report'; report: PackedReport; hashed: boolean; mark?: CheckpointMark }
   | { type: 'error'; error: InspectorErrorInfo }
   /** Whether a sha256 pass is running (the button is disabled meanwhile). */
   | { type: 'hashing'; running: boolean }

@@ -1,5 +1,6 @@
 // The inspector webview's entry: connects to the host over RpcEndpoint, says `ready`, renders the
 // events the host sends, and asks the host for statistics as the user selects tensors.
+import { unpackReport } from '../core/inspect/tensorColumns';
 import { RpcEndpoint } from '../core/rpc/rpcEndpoint';
 import type { Handlers } from '../core/rpc/rpcEndpoint';
 import type { HostEvent, HostMethods, ShownStats, WebviewEvent, WebviewMethods } from '../shared/protocol';
@@ -63,7 +64,7 @@ function handle(message: HostEvent): void {
       break;
     case 'report': {
       const next = renderReportPage({
-        report: message.report,
+        report: unpackReport(message.report),
         hashed: message.hashed,
         hashing,
         ...(message.mark ? { mark: message.mark } : {}),

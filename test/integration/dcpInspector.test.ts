@@ -7,6 +7,7 @@ import { inspectFile } from '../../src/core/session/inspectFile';
 import type { InspectorTestingState } from '../../src/extension/inspectorTestingState';
 import { summarizeSent } from '../../src/extension/inspectorTestingState';
 import { repoFixture, waitFor } from './support/fixturePaths';
+import { packReport } from '../../src/core/inspect/tensorColumns';
 
 async function sentFor(uri: vscode.Uri): Promise<InspectorTestingState> {
   return waitFor(`the inspector of ${uri.fsPath}`, async () => {
@@ -25,7 +26,7 @@ describe('a DCP folder in the inspector', () => {
     const uri = vscode.Uri.file(path);
     await vscode.commands.executeCommand('checkpointManager.inspect', uri);
     const shown = await sentFor(uri);
-    const expected = summarizeSent({ type: 'report', report: await inspectFile(path), hashed: false });
+    const expected = summarizeSent({ type: 'report', report: packReport(await inspectFile(path)), hashed: false });
     assert.deepEqual(shown.sent, expected);
     assert.deepEqual(shown.sent?.kind === 'report' && [shown.sent.format, shown.sent.tensors, shown.sent.parameters, shown.sent.verdict], ['torch-dcp', 5, 89, 'safe']);
   });

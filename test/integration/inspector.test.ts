@@ -9,6 +9,7 @@ import { inspectFile } from '../../src/core/session/inspectFile';
 import type { InspectorTestingState, SentSummary } from '../../src/extension/inspectorTestingState';
 import { summarizeSent } from '../../src/extension/inspectorTestingState';
 import { nanochatBaseDir, repoFixture, workspaceDir } from './support/fixturePaths';
+import { packReport } from '../../src/core/inspect/tensorColumns';
 
 const VIEW_TYPE = 'checkpointManager.inspector';
 const STATE_COMMAND = 'checkpointManager._testing.inspectorState';
@@ -36,7 +37,7 @@ async function waitForSent(uri: vscode.Uri, accept: (sent: SentSummary, state: I
 }
 
 async function expectedSummary(path: string): Promise<SentSummary | undefined> {
-  return summarizeSent({ type: 'report', report: await inspectFile(path), hashed: false });
+  return summarizeSent({ type: 'report', report: packReport(await inspectFile(path)), hashed: false });
 }
 
 describe('the inspector webview', () => {
@@ -102,7 +103,7 @@ describe('the inspector webview', () => {
     await openAndWait(path);
     await vscode.commands.executeCommand(STATE_COMMAND, 'computeHashes');
     const hashed = await waitForSent(vscode.Uri.file(path), (sent) => sent.kind === 'report' && sent.hashed);
-    const expected = summarizeSent({ type: 'report', report: await inspectFile(path, { sha256: true }), hashed: true });
+    const expected = summarizeSent({ type: 'report', report: packReport(await inspectFile(path, { sha256: true })), hashed: true });
     assert.deepEqual(hashed.sent, expected);
     assert.equal(expected?.kind === 'report' && expected.hashes, expected?.kind === 'report' && expected.tensors);
   });

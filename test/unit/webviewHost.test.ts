@@ -6,6 +6,7 @@ import { contentSecurityPolicy, createNonce, inspectorHtml } from '../../src/ext
 import { errorInfo, isAbort } from '../../src/extension/inspectorErrorInfo';
 import { summarizeSent } from '../../src/extension/inspectorTestingState';
 import type { InspectReport } from '../../src/core/inspect/report';
+import { packReport } from '../../src/core/inspect/tensorColumns';
 
 test('the CSP allows nothing but the nonce script and styles/fonts/images from the webview source', () => {
   assert.equal(
@@ -55,7 +56,7 @@ test('the testing summary reduces what was sent to the facts a test checks', () 
     security: { verdict: 'safe', globals: [], dangerous: [], suspicious: [] }, keys: [], metrics: {}, layers: [], notes: [],
     optimizers: [{ path: 'optimizer', kind: 'SGD', parameters: 1, parametersWithState: 0, stateKeys: [], groups: [] }],
   } as InspectReport;
-  assert.deepEqual(summarizeSent({ type: 'report', report, hashed: true }), {
+  assert.deepEqual(summarizeSent({ type: 'report', report: packReport(report), hashed: true }), {
     kind: 'report', format: 'torch-zip', tensors: 2, parameters: 20, modelParameters: 16, verdict: 'safe', dangerous: [], step: 7, depth: undefined, hashed: true, hashes: 1,
     calls: undefined, optimizers: ['SGD'], devices: ['cuda:0', 'cpu'],
   });

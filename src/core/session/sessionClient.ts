@@ -6,6 +6,8 @@ import type { AlignOptions } from '../compare/keyAlignment';
 import type { ExportRequest, ExportResult } from '../export/exportCheckpoint';
 import type { CheckpointFacts } from '../inspect/checkpointFacts';
 import type { InspectReport } from '../inspect/report';
+import type { PackedReport } from '../inspect/tensorColumns';
+import { unpackReport } from '../inspect/tensorColumns';
 import type { SourceSpec } from '../io/sourceSpec';
 import type { MethodMap } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
@@ -48,11 +50,20 @@ export class RemoteSession {
     private readonly client: SessionClient,
     private readonly endpoint: RpcEndpoint<MethodMap, SessionMethods>,
     private readonly id: number,
-    /** The report without hashes, as the worker computed it at open. */
-    readonly report: InspectReport,
+    /** The report without hashes, as the worker computed it at open, its tensors as columns. */
+    readonly packedReport: PackedReport,
   ) {}
 
+  /** The report with its tensors as rows (made on first use: the inspector passes the columns on as they are). */
+  get report(): InspectReport {
+    return unpackReport(this.packedReport);
+  }
+
   summaryWithHashes(options: WorkOptions = {}): Promise<InspectReport> {
+    return this.packedSummaryWithHashes(options).then(unpackReport);
+  }
+
+  packedSummaryWithHashes(options: WorkOptions = {}): Promise<PackedReport> {
     return this.endpoint.request('hashes', { session: this.id }, { signal: options.signal, onProgress: progressOf(options) });
   }
 

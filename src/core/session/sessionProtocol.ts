@@ -4,7 +4,7 @@ import type { AlignMode } from '../compare/keyAlignment';
 import { CheckpointError, DamagedRecordError, describeError } from '../errors';
 import type { ExportRequest, ExportResult } from '../export/exportCheckpoint';
 import type { CheckpointFacts } from '../inspect/checkpointFacts';
-import type { InspectReport } from '../inspect/report';
+import type { PackedReport } from '../inspect/tensorColumns';
 import type { SourceSpec } from '../io/sourceSpec';
 import type { RpcErrorData } from '../rpc/rpcEndpoint';
 import { checkpointVerdict } from '../security/checkpointVerdict';
@@ -27,8 +27,8 @@ export interface NonFiniteScan {
 }
 
 export type SessionMethods = {
-  open: { params: { spec: SourceSpec; sidecar?: { name: string; spec: SourceSpec } | null }; result: { session: number; report: InspectReport } };
-  hashes: { params: { session: number }; result: InspectReport; progress: WorkProgress };
+  open: { params: { spec: SourceSpec; sidecar?: { name: string; spec: SourceSpec } | null }; result: { session: number; report: PackedReport } };
+  hashes: { params: { session: number }; result: PackedReport; progress: WorkProgress };
   stats: { params: { session: number; path: string; bins?: number }; result: TensorStats; progress: WorkProgress };
   scanNonFinite: { params: { session: number }; result: NonFiniteScan; progress: WorkProgress };
   /** Compares two open sessions (A, then B): the report and its per-layer grouping. */

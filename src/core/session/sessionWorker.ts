@@ -8,6 +8,7 @@ import type { MethodMap } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
 import { openSource, shareBytes } from '../io/sourceSpec';
 import { readCheckpointFactsFrom } from '../inspect/checkpointFacts';
+import { packReport } from '../inspect/tensorColumns';
 import { sha256Of } from './fileHash';
 import { CheckpointSession } from './checkpointSession';
 import { verdictOf } from './fileVerdict';
@@ -65,9 +66,9 @@ if (port) {
         }
         const id = nextSession++;
         sessions.set(id, session);
-        return { session: id, report: session.summary() };
+        return { session: id, report: packReport(session.summary()) };
       }),
-    hashes: ({ session }, { signal, progress }) => plain(() => sessionOf(session).summaryWithHashes({ signal, onProgress: (done, total) => progress({ done, total }) })),
+    hashes: ({ session }, { signal, progress }) => plain(async () => packReport(await sessionOf(session).summaryWithHashes({ signal, onProgress: (done, total) => progress({ done, total }) }))),
     stats: ({ session, path, bins }, { signal, progress }) => plain(() => sessionOf(session).stats(path, { bins, signal, onProgress: (done, total) => progress({ done, total }) })),
     scanNonFinite: ({ session }, { signal, progress }) => plain(() => sessionOf(session).scanNonFinite({ signal, onProgress: (done, total) => progress({ done, total }) })),
     compare: ({ a, b, align, stripPrefix }, { signal, progress }) =>
