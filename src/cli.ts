@@ -8,7 +8,7 @@ const USAGE = `usage:
   checkpoint-manager list <root> [--json]
   checkpoint-manager scan <file|dir> [--json]
   checkpoint-manager compare <a> <b> [--json] [--align auto|none|model] [--strip-prefix P]
-  checkpoint-manager export <in> <out.pt|out.safetensors|outdir/> [--key PATH] [--dtype bf16|fp16|fp32] [--strip-prefix P] [--max-shard-size 5GB] [--force] [--json]
+  checkpoint-manager export <in> <out.pt|out.safetensors|outdir/> [--key PATH] [--dtype bf16|fp16|fp32] [--strip-prefix P] [--max-shard-size 5GB] [--force] [--sync] [--json]
   checkpoint-manager prune <dir> [--keep-last N] [--keep-best K --metric NAME --mode min|max] [--keep-every K] [--dry-run] [--json] [--yes]
 
 A checkpoint of many files is named by one path, the same for inspect, stats, compare and export:

@@ -1,5 +1,5 @@
 // `export <in> <out.pt|out.safetensors|outdir/> [--key PATH] [--dtype bf16|fp16|fp32]
-// [--strip-prefix P]... [--max-shard-size 5GB] [--force] [--json]`: the model's weights alone,
+// [--strip-prefix P]... [--max-shard-size 5GB] [--force] [--sync] [--json]`: the model's weights alone,
 // for inference. Exit 0 when written, 1 when it cannot be (nothing is left behind), 2 for bad arguments.
 import { CAST_TARGETS } from '../core/export/elementCast';
 import type { CastName } from '../core/export/elementCast';
@@ -14,11 +14,12 @@ import { specOf } from '../core/io/sourceSpec';
 import { writeText } from './textOutput';
 
 const USAGE = `usage: checkpoint-manager export <in> <out.pt|out.safetensors|outdir/> [--key PATH] [--dtype bf16|fp16|fp32]
-                                 [--strip-prefix P]... [--max-shard-size 5GB] [--force] [--json]
+                                 [--strip-prefix P]... [--max-shard-size 5GB] [--force] [--sync] [--json]
   Writes the model's weights only (found under model_state_dict, model, state_dict or module, or
   the whole file when it is a flat state dict; --key names another). A folder (ending in /) gets
   safetensors shards with model.safetensors.index.json. --strip-prefix removes e.g. _orig_mod.
-  An existing target is replaced only with --force; the source never.
+  An existing target is replaced only with --force; the source never. A replaced target's new
+  file is flushed to the disk before the rename; --sync flushes a new target's too (cp does not).
 `;
 
 type Parsed = { ok: true; input: string; json: boolean; options: ExportOptions } | { ok: false; message: string };
@@ -32,6 +33,7 @@ function parseArgs(args: readonly string[]): Parsed {
     const value = (): string | undefined => args[++i];
     if (a === '--json') json = true;
     else if (a === '--force') options.force = true;
+    else if (a === '--sync') options.sync = true;
     else if (a === '--key') {
       const v = value();
       if (v === undefined) return { ok: false, message: '--key needs a path' };

@@ -44,6 +44,11 @@ function maxShardBytes(): number | undefined {
   return parseSize(text);
 }
 
+/** The setting that flushes every export to the disk before its rename (a replaced target's always is). */
+function waitForDisk(): boolean {
+  return vscode.workspace.getConfiguration('checkpointManager').get<boolean>('export.waitForDisk', false);
+}
+
 /** What is exported: a file on this machine (a checkpoint or a sharded set's index), or a URL. */
 interface SourceRef {
   uri: vscode.Uri;
@@ -89,6 +94,7 @@ async function runExport(source: SourceRef, session: RemoteSession, prompts: Exp
     ...(strip.length ? { stripPrefixes: strip } : {}),
     ...(kind === 'safetensors-folder' ? { maxShardBytes: maxShardBytes() } : {}),
     force: existing.length > 0,
+    ...(waitForDisk() ? { sync: true } : {}),
   };
   const title = `Exporting ${name} to ${basename(chosen)}${dtype ? ` (${dtype})` : ''}`;
   let result: ExportResult;

@@ -21,7 +21,7 @@ import type { ChunksOf, PlannedTensor } from './exportPlan';
 import { written } from './exportPlan';
 import type { OutputKind } from './exportTargets';
 import { checkTargets, outputKind } from './exportTargets';
-import { FileSink } from './fileSink';
+import { FileSink, SYNC_EVERY } from './fileSink';
 import { ExportInputError, selectWeights, stripPrefixes } from './modelWeights';
 import { safetensorsCode, writeSafetensorsFile } from './safetensorsWriter';
 import { INDEX_FILE, planShards, shardIndex } from './shardPlan';
@@ -60,6 +60,11 @@ export interface ExportRequest {
   maxShardBytes?: number;
   /** Replace existing targets. */
   force?: boolean;
+  /**
+   * Flush each file to the disk before its rename even when its target is new (a replaced
+   * target's file always is). Default false: a new file's data reaches the disk as `cp`'s does.
+   */
+  sync?: boolean;
 }
 
 export interface ExportResult {
@@ -216,12 +221,13 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
     for (const f of files) {
       await writeStreamAtomic(
         f.path,
-        async (handle) => {
-          const sink = new FileSink(handle);
+        async (handle, durable) => {
+          // A file that will be flushed before its rename is flushed as it goes; a new one is not.
+          const sink = new FileSink(handle, durable ? SYNC_EVERY : Infinity);
           await f.write(sink);
           await sink.settled();
         },
-        { replace: options.force ?? false },
+        { replace: options.force ?? false, sync: options.sync ?? false },
       );
       created.push(f.path);
     }

@@ -1,7 +1,8 @@
 // Where a writer's bytes go: positioned writes on one file handle, appended in order, with a way
 // to patch a few bytes already written (a zip record's CRC-32, once its data has gone by).
 // Every `syncEvery` bytes it starts an fdatasync in the background (one at a time), so the disk
-// writes while the export reads on, and the fsync before the rename has little left to do.
+// writes while the export reads on, and the fsync before the rename has little left to do. A file
+// that will not be flushed before its rename (a new target; see writeStreamAtomic) passes Infinity.
 import type { FileHandle } from 'node:fs/promises';
 import { throwIfAborted } from '../errors';
 

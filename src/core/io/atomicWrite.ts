@@ -31,19 +31,36 @@ export class TargetExistsError extends Error {
   override readonly name = 'TargetExistsError';
 }
 
+/** How a streamed write reaches its place. */
+export interface StreamWriteOptions {
+  /** Replace an existing `path`; without it an existing `path` is never touched. */
+  replace: boolean;
+  /** Flush the temp file to the disk before the rename even when `path` is new. */
+  sync?: boolean;
+  /** Opens the temp file (a test's stand-in counts the syncs); default fs/promises' open. */
+  open?: (path: string, flags: string) => Promise<FileHandle>;
+}
+
 /**
  * Streams a new file into place: `write` fills a temp file beside `path` (through the handle it
- * is given), which is flushed and then moved to `path`. Without `replace`, an existing `path` is
- * never touched (hard-linked into place, so a file that appears meanwhile is not overwritten
- * either). On any failure, a cancel included, the temp file is removed and `path` is as it was.
+ * is given), which is then moved to `path`. Without `replace`, an existing `path` is never touched
+ * (hard-linked into place, so a file that appears meanwhile is not overwritten either). On any
+ * failure, a cancel included, the temp file is removed and `path` is as it was.
+ *
+ * The temp file is flushed to the disk before the rename only when it replaces a file (so the old
+ * file survives a power loss) or `sync` asks for it; a new file's data reaches the disk as `cp`'s
+ * does. `write` is told up front whether the flush will come (`durable`), so it can start it early.
  */
-export async function writeStreamAtomic(path: string, write: (handle: FileHandle) => Promise<void>, options: { replace: boolean }): Promise<void> {
+export async function writeStreamAtomic(path: string, write: (handle: FileHandle, durable: boolean) => Promise<void>, options: StreamWriteOptions): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx');
+  const handle = await (options.open ?? open)(temp, 'wx');
+  const replacing = async () => options.replace && (await exists(path));
   try {
     try {
-      await write(handle);
-      await handle.sync();
+      const durable = options.sync === true || (await replacing());
+      await write(handle, durable);
+      // (Asked again: a file may have appeared at `path` meanwhile.)
+      if (durable || (await replacing())) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -55,6 +72,8 @@ export async function writeStreamAtomic(path: string, write: (handle: FileHandle
   }
 }
 
+const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+
 async function placeWithoutReplacing(temp: string, path: string): Promise<void> {
   try {
     await link(temp, path);
@@ -63,8 +82,7 @@ async function placeWithoutReplacing(temp: string, path: string): Promise<void> 
     if (code === 'EEXIST') throw new TargetExistsError(`${path} already exists.`);
     // A file system without hard links: check, then rename (a small window, but no silent replace of what was there).
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
-    const there = await stat(path).then(() => true, () => false);
-    if (there) throw new TargetExistsError(`${path} already exists.`);
+    if (await exists(path)) throw new TargetExistsError(`${path} already exists.`);
     await rename(temp, path);
     return;
   }
