@@ -2,8 +2,9 @@
 // warm page cache), A B A B, three rounds each: a 4 GiB float32 checkpoint written whole to .pt,
 // to .safetensors, and cast to bf16 (targets: at most 1.25x cp's time without a cast, 2x with
 // bf16). The export's peak RSS, less a bare CLI process's, is its memory growth (target: under
-// 200 MB). The export fsyncs its file before the rename, as an atomic write must; cp does not, so
-// `cp` + `sync` is timed too. Needs Debian's python3-torch (bench/.tmp, deleted after).
+// 200 MB). A new target is renamed into place without an fsync, as cp leaves its data to the
+// kernel; `cp` + `sync` and the export with `--sync` (the flush a replaced target always gets) are
+// timed too. Needs Debian's python3-torch (bench/.tmp, deleted after).
 // Usage: node bench/export.mjs [SIZE_MIB]. Prints Markdown.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
@@ -50,6 +51,7 @@ try {
     '.pt': () => timed(process.execPath, ['--require', hook, cli, 'export', big, target('.pt'), '--force']),
     '.safetensors': () => timed(process.execPath, ['--require', hook, cli, 'export', big, target('.safetensors'), '--force']),
     'bf16 .safetensors': () => timed(process.execPath, ['--require', hook, cli, 'export', big, target('.bf16.safetensors'), '--dtype', 'bf16', '--force']),
+    '.pt --sync': () => timed(process.execPath, ['--require', hook, cli, 'export', big, target('.pt'), '--force', '--sync']),
   };
   const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   const cpus = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
