@@ -58,6 +58,9 @@ const FIELDS: Record<keyof TensorInfo, 'text' | 'coded' | 'own'> = {
 };
 const TEXT = Object.keys(FIELDS).filter((k) => FIELDS[k as keyof TensorInfo] === 'text') as TextField[];
 const CODED = Object.keys(FIELDS).filter((k) => FIELDS[k as keyof TensorInfo] === 'coded') as CodedField[];
+/** The columns a row may lack (path, dtype and role every row has). */
+const OPTIONAL_TEXT = TEXT.filter((f) => f !== 'path');
+const OPTIONAL_CODED = CODED.filter((f) => f !== 'dtype' && f !== 'role');
 
 function textColumn(tensors: readonly TensorInfo[], field: TextField): TextColumn {
   const ends = new Uint32Array(tensors.length);
@@ -142,8 +145,12 @@ export function fromColumns(c: TensorColumns): TensorInfo[] {
     const shape = new Array<number>(c.rank[i]);
     for (let k = 0; k < shape.length; k++) shape[k] = c.dims[d++];
     const t: TensorInfo = { path: textAt(c.path, i)!, dtype: codedAt(c.dtype, i)!, shape, nbytes: c.nbytes[i], role: codedAt(c.role, i) as TensorRole };
-    for (const f of ['sha256', 'sameAs', 'device', 'label', 'file'] as const) {
-      const v = FIELDS[f] === 'text' ? textAt(c[f as TextField], i) : codedAt(c[f as CodedField], i);
+    for (const f of OPTIONAL_TEXT) {
+      const v = textAt(c[f], i);
+      if (v !== undefined) t[f] = v;
+    }
+    for (const f of OPTIONAL_CODED) {
+      const v = codedAt(c[f], i);
       if (v !== undefined) t[f] = v;
     }
     const own = chunks.get(i);
