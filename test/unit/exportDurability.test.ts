@@ -8,6 +8,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { TestContext } from 'node:test';
 import { writeStreamAtomic } from '../../src/core/io/atomicWrite';
 
 interface Flushes {
@@ -50,14 +51,15 @@ async function write(target: string, f: Flushes, options: { replace: boolean; sy
   );
 }
 
-async function folder(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'cm-durability-'));
+/** A target path in a fresh folder, removed after the test. */
+async function targetIn(t: TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'cm-durability-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return join(dir, 'model.pt');
 }
 
 test('a new target is renamed into place without waiting for the disk', async (t) => {
-  const dir = await folder();
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const target = join(dir, 'model.pt');
+  const target = await targetIn(t);
   const f = counting(target);
   await write(target, f, { replace: false });
   assert.deepEqual(f.seen, [], 'no sync or datasync');
@@ -66,9 +68,7 @@ test('a new target is renamed into place without waiting for the disk', async (t
 });
 
 test('--force with no file there is a new target: no flush either', async (t) => {
-  const dir = await folder();
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const target = join(dir, 'model.pt');
+  const target = await targetIn(t);
   const f = counting(target);
   await write(target, f, { replace: true });
   assert.deepEqual(f.seen, []);
@@ -76,9 +76,7 @@ test('--force with no file there is a new target: no flush either', async (t) =>
 });
 
 test('a replaced target: the temp file is flushed while the old file is still in place', async (t) => {
-  const dir = await folder();
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const target = join(dir, 'model.pt');
+  const target = await targetIn(t);
   await writeFile(target, 'old');
   const f = counting(target);
   await write(target, f, { replace: true });
@@ -88,9 +86,7 @@ test('a replaced target: the temp file is flushed while the old file is still in
 });
 
 test('sync: true flushes a new target before the rename', async (t) => {
-  const dir = await folder();
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const target = join(dir, 'model.pt');
+  const target = await targetIn(t);
   const f = counting(target);
   await write(target, f, { replace: false, sync: true });
   assert.deepEqual(f.seen, [''], 'flushed before the target existed');
