@@ -22,6 +22,7 @@ mkdir -p "$LOGS"
 total_pass=0
 total_fail=0
 results=()
+failures=()
 
 # stage NAME KIND COMMAND...   KIND: build (no counts), node (node:test), mocha
 stage() {
@@ -51,6 +52,13 @@ stage() {
   local counts=""
   [ "$kind" = build ] || counts=" — $pass passed, $fail failed"
   results+=("$(printf '%-22s %s%s (%ss)' "$name" "$verdict" "$counts" $((SECONDS - t0)))")
+  # A failing stage's own account of what failed, repeated in the summary: the tail of a long
+  # run's output is what a reader (or CI's excerpt) sees first.
+  if [ "$fail" -gt 0 ]; then
+    local why
+    why=$(grep -aE -A 24 '^ *[0-9]+ failing|^✖ failing tests:' "$log" | head -60 || true)
+    [ -n "$why" ] && failures+=("-- $name, what failed:" "$why")
+  fi
   echo "-- $name: $verdict$counts"
 }
 
@@ -84,5 +92,6 @@ rm -rf "$RUN_TMP"
 echo
 echo "== summary ($((SECONDS - started)) s)"
 for r in "${results[@]}"; do echo "  $r"; done
+for f in "${failures[@]}"; do echo "$f"; done
 echo "tests: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
