@@ -62,6 +62,7 @@ test("every fixture's report survives packing, and the packed form holds no obje
     // Structured clone (what both hops use) takes it, and what comes out is the report.
     assert.deepStrictEqual(unpackReport(structuredClone(packed)), report, path);
     assert.equal(unpackReport(packed), unpackReport(packed), 'made once per packed report');
+    assert.equal(packReport(report), packed, 'packed once per report');
     tensors += report.tensors.length;
   }
   assert.ok(tensors > 100);

@@ -160,9 +160,17 @@ export function fromColumns(c: TensorColumns): TensorInfo[] {
   return out;
 }
 
+const packed = new WeakMap<InspectReport, PackedReport>();
+
+/** The report with its tensors as columns; made once per report (a session answers `hashes` with the same one each time). */
 export function packReport(report: InspectReport): PackedReport {
-  const { tensors, ...rest } = report;
-  return { ...rest, tensorColumns: toColumns(tensors) };
+  let out = packed.get(report);
+  if (!out) {
+    const { tensors, ...rest } = report;
+    out = { ...rest, tensorColumns: toColumns(tensors) };
+    packed.set(report, out);
+  }
+  return out;
 }
 
 const unpacked = new WeakMap<PackedReport, InspectReport>();
