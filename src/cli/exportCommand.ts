@@ -59,7 +59,7 @@ function parseArgs(args: readonly string[]): Parsed {
 }
 
 function summaryText(r: ExportResult): string {
-  const lines = r.files.map((f) => `wrote ${f.path} (${formatBytes(f.bytes)})`);
+  const lines = r.files.map((f) => `wrote ${f.path} (${formatBytes(f.bytes)}${f.flushed ? ', flushed to disk' : ''})`);
   lines.push(contentLine(r));
   lines.push(sizeLine(r));
   if (r.dropped.length) lines.push(`left out: ${r.dropped.join(', ')}`);

@@ -72,6 +72,8 @@ describe('Export for Inference… in the extension', function () {
     const result = outcome.result!;
     assert.equal(result.weightsKey, 'model_state_dict');
     assert.ok(result.cast > 0);
+    // A new target, with export.waitForDisk at its default: renamed into place as cp leaves a file.
+    assert.deepEqual(result.files.map((f) => f.flushed), [false]);
     assert.deepEqual(torchProblems(scratch, [{ out, source: plain, result, dtype: 'bf16' }]), [[]]);
   });
 
@@ -101,7 +103,21 @@ describe('Export for Inference… in the extension', function () {
 
     const confirmed = await exportWith({ format: 'safetensors', target: out, replace: true }, vscode.Uri.file(plain));
     assert.equal(confirmed.outcome.outcome, 'written', confirmed.outcome.error);
+    assert.deepEqual(confirmed.outcome.result!.files.map((f) => f.flushed), [true], 'a replaced file is on the disk before the rename');
     assert.deepEqual(torchProblems(scratch, [{ out, source: plain, result: confirmed.outcome.result! }]), [[]]);
+  });
+
+  it('flushes a new target to the disk before its rename when export.waitForDisk is on', async () => {
+    const config = vscode.workspace.getConfiguration('checkpointManager');
+    await config.update('export.waitForDisk', true, vscode.ConfigurationTarget.Global);
+    try {
+      const out = join(scratch, 'on-disk.safetensors');
+      const { outcome } = await exportWith({ format: 'safetensors', target: out }, vscode.Uri.file(plain));
+      assert.equal(outcome.outcome, 'written', outcome.error);
+      assert.deepEqual(outcome.result!.files.map((f) => f.flushed), [true]);
+    } finally {
+      await config.update('export.waitForDisk', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('leaves no file, not even a temp file, when cancelled part way', async () => {

@@ -40,8 +40,9 @@ function counting(target: string): Flushes {
   return f;
 }
 
-async function write(target: string, f: Flushes, options: { replace: boolean; sync?: boolean }): Promise<void> {
-  await writeStreamAtomic(
+/** Whether writeStreamAtomic says it flushed the file. */
+async function write(target: string, f: Flushes, options: { replace: boolean; sync?: boolean }): Promise<boolean> {
+  return writeStreamAtomic(
     target,
     async (handle, durable) => {
       f.durable.push(durable);
@@ -61,7 +62,7 @@ async function targetIn(t: TestContext): Promise<string> {
 test('a new target is renamed into place without waiting for the disk', async (t) => {
   const target = await targetIn(t);
   const f = counting(target);
-  await write(target, f, { replace: false });
+  assert.equal(await write(target, f, { replace: false }), false);
   assert.deepEqual(f.seen, [], 'no sync or datasync');
   assert.deepEqual(f.durable, [false]);
   assert.equal(await readFile(target, 'utf8'), 'new');
@@ -70,7 +71,7 @@ test('a new target is renamed into place without waiting for the disk', async (t
 test('--force with no file there is a new target: no flush either', async (t) => {
   const target = await targetIn(t);
   const f = counting(target);
-  await write(target, f, { replace: true });
+  assert.equal(await write(target, f, { replace: true }), false);
   assert.deepEqual(f.seen, []);
   assert.equal(await readFile(target, 'utf8'), 'new');
 });
@@ -79,7 +80,7 @@ test('a replaced target: the temp file is flushed while the old file is still in
   const target = await targetIn(t);
   await writeFile(target, 'old');
   const f = counting(target);
-  await write(target, f, { replace: true });
+  assert.equal(await write(target, f, { replace: true }), true);
   assert.deepEqual(f.seen, ['old'], 'one flush, before the rename');
   assert.deepEqual(f.durable, [true], 'the writer is told, so it can flush as it goes');
   assert.equal(await readFile(target, 'utf8'), 'new');
@@ -88,7 +89,7 @@ test('a replaced target: the temp file is flushed while the old file is still in
 test('sync: true flushes a new target before the rename', async (t) => {
   const target = await targetIn(t);
   const f = counting(target);
-  await write(target, f, { replace: false, sync: true });
+  assert.equal(await write(target, f, { replace: false, sync: true }), true);
   assert.deepEqual(f.seen, [''], 'flushed before the target existed');
   assert.deepEqual(f.durable, [true]);
   assert.equal(await readFile(target, 'utf8'), 'new');

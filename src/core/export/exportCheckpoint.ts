@@ -69,7 +69,8 @@ export interface ExportRequest {
 
 export interface ExportResult {
   kind: OutputKind;
-  files: Array<{ path: string; bytes: number }>;
+  /** Each file written; `flushed` when it was on the disk before its rename (a replaced file, or `sync`). */
+  files: Array<{ path: string; bytes: number; flushed: boolean }>;
   /** Bytes of every file written. */
   bytes: number;
   sourceBytes: number;
@@ -216,10 +217,11 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
     }
   }
   const created: string[] = [];
+  const flushed: boolean[] = [];
   try {
     await checkTargets(sourcePaths(source), files.map((f) => f.path), options.force ?? false);
     for (const f of files) {
-      await writeStreamAtomic(
+      const onDisk = await writeStreamAtomic(
         f.path,
         async (handle, durable) => {
           // A file that will be flushed before its rename is flushed as it goes; a new one is not.
@@ -230,6 +232,7 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
         { replace: options.force ?? false, sync: options.sync ?? false },
       );
       created.push(f.path);
+      flushed.push(onDisk);
     }
   } catch (err) {
     // A folder export stopped halfway leaves none of its new files behind.
@@ -239,7 +242,7 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   } finally {
     await input?.close();
   }
-  const sizes = await Promise.all(files.map(async (f) => ({ path: f.path, bytes: (await stat(f.path)).size })));
+  const sizes = await Promise.all(files.map(async (f, i) => ({ path: f.path, bytes: (await stat(f.path)).size, flushed: flushed[i]! })));
   const bytes = sizes.reduce((n, f) => n + f.bytes, 0);
   return {
     kind,

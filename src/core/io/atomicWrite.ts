@@ -50,22 +50,26 @@ export interface StreamWriteOptions {
  * The temp file is flushed to the disk before the rename only when it replaces a file (so the old
  * file survives a power loss) or `sync` asks for it; a new file's data reaches the disk as `cp`'s
  * does. `write` is told up front whether the flush will come (`durable`), so it can start it early.
+ * Resolves to whether the file was flushed before its rename.
  */
-export async function writeStreamAtomic(path: string, write: (handle: FileHandle, durable: boolean) => Promise<void>, options: StreamWriteOptions): Promise<void> {
+export async function writeStreamAtomic(path: string, write: (handle: FileHandle, durable: boolean) => Promise<void>, options: StreamWriteOptions): Promise<boolean> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   const handle = await (options.open ?? open)(temp, 'wx');
   const replacing = async () => options.replace && (await exists(path));
   try {
+    let flushed: boolean;
     try {
       const durable = options.sync === true || (await replacing());
       await write(handle, durable);
       // (Asked again: a file may have appeared at `path` meanwhile.)
-      if (durable || (await replacing())) await handle.sync();
+      flushed = durable || (await replacing());
+      if (flushed) await handle.sync();
     } finally {
       await handle.close();
     }
     if (options.replace) await rename(temp, path);
     else await placeWithoutReplacing(temp, path);
+    return flushed;
   } catch (err) {
     await rm(temp, { force: true });
     throw err;
