@@ -66,15 +66,22 @@ describe('a checkpoint of 60,000 tensors in the inspector', function () {
       return s.active ? undefined : s;
     }, 30_000, 100);
     assert.equal(closed.sessions, 0);
-    const after = await workerState(true);
-    // The targets: the host grows by less than 100 MB with the file open, and gives it back on close.
-    assert.ok(open.rss - before.rss < 100 * MiB, `the host grew by ${((open.rss - before.rss) / MiB).toFixed(0)} MiB`);
-    assert.ok(after.heapUsed - before.heapUsed < 10 * MiB, `the host's heap kept ${((after.heapUsed - before.heapUsed) / MiB).toFixed(0)} MiB after closing`);
+    // Released on close: the heap may still hold the last messages for a moment after the worker
+    // has gone, so it is read again (collected each time) for a few seconds before it counts as kept.
+    let after = await workerState(true);
+    for (let i = 0; i < 20 && after.heapUsed - before.heapUsed >= 10 * MiB; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      after = await workerState(true);
+    }
+    // Printed before the checks, so that a failing run's log has the numbers too.
     console.log(
       `[many-tensors] ${(statSync(file).size / MiB).toFixed(1)} MiB, 60,000 tensors: report sent ${shownMs} ms after openWith; ` +
         `host RSS ${(before.rss / MiB).toFixed(0)} MiB before, +${((open.rss - before.rss) / MiB).toFixed(0)} MiB while open, ` +
         `${((after.rss - before.rss) / MiB).toFixed(0)} MiB from the start after closing; ` +
         `the host isolate's heap +${((open.heapUsed - before.heapUsed) / MiB).toFixed(0)} MiB open, +${((after.heapUsed - before.heapUsed) / MiB).toFixed(0)} MiB closed`,
     );
+    // The targets: the host grows by less than 100 MB with the file open, and gives it back on close.
+    assert.ok(open.rss - before.rss < 100 * MiB, `the host grew by ${((open.rss - before.rss) / MiB).toFixed(0)} MiB`);
+    assert.ok(after.heapUsed - before.heapUsed < 10 * MiB, `the host's heap kept ${((after.heapUsed - before.heapUsed) / MiB).toFixed(0)} MiB after closing`);
   });
 });
