@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { openCheckpoint } from '../checkpoint/openCheckpoint';
 import { openManyFiles } from '../checkpoint/openManyFiles';
-import { describeParts, describeWith } from '../inspect/describeCheckpoint';
+import { describeParts, describeWith, walkForReport } from '../inspect/describeCheckpoint';
 import type { InspectReport, TensorRole } from '../inspect/report';
 import type { Sidecar } from '../inspect/sidecar';
 import { readSidecarFor, readSidecarFrom } from '../inspect/sidecar';
@@ -14,7 +14,6 @@ import type { SourceSpec } from '../io/sourceSpec';
 import { openSource, sourceName } from '../io/sourceSpec';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import type { TensorOccurrence } from '../torch/tensorWalk';
-import { walkTensors } from '../torch/tensorWalk';
 
 export interface CompareSide {
   spec: SourceSpec;
@@ -39,8 +38,9 @@ export interface SideFacts {
 export async function sideFacts(side: CompareSide): Promise<SideFacts> {
   const { checkpoint } = side;
   const name = sourceName(side.spec);
-  const occurrences = walkTensors(checkpoint.root);
-  const parts = await describeParts({ file: name, name: basename(name), size: side.size, checkpoint, occurrences, sidecar: side.sidecar });
+  const walk = walkForReport(checkpoint.root);
+  const { occurrences } = walk;
+  const parts = await describeParts({ file: name, name: basename(name), size: side.size, checkpoint, occurrences, walk, sidecar: side.sidecar });
   const report = describeWith(parts);
   // The report's rows are the occurrences in order, each with its role.
   const roles = report.tensors.map((t) => t.role);

@@ -3,13 +3,16 @@
 // are small: one-element metric tensors and optimizer settings.
 import { parseStepEpoch } from '../listing/checkpointNames';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
-import type { TensorOccurrence } from '../torch/tensorWalk';
+import type { RootWalk, TensorOccurrence } from '../torch/tensorWalk';
+import { walkRoot } from '../torch/tensorWalk';
+import type { PyValue } from '../values/pyValue';
 import { readModelCheckpoints } from './modelCheckpoint';
 import { summarizeOptimizers } from './optimizerSummary';
 import type { InspectReport } from './report';
 import type { Sidecar } from './sidecar';
 import { readScalarMetrics } from './scalarMetrics';
 import { summarize, topEntries } from './summarize';
+import { isOptimizerDict } from './tensorRoles';
 import type { SummarizeInput } from './summarize';
 
 export interface DescribeInput {
@@ -20,7 +23,17 @@ export interface DescribeInput {
   size: number;
   checkpoint: LoadedCheckpoint;
   occurrences: readonly TensorOccurrence[];
+  /** The walk that found the occurrences, when it was walkRoot's (see SummarizeInput). */
+  walk?: RootWalk;
   sidecar?: Sidecar;
+}
+
+/**
+ * The walk a report wants of a checkpoint's root: its tensors, and on the way what its counts
+ * would otherwise walk the root again for (the optimizer state dicts, where each key's tensors are).
+ */
+export function walkForReport(root: PyValue): RootWalk {
+  return walkRoot(root, isOptimizerDict);
 }
 
 /** Everything the report needs that reads tensors; computed once per open file. */
@@ -35,6 +48,7 @@ export async function describeParts(input: DescribeInput): Promise<ReportParts> 
     size: input.size,
     checkpoint,
     occurrences: input.occurrences,
+    ...(input.walk ? { walk: input.walk } : {}),
     sidecar: input.sidecar,
     tensorMetrics: await readScalarMetrics(checkpoint, entries),
     optimizers: await summarizeOptimizers(checkpoint),

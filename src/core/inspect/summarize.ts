@@ -7,7 +7,8 @@ import { checkpointVerdict } from '../security/checkpointVerdict';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import { CoverageIndex } from '../torch/storageCoverage';
 import { tensorNbytes } from '../torch/tensorRef';
-import type { TensorOccurrence } from '../torch/tensorWalk';
+import type { TensorRef } from '../torch/tensorRef';
+import type { RootWalk, TensorOccurrence } from '../torch/tensorWalk';
 import { eachTensorUnder, keyToString } from '../torch/tensorWalk';
 import { callbackLabels, labelledPath } from './callbackKeys';
 import { modelCheckpointMetrics } from './modelCheckpoint';
@@ -41,13 +42,26 @@ function callbackKeyLabels(entries: Map<string, PyValue>): Map<string, string> {
   return callbacks instanceof PyDict ? callbackLabels([...callbacks.map.keys()].map(keyToString)) : new Map();
 }
 
-function keySummaries(entries: Array<[string, PyValue]>, budget: TreeBudget, labels: ReadonlyMap<string, string>, coverage: CoverageIndex): KeySummary[] {
-  // Walked per key: keys of a flat state dict hold dots themselves (`transformer.wte.weight`).
-  // Only counts are wanted here, so the walk builds no paths.
-  return entries.map(([key, value]) => {
-    // Tallied as the walk finds them: no array of the key's tensors, no second pass over them.
+/** Entry i's tensors, handed to `take`: from the root walk's occurrences when it knows where they start. */
+type EntryTensors = (i: number, value: PyValue, take: (t: TensorRef) => void) => void;
+
+function entryTensors(entryCount: number, occurrences: readonly TensorOccurrence[], walk: RootWalk | undefined): EntryTensors {
+  const starts = walk?.entryStarts;
+  if (starts === undefined || walk?.occurrences !== occurrences || starts.length !== entryCount + 1) {
+    // Walked per key: keys of a flat state dict hold dots themselves (`transformer.wte.weight`).
+    // Only counts are wanted here, so the walk builds no paths.
+    return (_i, value, take) => eachTensorUnder(value, (t) => take(t.payload));
+  }
+  return (i, _value, take) => {
+    for (let j = starts[i]; j < starts[i + 1]; j++) take(occurrences[j].tensor.payload);
+  };
+}
+
+function keySummaries(entries: Array<[string, PyValue]>, budget: TreeBudget, labels: ReadonlyMap<string, string>, coverage: CoverageIndex, tensorsOf: EntryTensors): KeySummary[] {
+  return entries.map(([key, value], i) => {
+    // Tallied as they are found: no array of the key's tensors, no second pass over them.
     const tally = coverage.tally();
-    eachTensorUnder(value, (t) => tally.add(t.payload));
+    tensorsOf(i, value, (t) => tally.add(t));
     const { elements, bytes } = tally.total();
     const summary: KeySummary = { key, type: typeLabel(value), tensors: tally.tensors, elements, bytes };
     const v = pyValueText(value);
@@ -98,6 +112,11 @@ export interface SummarizeInput {
   checkpoint: LoadedCheckpoint;
   /** The checkpoint's tensors, from walkTensors(checkpoint.root). */
   occurrences: readonly TensorOccurrence[];
+  /**
+   * walkRoot(checkpoint.root, isOptimizerDict), when the caller walked that way (its occurrences
+   * are then `occurrences`): the counts use what it found instead of walking the root again.
+   */
+  walk?: RootWalk;
   sidecar?: Sidecar;
   /** Metrics saved as one-element tensors, read by the caller (see scalarMetrics.ts). */
   tensorMetrics?: Record<string, number>;
@@ -115,7 +134,8 @@ export function summarize(input: SummarizeInput): InspectReport {
   const entryMap = new Map(entries);
   // One index for every count below: each tensor's storage is looked up once, not once per count.
   const coverage = new CoverageIndex(occurrences.map((o) => o.tensor.payload));
-  const counts = countTensors(checkpoint.root, occurrences, entries.map(([k]) => k), coverage, checkpoint.weightsKey);
+  const walk = input.walk?.occurrences === occurrences ? input.walk : undefined;
+  const counts = countTensors(checkpoint.root, occurrences, entries.map(([k]) => k), coverage, checkpoint.weightsKey, walk?.dicts);
   const { modelKey } = counts;
   const { model, parameters: weights } = modelAndParameters(occurrences, modelKey, counts.roles);
   const config = findConfig(entryMap, CONFIG_KEYS) ?? sidecar?.config;
@@ -153,7 +173,7 @@ export function summarize(input: SummarizeInput): InspectReport {
     roles: counts.roleTotals,
     tied: counts.tied,
     security: checkpointVerdict(checkpoint.globals, checkpoint.calls),
-    keys: keySummaries(entries, budget, labels, coverage),
+    keys: keySummaries(entries, budget, labels, coverage, entryTensors(entries.length, occurrences, walk)),
     metrics: { ...sidecar?.metrics, ...input.tensorMetrics, ...Object.fromEntries(modelCheckpointMetrics(modelCheckpoints)), ...findMetrics(entryMap) },
     layers: summarizeLayers(weights, coverage),
     notes: [...checkpoint.notes, ...(deviceNote ? [deviceNote] : []), ...(sidecar ? [`Read ${sidecar.source}.`] : [])],

@@ -25,9 +25,17 @@ const ROLE_ORDER: readonly TensorRole[] = ['parameter', 'buffer', 'optimizer', '
 /**
  * `coverage`: an index made from these occurrences' tensors (summarize shares one between its
  * counts); made here when not given. `weightsKey`: where the checkpoint's layout says the weights are.
+ * `optimizerDicts`: the optimizer state dicts' paths, when a walk has found them (see assignRoles).
  */
-export function countTensors(root: PyValue, occurrences: readonly TensorOccurrence[], topKeys: readonly string[], coverage?: CoverageIndex, weightsKey?: string): TensorCounts {
-  const { roles, modelKey } = assignRoles(root, occurrences, topKeys, weightsKey);
+export function countTensors(
+  root: PyValue,
+  occurrences: readonly TensorOccurrence[],
+  topKeys: readonly string[],
+  coverage?: CoverageIndex,
+  weightsKey?: string,
+  optimizerDicts?: readonly string[],
+): TensorCounts {
+  const { roles, modelKey } = assignRoles(root, occurrences, topKeys, weightsKey, optimizerDicts);
   const index = coverage ?? new CoverageIndex(occurrences.map((o) => o.tensor.payload));
   // One pass for the total and every role's.
   const all = index.tally();

@@ -52,7 +52,8 @@ function isRngState(path: string, t: TensorRef, hfRngFile: boolean): boolean {
   return segments.some((s) => RNG_NAME.test(s)) || (hfRngFile && HF_RNG_TORCH_KEYS.has(segments[0]));
 }
 
-function isOptimizerDict(d: PyDict): boolean {
+/** An optimizer's state_dict(): the dicts walkRoot is asked to find for assignRoles. */
+export function isOptimizerDict(d: PyDict): boolean {
   return d.get('state') !== undefined && d.get('param_groups') !== undefined;
 }
 
@@ -67,11 +68,18 @@ function underOne(prefixes: readonly string[]): (path: string) => boolean {
 
 /**
  * The role of every occurrence, and where the model is: under `weightsKey` when the checkpoint's
- * layout names one (a DeepSpeed folder's assembled `fp32`) and it holds tensors.
+ * layout names one (a DeepSpeed folder's assembled `fp32`) and it holds tensors. `optimizerDicts`:
+ * findDicts(root, isOptimizerDict), when a walk has found them already.
  */
-export function assignRoles(root: PyValue, occurrences: readonly TensorOccurrence[], topKeys: readonly string[], weightsKey?: string): RoleAssignment {
+export function assignRoles(
+  root: PyValue,
+  occurrences: readonly TensorOccurrence[],
+  topKeys: readonly string[],
+  weightsKey?: string,
+  optimizerDicts?: readonly string[],
+): RoleAssignment {
   // An optimizer's state_dict() is a dict with `state` and `param_groups`, wherever it sits.
-  const optimizerStates = findDicts(root, isOptimizerDict).map((p) => (p === '' ? 'state' : `${p}.state`));
+  const optimizerStates = (optimizerDicts ?? findDicts(root, isOptimizerDict)).map((p) => (p === '' ? 'state' : `${p}.state`));
   const optimizerKeys = topKeys.filter((k) => OPTIMIZER_KEY.test(k));
   const keys = new Set(topKeys);
   const hfRngFile = keys.has('python') && keys.has('numpy') && keys.has('cpu');

@@ -9,7 +9,7 @@ import { openManyFiles } from '../checkpoint/openManyFiles';
 import type { OpenedSet } from '../checkpoint/openManyFiles';
 import { throwIfAborted } from '../errors';
 import type { ReportParts } from '../inspect/describeCheckpoint';
-import { describeParts, describeWith, withHashes } from '../inspect/describeCheckpoint';
+import { describeParts, describeWith, walkForReport, withHashes } from '../inspect/describeCheckpoint';
 import type { InspectReport } from '../inspect/report';
 import type { Sidecar } from '../inspect/sidecar';
 import { readSidecarFrom, sidecarSpecFor } from '../inspect/sidecar';
@@ -22,7 +22,6 @@ import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
 import { tensorChunks } from '../torch/tensorBytes';
 import type { TensorRef } from '../torch/tensorRef';
 import type { TensorOccurrence } from '../torch/tensorWalk';
-import { walkTensors } from '../torch/tensorWalk';
 import type { PyOpaque } from '../values/pyValue';
 import { hashSession } from './sessionHashes';
 import type { NonFiniteRow } from './sessionStats';
@@ -98,10 +97,11 @@ export class CheckpointSession {
     try {
       const checkpoint = await openCheckpoint(source);
       throwIfAborted(options.signal);
-      const occurrences = walkTensors(checkpoint.root);
+      const walk = walkForReport(checkpoint.root);
+      const { occurrences } = walk;
       const sidecar = await readSessionSidecar(spec, options.sidecar);
       const name = basename(sourceName(spec));
-      const parts = await describeParts({ file: sourceName(spec), name, size: source.size, checkpoint, occurrences, sidecar });
+      const parts = await describeParts({ file: sourceName(spec), name, size: source.size, checkpoint, occurrences, walk, sidecar });
       throwIfAborted(options.signal);
       return new CheckpointSession(spec, source, checkpoint, occurrences, parts, describeWith(parts), options.pool, options.inPlaceBytes);
     } catch (err) {
@@ -114,10 +114,11 @@ export class CheckpointSession {
   private static async openSharded(spec: SourceSpec, { index, opened, sidecar: own }: OpenedSet, options: SessionOptions): Promise<CheckpointSession> {
     try {
       const { checkpoint } = opened;
-      const occurrences = walkTensors(checkpoint.root);
+      const walk = walkForReport(checkpoint.root);
+      const { occurrences } = walk;
       // The set's own sidecar (a nanochat step's meta file), unless the caller says otherwise.
       const sidecar = own && options.sidecar !== null ? await readSidecarFrom(own.name, own.spec) : undefined;
-      const parts = await describeParts({ file: sourceName(spec), name: basename(sourceName(index)), size: opened.size, checkpoint, occurrences, sidecar });
+      const parts = await describeParts({ file: sourceName(spec), name: basename(sourceName(index)), size: opened.size, checkpoint, occurrences, walk, sidecar });
       throwIfAborted(options.signal);
       return new CheckpointSession(spec, opened, checkpoint, occurrences, parts, describeWith(parts), options.pool, options.inPlaceBytes);
     } catch (err) {

@@ -93,7 +93,13 @@ interface Frame extends Children {
  * (valid during the visit) builds the visited value's path from the open frames, for a walk that
  * needs the paths of a few values only.
  */
-function walkValues(root: PyValue, prefix: string, visit: (v: object, path: string, pathHere: () => string) => void, withPaths = true): void {
+function walkValues(
+  root: PyValue,
+  prefix: string,
+  visit: (v: object, path: string, pathHere: () => string) => void,
+  withPaths = true,
+  rootChild?: (index: number) => void,
+): void {
   const onPath = new Set<object>();
   const stack: Frame[] = [];
   let visits = 0;
@@ -128,6 +134,7 @@ function walkValues(root: PyValue, prefix: string, visit: (v: object, path: stri
     }
     const i = frame.next++;
     const x = frame.values[i];
+    if (rootChild !== undefined && stack.length === 1) rootChild(i);
     count();
     if (typeof x !== 'object' || x === null) continue;
     // Without paths, every value gets '' (the walk itself never reads them).
@@ -145,6 +152,46 @@ export function walkTensors(root: PyValue, prefix = ''): TensorOccurrence[] {
     out.push({ path, tensor: v });
   });
   return out;
+}
+
+/** One walk from a checkpoint's root, with what its report's counts would otherwise walk again for. */
+export interface RootWalk {
+  /** What walkTensors(root) gives. */
+  occurrences: TensorOccurrence[];
+  /** What findDicts(root, accept) gives, for the `accept` the walk was given. */
+  dicts: string[];
+  /**
+   * When the root is a dict the walk never came back to: where each of its entries' occurrences
+   * start, in its order, and one more for the end. Entry i's occurrences are then what
+   * eachTensorUnder(its value) hands over. Undefined for any other root.
+   */
+  entryStarts: number[] | undefined;
+}
+
+/** walkTensors(root) and findDicts(root, accept) in one walk, with where the root's entries start. */
+export function walkRoot(root: PyValue, accept: (dict: PyDict) => boolean): RootWalk {
+  const occurrences: TensorOccurrence[] = [];
+  const dicts: string[] = [];
+  const starts: number[] = [];
+  let rootVisits = 0;
+  walkValues(
+    root,
+    '',
+    (v, path) => {
+      if (v === root) rootVisits++;
+      if (isTensor(v)) {
+        if (occurrences.length >= MAX_OCCURRENCES) throw new CorruptError(`it names more than ${MAX_OCCURRENCES} tensors (a hostile or broken pickle).`);
+        occurrences.push({ path, tensor: v });
+      } else if (v instanceof PyDict && accept(v)) dicts.push(path);
+    },
+    true,
+    (i) => {
+      starts[i] = occurrences.length;
+    },
+  );
+  // (A walk that met the root again below it cut there; a walk from one entry would not have.)
+  const entryStarts = root instanceof PyDict && rootVisits === 1 ? [...starts, occurrences.length] : undefined;
+  return { occurrences, dicts, entryStarts };
 }
 
 /**
