@@ -79,7 +79,7 @@ describe('a checkpoint of 60,000 tensors in the inspector', function () {
 
   it('shows all of them, and the session worker goes away with the editor', async () => {
     // The first open is the one timed: nothing has warmed up for it. In some runs it also leaves
-    // 6 to 11 MiB of first-use state in the host's heap (5 of 14 runs of this test alone here; the
+    // 6 to 11 MiB of first-use state in the host's heap (4 of 11 runs of this test alone here; the
     // second open and close of the file kept at most 0 MiB in all 7 runs of it), so the second open is
     // the one that must give back what it took. That is what "released on close" asks: the host
     // does not keep what one open took, however often the file is opened.
