@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import { defaultExportPath, wrapperPrefixes } from '../core/export/exportChoices';
+import { defaultExportPath, packedWrapperPrefixes } from '../core/export/exportChoices';
 import type { ExportRequest, ExportResult } from '../core/export/exportCheckpoint';
 import { sizeLine } from '../core/export/exportSummary';
 import type { OutputKind } from '../core/export/exportTargets';
@@ -75,7 +75,7 @@ async function runExport(source: SourceRef, session: RemoteSession, prompts: Exp
   if (!kind) return { outcome: 'dismissed' };
   const dtype = await prompts.dtype(name);
   if (dtype === undefined) return { outcome: 'dismissed' };
-  const prefixes = wrapperPrefixes(session.report);
+  const prefixes = packedWrapperPrefixes(session.packedReport);
   const strip = prefixes.length ? await prompts.strip(name, prefixes) : [];
   if (!strip) return { outcome: 'dismissed' };
   const chosen = await prompts.target(proposedPath(source, kind, dtype ?? undefined), kind);
