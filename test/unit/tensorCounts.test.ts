@@ -49,11 +49,13 @@ test('views of one storage count its elements once; separate storages add up', (
   for (const [name, tensors, want] of cases) assert.deepEqual(storageCoverage(tensors), want, name);
 });
 
-test('a coverage index gives what storageCoverage gives, for every subset of the tensors it was made from', () => {
-  // Sole viewers of their storage (counted without bookkeeping) beside shared, strided, clipped,
-  // empty, tied and legacy-view tensors: each fast-path shortcut would miscount one of them.
+/**
+ * Sole viewers of their storage (counted without bookkeeping) beside shared, strided, clipped,
+ * empty, tied and legacy-view tensors: each fast-path shortcut would miscount one of them.
+ */
+function mixedTensors(): TensorRef[] {
   const tied = view('5', [8]);
-  const tensors = [
+  return [
     view('0', [4, 6], { storageBytes: 96 }),
     view('0', [6, 4], { stride: [1, 6], storageBytes: 96 }),
     view('1', [3]),
@@ -67,13 +69,42 @@ test('a coverage index gives what storageCoverage gives, for every subset of the
     view('9', [4], { byteOffset: 0, storageBytes: 16 }),
     view('9', [4], { byteOffset: 8, storageBytes: 16 }),
     view('7', [2, 3], { offset: 5 }),
+    // A sole viewer, strided and cut short by its storage's end: two of its four runs count.
+    view('10', [4], { stride: [6], offset: 2, storageBytes: 40 }),
+    // A sole viewer whose run lies past its storage's end: it adds nothing.
+    view('8', [4], { offset: 100, storageBytes: 16 }),
   ];
+}
+
+test('a coverage index gives what storageCoverage gives, for every subset of the tensors it was made from', () => {
+  const tensors = mixedTensors();
   const index = new CoverageIndex(tensors);
   for (let mask = 1; mask < 1 << tensors.length; mask += 7) {
     const subset = tensors.filter((_, i) => mask & (1 << i));
     assert.deepEqual(index.coverage(subset), storageCoverage(subset), `subset ${mask.toString(2)}`);
   }
   assert.deepEqual(index.coverage(tensors), storageCoverage(tensors));
+});
+
+test("a tally fed each tensor's index gives what storageCoverage gives; a tensor that is not the index's at that place is counted the general way", () => {
+  const tensors = mixedTensors();
+  const index = new CoverageIndex(tensors);
+  for (let mask = 1; mask < 1 << tensors.length; mask += 5) {
+    const byIndex = index.tally();
+    const wrongIndex = index.tally();
+    let n = 0;
+    tensors.forEach((t, i) => {
+      if (!(mask & (1 << i))) return;
+      n++;
+      byIndex.addAt(i, t);
+      // The next tensor's place: the index must see that it was given another tensor.
+      wrongIndex.addAt((i + 1) % tensors.length, t);
+    });
+    const subset = tensors.filter((_, i) => mask & (1 << i));
+    assert.deepEqual(byIndex.total(), storageCoverage(subset), `subset ${mask.toString(2)}`);
+    assert.deepEqual(wrongIndex.total(), storageCoverage(subset), `subset ${mask.toString(2)}, wrong places`);
+    assert.equal(byIndex.tensors, n);
+  }
 });
 
 test('one storage viewed as two dtypes counts its bytes once, and each dtype its own elements', () => {

@@ -42,8 +42,11 @@ function callbackKeyLabels(entries: Map<string, PyValue>): Map<string, string> {
   return callbacks instanceof PyDict ? callbackLabels([...callbacks.map.keys()].map(keyToString)) : new Map();
 }
 
-/** Entry i's tensors, handed to `take`: from the root walk's occurrences when it knows where they start. */
-type EntryTensors = (i: number, value: PyValue, take: (t: TensorRef) => void) => void;
+/**
+ * Entry i's tensors, handed to `take`: from the root walk's occurrences when it knows where they
+ * start, each with its index among them (for CoverageTally.addAt).
+ */
+type EntryTensors = (i: number, value: PyValue, take: (t: TensorRef, occurrence?: number) => void) => void;
 
 function entryTensors(entryCount: number, occurrences: readonly TensorOccurrence[], walk: RootWalk | undefined): EntryTensors {
   const starts = walk?.entryStarts;
@@ -53,7 +56,7 @@ function entryTensors(entryCount: number, occurrences: readonly TensorOccurrence
     return (_i, value, take) => eachTensorUnder(value, (t) => take(t.payload));
   }
   return (i, _value, take) => {
-    for (let j = starts[i]; j < starts[i + 1]; j++) take(occurrences[j].tensor.payload);
+    for (let j = starts[i]; j < starts[i + 1]; j++) take(occurrences[j].tensor.payload, j);
   };
 }
 
@@ -61,7 +64,7 @@ function keySummaries(entries: Array<[string, PyValue]>, budget: TreeBudget, lab
   return entries.map(([key, value], i) => {
     // Tallied as they are found: no array of the key's tensors, no second pass over them.
     const tally = coverage.tally();
-    tensorsOf(i, value, (t) => tally.add(t));
+    tensorsOf(i, value, (t, j) => (j === undefined ? tally.add(t) : tally.addAt(j, t)));
     const { elements, bytes } = tally.total();
     const summary: KeySummary = { key, type: typeLabel(value), tensors: tally.tensors, elements, bytes };
     const v = pyValueText(value);

@@ -44,8 +44,8 @@ export function countTensors(
     let tally = byRole.get(role);
     if (!tally) byRole.set(role, (tally = index.tally()));
     const t = occurrences[i].tensor.payload;
-    all.add(t);
-    tally.add(t);
+    all.addAt(i, t);
+    tally.addAt(i, t);
   });
   const roleTotals: Partial<Record<TensorRole, RoleTotals>> = {};
   for (const role of ROLE_ORDER) {

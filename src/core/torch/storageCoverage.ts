@@ -118,13 +118,19 @@ export class CoverageIndex {
   /** How many tensors the index was made from, and how many of them are empty. */
   private readonly count: number = 0;
   private readonly empty: number = 0;
+  /** The tensors, in the order given, and each one's bytes when it alone views its storage row-major (else -1). */
+  private readonly tensors: readonly TensorRef[];
+  private readonly ownBytes: Float64Array;
 
   constructor(tensors: Iterable<TensorRef>) {
-    for (const t of tensors) {
+    this.tensors = Array.isArray(tensors) ? (tensors as TensorRef[]) : [...tensors];
+    for (const t of this.tensors) {
       this.viewers.set(t.storage.key, (this.viewers.get(t.storage.key) ?? 0) + 1);
       this.count++;
       if (numel(t.shape) === 0) this.empty++;
     }
+    this.ownBytes = new Float64Array(this.tensors.length);
+    for (let i = 0; i < this.tensors.length; i++) this.ownBytes[i] = this.viewers.get(this.tensors[i].storage.key) === 1 ? soleBytes(this.tensors[i]) : -1;
   }
 
   /**
@@ -150,8 +156,31 @@ export class CoverageIndex {
 
   /** A tally to add some of the tensors to one by one (several tallies can share a pass). */
   tally(): CoverageTally {
-    return new CoverageTally(this.viewers);
+    return new CoverageTally(this.viewers, this);
   }
+
+  /**
+   * The bytes tensor `i` (of those the index was made from) adds on its own, when it is `t`, views
+   * its storage alone and row-major; otherwise -1 (count it the general way).
+   */
+  ownBytesAt(i: number, t: TensorRef): number {
+    return this.tensors[i] === t ? this.ownBytes[i] : -1;
+  }
+}
+
+/**
+ * The bytes a non-empty row-major tensor that alone views its storage adds to a tally (its run,
+ * clipped to the storage; 0 when that is empty), or -1 for any other tensor. As CoverageTally.add.
+ */
+function soleBytes(t: TensorRef): number {
+  const n = numel(t.shape);
+  if (n === 0 || !isContiguous(t)) return -1;
+  const low = t.storage.byteOffset ?? 0;
+  const item = t.dtype.itemsize;
+  const base = low + t.storageOffset * item;
+  const end = Math.min(base + n * item, low + t.storage.nbytes);
+  const start = Math.max(base, low);
+  return end <= start ? 0 : end - start;
 }
 
 /**
@@ -179,7 +208,24 @@ export class CoverageTally {
   /** How many tensors were added. */
   tensors = 0;
 
-  constructor(private readonly viewers: ReadonlyMap<string, number> | undefined) {}
+  constructor(
+    private readonly viewers: ReadonlyMap<string, number> | undefined,
+    private readonly index?: CoverageIndex,
+  ) {}
+
+  /**
+   * Adds tensor `t`, which is the `i`th of the tensors the tally's index was made from: a tensor
+   * that alone views its storage row-major is added from what the index worked out for it.
+   */
+  addAt(i: number, t: TensorRef): void {
+    const own = this.index === undefined ? -1 : this.index.ownBytesAt(i, t);
+    if (own < 0) return this.add(t);
+    this.tensors++;
+    if (own === 0) return;
+    this.budget--;
+    this.bytes += own;
+    this.elements += Math.floor(own / t.dtype.itemsize);
+  }
 
   add(t: TensorRef): void {
     this.tensors++;
