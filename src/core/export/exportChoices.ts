@@ -5,6 +5,7 @@
 import { basename, dirname, extname, join } from 'node:path';
 import type { InspectReport } from '../inspect/report';
 import type { PackedReport } from '../inspect/tensorColumns';
+import { rowStartsWith } from '../inspect/tensorColumns';
 import type { CastName } from './elementCast';
 import type { OutputKind } from './exportTargets';
 
@@ -53,19 +54,15 @@ export function wrapperPrefixes(report: InspectReport): string[] {
 /**
  * wrapperPrefixes of a report whose tensors are columns, read where the paths lie in the path
  * column's text: no row and no name is made (the Export command asks this on the extension host,
- * where unpacking 60,000 rows took about 40 ms).
+ * where unpacking 60,000 rows took 25–38 ms).
  */
 export function packedWrapperPrefixes(report: PackedReport): string[] {
   if (report.modelKey === undefined) return [];
   const prefix = modelPrefix(report.modelKey);
-  const { text, ends, present } = report.tensorColumns.path;
-  const startsWith = (i: number, wrapper: string): boolean => {
-    const from = i === 0 ? 0 : ends[i - 1];
-    // Both must fit in this row's path, not run on into the next row's.
-    return present[i] === 1 && from + prefix.length + wrapper.length <= ends[i] && text.startsWith(prefix, from) && text.startsWith(wrapper, from + prefix.length);
-  };
+  const paths = report.tensorColumns.path;
   return WRAPPER_PREFIXES.filter((wrapper) => {
-    for (let i = 0; i < ends.length; i++) if (startsWith(i, wrapper)) return true;
+    const start = prefix + wrapper;
+    for (let i = 0; i < paths.ends.length; i++) if (rowStartsWith(paths, i, start)) return true;
     return false;
   });
 }

@@ -117,10 +117,22 @@ export function toColumns(tensors: readonly TensorInfo[]): TensorColumns {
   return columns as TensorColumns;
 }
 
+/** Where row `i`'s text starts in its column's text (it ends at `ends[i]`). */
+function rowStart(column: TextColumn, i: number): number {
+  return i === 0 ? 0 : column.ends[i - 1];
+}
+
 /** Row `i` of a text column, or undefined where it has none. */
 export function textAt(column: TextColumn, i: number): string | undefined {
   if (!column.present[i]) return undefined;
-  return column.text.slice(i === 0 ? 0 : column.ends[i - 1], column.ends[i]);
+  return column.text.slice(rowStart(column, i), column.ends[i]);
+}
+
+/** Whether row `i` of a text column has a value that starts with `prefix`, read in place (no string is made). */
+export function rowStartsWith(column: TextColumn, i: number, prefix: string): boolean {
+  const from = rowStart(column, i);
+  // The prefix must fit in this row's text, not run on into the next row's.
+  return column.present[i] === 1 && from + prefix.length <= column.ends[i] && column.text.startsWith(prefix, from);
 }
 
 /** Row `i` of a coded column, or undefined where it has none. */

@@ -115,8 +115,7 @@ export function storageCoverage(tensors: Iterable<TensorRef>): Coverage {
 export class CoverageIndex {
   /** Storage key → how many of the tensors view it. */
   private readonly viewers = new Map<string, number>();
-  /** How many tensors the index was made from, and how many of them are empty. */
-  private readonly count: number = 0;
+  /** How many of the tensors are empty. */
   private readonly empty: number = 0;
   /** The tensors, in the order given, and each one's bytes when it alone views its storage row-major (else -1). */
   private readonly tensors: readonly TensorRef[];
@@ -126,7 +125,6 @@ export class CoverageIndex {
     this.tensors = Array.isArray(tensors) ? (tensors as TensorRef[]) : [...tensors];
     for (const t of this.tensors) {
       this.viewers.set(t.storage.key, (this.viewers.get(t.storage.key) ?? 0) + 1);
-      this.count++;
       if (numel(t.shape) === 0) this.empty++;
     }
     this.ownBytes = new Float64Array(this.tensors.length);
@@ -138,7 +136,7 @@ export class CoverageIndex {
    * tied by identity) and each storage is viewed by one of them alone.
    */
   holdsNoTies(): boolean {
-    return this.empty === 0 && this.viewers.size === this.count;
+    return this.empty === 0 && this.viewers.size === this.tensors.length;
   }
 
   /** Whether exactly one of the tensors views this storage (then none of them can be tied to another). */
@@ -151,12 +149,12 @@ export class CoverageIndex {
    * the index was made from (a storage it has not seen is counted the general way).
    */
   coverage(tensors: Iterable<TensorRef>): Coverage {
-    return coverageOf(tensors, this.viewers);
+    return coverageOf(tensors, this);
   }
 
   /** A tally to add some of the tensors to one by one (several tallies can share a pass). */
   tally(): CoverageTally {
-    return new CoverageTally(this.viewers, this);
+    return new CoverageTally(this);
   }
 
   /**
@@ -175,20 +173,23 @@ export class CoverageIndex {
 function soleBytes(t: TensorRef): number {
   const n = numel(t.shape);
   if (n === 0 || !isContiguous(t)) return -1;
-  const low = t.storage.byteOffset ?? 0;
-  const item = t.dtype.itemsize;
-  const base = low + t.storageOffset * item;
-  const end = Math.min(base + n * item, low + t.storage.nbytes);
-  const start = Math.max(base, low);
+  const [start, end] = rowMajorRun(t, n);
   return end <= start ? 0 : end - start;
 }
 
+/** The bytes [start, end) that a row-major tensor of `n` elements reads, clipped to its storage (none when end <= start). */
+function rowMajorRun(t: TensorRef, n: number): Run {
+  const low = t.storage.byteOffset ?? 0;
+  const base = low + t.storageOffset * t.dtype.itemsize;
+  return [Math.max(base, low), Math.min(base + n * t.dtype.itemsize, low + t.storage.nbytes)];
+}
+
 /**
- * storageCoverage; with `viewers` (how many tensors of a superset view each storage), a storage
- * that one tensor alone views needs no bookkeeping.
+ * storageCoverage; with `index` (made from a superset of the tensors), a storage that one tensor
+ * alone views needs no bookkeeping.
  */
-function coverageOf(tensors: Iterable<TensorRef>, viewers: ReadonlyMap<string, number> | undefined): Coverage {
-  const tally = new CoverageTally(viewers);
+function coverageOf(tensors: Iterable<TensorRef>, index: CoverageIndex | undefined): Coverage {
+  const tally = new CoverageTally(index);
   for (const t of tensors) tally.add(t);
   return tally.total();
 }
@@ -208,17 +209,15 @@ export class CoverageTally {
   /** How many tensors were added. */
   tensors = 0;
 
-  constructor(
-    private readonly viewers: ReadonlyMap<string, number> | undefined,
-    private readonly index?: CoverageIndex,
-  ) {}
+  /** `index`: the tensors' CoverageIndex, which knows the storages one tensor alone views. */
+  constructor(private readonly index: CoverageIndex | undefined) {}
 
   /**
    * Adds tensor `t`, which is the `i`th of the tensors the tally's index was made from: a tensor
    * that alone views its storage row-major is added from what the index worked out for it.
    */
   addAt(i: number, t: TensorRef): void {
-    const own = this.index === undefined ? -1 : this.index.ownBytesAt(i, t);
+    const own = this.index?.ownBytesAt(i, t) ?? -1;
     if (own < 0) return this.add(t);
     this.tensors++;
     if (own === 0) return;
@@ -231,16 +230,12 @@ export class CoverageTally {
     this.tensors++;
     const n = numel(t.shape);
     if (n === 0) return;
-    const low = t.storage.byteOffset ?? 0;
-    const high = low + t.storage.nbytes;
     const item = t.dtype.itemsize;
     if (isContiguous(t)) {
-      const base = low + t.storageOffset * item;
-      const start = Math.max(base, low);
-      const end = Math.min(base + n * item, high);
+      const [start, end] = rowMajorRun(t, n);
       if (end <= start) return;
       this.budget--;
-      if (this.viewers !== undefined && this.viewers.get(t.storage.key) === 1) {
+      if (this.index?.viewedOnce(t.storage.key)) {
         this.bytes += end - start;
         this.elements += Math.floor((end - start) / item);
       } else {
@@ -248,6 +243,8 @@ export class CoverageTally {
       }
       return;
     }
+    const low = t.storage.byteOffset ?? 0;
+    const high = low + t.storage.nbytes;
     for (const [a, b] of byteRuns(t, Math.max(1, this.budget))) {
       const start = Math.max(a, low);
       const end = Math.min(b, high);
