@@ -10,6 +10,7 @@ import { parseSize } from '../core/export/shardPlan';
 import { describeError } from '../core/errors';
 import { formatBytes } from '../core/format';
 import { CheckpointSession } from '../core/session/checkpointSession';
+import { withPool } from './cliPool';
 import { specOf } from '../core/io/sourceSpec';
 import { writeText } from './textOutput';
 
@@ -73,15 +74,18 @@ export async function exportCommand(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const session = await CheckpointSession.open(specOf(parsed.input));
-    try {
-      const result = await exportFromSession(session, parsed.options);
-      if (parsed.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else writeText(`${summaryText(result)}\n`);
-      return 0;
-    } finally {
-      await session.close();
-    }
+    // Kernel workers check the source's records while this thread copies them.
+    return await withPool(async (pool) => {
+      const session = await CheckpointSession.open(specOf(parsed.input), { pool });
+      try {
+        const result = await exportFromSession(session, parsed.options);
+        if (parsed.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        else writeText(`${summaryText(result)}\n`);
+        return 0;
+      } finally {
+        await session.close();
+      }
+    });
   } catch (err) {
     process.stderr.write(`export: ${describeError(err)}\n`);
     return 1;

@@ -11,7 +11,8 @@ import { BufferByteSource } from '../../src/core/io/bufferByteSource';
 import type { ByteSource } from '../../src/core/io/byteSource';
 import { FileByteSource } from '../../src/core/io/fileByteSource';
 import { openCheckpoint } from '../../src/core/checkpoint/openCheckpoint';
-import { tensorSha256 } from '../../src/core/torch/tensorBytes';
+import type { CrcCheck } from '../../src/core/torch/tensorBytes';
+import { tensorChunks, tensorSha256 } from '../../src/core/torch/tensorBytes';
 import { distinctTensors, walkTensors } from '../../src/core/torch/tensorWalk';
 import { RecordCrc } from '../../src/core/zip/recordCrc';
 import { ZipArchive } from '../../src/core/zip/zipArchive';
@@ -109,6 +110,19 @@ test('a damaged record read whole by its tensor fails when the last chunk is rea
   // Its neighbours are intact.
   const other = walkTensors(ckpt.root).find((o) => o.path === 'transformer.h.0.attn.c_k.weight');
   assert.match(await tensorSha256(ckpt, (other ?? assert.fail()).tensor.payload), /^[0-9a-f]{64}$/);
+});
+
+test('a read told the record is checked elsewhere checks nothing: the damaged record streams out, as a worker checks it beside', async () => {
+  const ckpt = await openCheckpoint(memorySource(fixture('broken/damaged_tensor.pt')));
+  const target = walkTensors(ckpt.root).find((o) => o.path === 'transformer.h.0.attn.c_q.weight');
+  assert.ok(target);
+  const read = async (crc: CrcCheck): Promise<number> => {
+    let bytes = 0;
+    for await (const chunk of tensorChunks(ckpt, target.tensor.payload, undefined, crc)) bytes += chunk.length;
+    return bytes;
+  };
+  assert.equal(await read('elsewhere'), target.tensor.payload.storage.nbytes);
+  await assert.rejects(read('when-free'), DamagedRecordError);
 });
 
 test('a view that covers part of a shared record has the whole record checked first, however far the damage is', async () => {

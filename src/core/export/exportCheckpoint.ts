@@ -23,6 +23,8 @@ import type { OutputKind } from './exportTargets';
 import { checkTargets, outputKind } from './exportTargets';
 import { FileSink, SYNC_EVERY } from './fileSink';
 import { ExportInputError, selectWeights, stripPrefixes } from './modelWeights';
+import type { RecordCrcs } from './recordChecks';
+import { RecordChecks } from './recordChecks';
 import { safetensorsCode, writeSafetensorsFile } from './safetensorsWriter';
 import { INDEX_FILE, planShards, shardIndex } from './shardPlan';
 import { archiveFolder, writeTorchFile } from './torchSaveWriter';
@@ -41,6 +43,8 @@ export interface ExportSource {
   step?: number;
   /** The source file's sha256, when known: noted in safetensors metadata. */
   sha256?: string;
+  /** Checks the records copied on another core (a session's kernel workers); else on this thread. */
+  recordCrcs?: RecordCrcs;
 }
 
 export interface ExportOptions extends ExportRequest {
@@ -183,17 +187,19 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   const { plan, weightsKey, dropped } = planTensors(source, options, kind);
   const toWrite = written(plan);
   const total = toWrite.reduce((n, t) => n + t.nbytes, 0);
-  const files: Array<{ path: string; write: (sink: FileSink) => Promise<void> }> = [];
+  const files: Array<{ path: string; tensors: readonly PlannedTensor[]; write: (sink: FileSink) => Promise<void> }> = [];
   /** The first folder the export created, if any: removed again (when empty) if it fails. */
   let madeFolder: string | undefined;
   const input = source.checkpoint.shards ? undefined : await openSource(source.spec ?? { kind: 'file', path: source.path });
   let done = 0;
   const reader = readerOver(source.checkpoint, input);
+  const checks = new RecordChecks(source.checkpoint, toWrite, source.recordCrcs);
   // One ring for every tensor: a file's tensors are written one after another, each whole
   // (FileSink.pipe waits for its last write) before the next is read into the same buffers.
   const ring: Uint8Array[] = [];
   const chunksOf: ChunksOf = async function* (t, signal) {
-    for await (const chunk of castChunks(tensorChunks(reader, t.ref, signal, 'always', ring), t.ref.dtype, t.dtype)) {
+    for await (const chunk of castChunks(tensorChunks(reader, t.ref, signal, checks.mode(t.ref), ring), t.ref.dtype, t.dtype)) {
+      checks.throwIfFailed();
       done += chunk.length;
       options.onProgress?.(done, total);
       yield chunk;
@@ -202,24 +208,30 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   const meta = metadataOf(source, plan);
   if (kind === 'pt') {
     const folder = archiveFolder(basename(options.output, extname(options.output)));
-    files.push({ path: options.output, write: (sink) => writeTorchFile(sink, folder, plan, chunksOf, options.signal) });
+    files.push({ path: options.output, tensors: toWrite, write: (sink) => writeTorchFile(sink, folder, plan, chunksOf, options.signal) });
   } else if (kind === 'safetensors') {
-    files.push({ path: options.output, write: (sink) => writeSafetensorsFile(sink, toWrite, meta, chunksOf, options.signal) });
+    files.push({ path: options.output, tensors: toWrite, write: (sink) => writeSafetensorsFile(sink, toWrite, meta, chunksOf, options.signal) });
   } else {
     madeFolder = await mkdir(options.output, { recursive: true });
     const shards = planShards(toWrite, options.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES);
     for (const shard of shards) {
-      files.push({ path: join(options.output, shard.file), write: (sink) => writeSafetensorsFile(sink, shard.tensors, meta, chunksOf, options.signal) });
+      files.push({ path: join(options.output, shard.file), tensors: shard.tensors, write: (sink) => writeSafetensorsFile(sink, shard.tensors, meta, chunksOf, options.signal) });
     }
     if (shards.length > 1) {
       const text = new TextEncoder().encode(shardIndex(shards));
-      files.push({ path: join(options.output, INDEX_FILE), write: (sink) => sink.write(text) });
+      files.push({ path: join(options.output, INDEX_FILE), tensors: [], write: (sink) => sink.write(text) });
     }
   }
   const created: string[] = [];
   const flushed: boolean[] = [];
+  // Stopped when the export ends, whichever way: a worker's checks of what is left are not needed.
+  const checking = new AbortController();
+  const stopChecking = (): void => checking.abort();
+  options.signal?.addEventListener('abort', stopChecking, { once: true });
   try {
-    await checkTargets(sourcePaths(source), files.map((f) => f.path), options.force ?? false);
+    const paths = sourcePaths(source);
+    await checkTargets(paths, files.map((f) => f.path), options.force ?? false);
+    await checks.start(source.spec?.kind === 'url' ? [] : paths, checking.signal);
     for (const f of files) {
       const onDisk = await writeStreamAtomic(
         f.path,
@@ -227,6 +239,9 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
           // A file that will be flushed before its rename is flushed as it goes; a new one is not.
           const sink = new FileSink(handle, durable ? SYNC_EVERY : Infinity);
           await f.write(sink);
+          // Its records' checks passed and the source stayed as it was, before it is renamed into place.
+          await checks.passed(f.tensors);
+          await checks.checkUnchanged();
           await sink.settled();
         },
         { replace: options.force ?? false, sync: options.sync ?? false },
@@ -240,6 +255,8 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
     if (madeFolder) await removeEmptyFolders(resolve(options.output), resolve(madeFolder));
     throw err;
   } finally {
+    options.signal?.removeEventListener('abort', stopChecking);
+    checking.abort();
     await input?.close();
   }
   const sizes = await Promise.all(files.map(async (f, i) => ({ path: f.path, bytes: (await stat(f.path)).size, flushed: flushed[i]! })));

@@ -14,6 +14,8 @@ export interface ComparePair {
 
 export type KernelMethods = {
   sha256: { params: { plans: TensorPlan[] }; result: HashOutcome[]; progress: number };
+  /** The CRC-32 of each plan's bytes (a whole record's, to check it). Progress: bytes read. */
+  crc32: { params: { plans: TensorPlan[] }; result: number[]; progress: number };
   nonFinite: { params: { plans: TensorPlan[] }; result: NonFiniteCounts[]; progress: number };
   moments: { params: { plan: TensorPlan }; result: MomentsPartial; progress: number };
   histogram: { params: { plan: TensorPlan; edges: Float64Array }; result: Float64Array; progress: number };

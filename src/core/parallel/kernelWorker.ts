@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
 import type { MethodMap } from '../rpc/rpcEndpoint';
 import type { KernelMethods } from './kernelProtocol';
-import { compareKernel, histogramKernel, momentsKernel, nonFiniteKernel, patternsKernel, sha256Kernel } from './kernels';
+import { compareKernel, crc32Kernel, histogramKernel, momentsKernel, nonFiniteKernel, patternsKernel, sha256Kernel } from './kernels';
 import { SourceCache } from './sourceCache';
 
 const port = parentPort;
@@ -13,6 +13,7 @@ if (port) {
   const open = (plan: { source: Parameters<SourceCache['get']>[0] }) => sources.get(plan.source);
   const endpoint = new RpcEndpoint<KernelMethods, MethodMap>((m) => port.postMessage(m), {
     sha256: ({ plans }, { signal, progress }) => sha256Kernel(plans, open, { signal, progress }),
+    crc32: ({ plans }, { signal, progress }) => crc32Kernel(plans, open, { signal, progress }),
     nonFinite: ({ plans }, { signal, progress }) => nonFiniteKernel(plans, open, { signal, progress }),
     moments: ({ plan }, { signal, progress }) => momentsKernel(plan, open, { signal, progress }),
     histogram: ({ plan, edges }, { signal, progress }) => histogramKernel(plan, edges, open, { signal, progress }),

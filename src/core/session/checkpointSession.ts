@@ -4,6 +4,7 @@
 // session worker (sessionWorker.ts) and talks to them through SessionClient.
 import { basename } from 'node:path';
 import type { CompareSide } from '../compare/compareSide';
+import type { RecordCrcs } from '../export/recordChecks';
 import { openCheckpoint } from '../checkpoint/openCheckpoint';
 import { openManyFiles } from '../checkpoint/openManyFiles';
 import type { OpenedSet } from '../checkpoint/openManyFiles';
@@ -23,6 +24,7 @@ import { tensorChunks } from '../torch/tensorBytes';
 import type { TensorRef } from '../torch/tensorRef';
 import type { TensorOccurrence } from '../torch/tensorWalk';
 import type { PyOpaque } from '../values/pyValue';
+import { recordCrcsIn } from './recordCrcs';
 import { hashSession } from './sessionHashes';
 import type { NonFiniteRow } from './sessionStats';
 import { scanNonFinite, statsOf } from './sessionStats';
@@ -186,6 +188,12 @@ export class CheckpointSession {
   /** The kernel workers this session shares work out to, if any. */
   get kernels(): KernelPool | undefined {
     return this.pool;
+  }
+
+  /** CRC-32s of whole records from the kernel workers (for an export's checks), if the session has any. */
+  recordCrcs(): RecordCrcs | undefined {
+    this.checkOpen();
+    return this.pool ? recordCrcsIn(this.pool, this.checkpoint, this.spec, this.inPlaceBytes) : undefined;
   }
 
   /** Every distinct tensor with the path it is first seen under, in checkpoint order. */

@@ -11,5 +11,5 @@ export async function exportFromSession(session: CheckpointSession, options: Exp
   if (spec.kind === 'memory') throw new ExportInputError('only a checkpoint on this machine\'s file system or at a URL can be exported.');
   const summary = session.summary();
   const path = spec.kind === 'file' ? spec.path : spec.url;
-  return exportCheckpoint({ checkpoint: session.checkpoint, path, spec, size: summary.size, step: summary.step, sha256: options.sourceSha256 }, options);
+  return exportCheckpoint({ checkpoint: session.checkpoint, path, spec, size: summary.size, step: summary.step, sha256: options.sourceSha256, recordCrcs: session.recordCrcs() }, options);
 }

@@ -60,12 +60,14 @@ function abortIfNeeded(signal: AbortSignal | undefined): void {
 /**
  * How a read checks the storage's record (where the format has checksums): `always` reads the
  * record whole once if the tensor does not cover it; `when-free` checks only a tensor that is its
- * whole record, on the bytes it reads anyway.
+ * whole record, on the bytes it reads anyway; `elsewhere` checks nothing, for a caller that has
+ * the record checked another way (a kernel worker reading it beside this read).
  */
-export type CrcCheck = 'always' | 'when-free';
+export type CrcCheck = 'always' | 'when-free' | 'elsewhere';
 
 /** A check on the bytes about to be read, when they are the whole record; else the record is checked first if asked. */
 async function startCheck(ckpt: StorageReader, t: TensorRef, offset: number, length: number, crc: CrcCheck, signal?: AbortSignal): Promise<RunningCrc | undefined> {
+  if (crc === 'elsewhere') return undefined;
   const running = ckpt.integrity?.running(t.storage, offset, length);
   if (!running && crc === 'always') await ckpt.integrity?.verify(t.storage, signal);
   return running;
