@@ -1,6 +1,7 @@
 // The kernel workers: real worker_threads running the compiled kernelWorker.js, fed plans built
 // from fixtures, checked against torch's hashes and against the same kernels run in place.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -96,6 +97,12 @@ test('progress arrives from the worker, and a cancelled task rejects as aborted'
   // The pool still works after a cancellation.
   const [hash] = await pool.run('sha256', { plans: [floatPlan(Float32Array.of(1))] });
   assert.match((hash as { sha256: string }).sha256, /^[0-9a-f]{64}$/);
+});
+
+test('tasks run one after another under one signal leave no listener on it', async () => {
+  const controller = new AbortController();
+  for (let i = 0; i < 12; i++) await pool.run('crc32', { plans: [floatPlan(Float32Array.of(i))] }, { signal: controller.signal });
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
 });
 
 test('a task on a file that is gone fails with the file system code, and the pool goes on', async () => {

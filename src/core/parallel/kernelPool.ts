@@ -51,6 +51,8 @@ export class KernelPool {
       const waiting: Waiting = {
         reject,
         start: (slot) => {
+          // Out of the queue: the endpoint's request listens to the signal from here on.
+          options.signal?.removeEventListener('abort', onAbort);
           slot.busy = true;
           slot.worker.ref();
           slot.endpoint
