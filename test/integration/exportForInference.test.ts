@@ -134,6 +134,34 @@ describe('Export for Inference… in the extension', function () {
     }
   });
 
+  it('checks a big source\'s records in a kernel worker beside the copy: a sound one loads in torch, a damaged one stops the export', async () => {
+    const dir = mkdtempSync(join(scratch, 'checked-'));
+    const big = join(dir, 'big.pt');
+    const damaged = join(dir, 'damaged.pt');
+    // 48 tensors of 1 MiB, more than the 32 MiB an export checks on its own thread; then one byte
+    // of the copy's record data/40 is flipped.
+    const script = [
+      'import shutil, struct, sys, torch, zipfile',
+      'big, damaged = sys.argv[1:3]',
+      'torch.save({f"w{i}": torch.randn(262144) for i in range(48)}, big)',
+      'shutil.copy(big, damaged)',
+      'info = next(i for i in zipfile.ZipFile(damaged).infolist() if i.filename.endswith("/data/40"))',
+      'with open(damaged, "r+b") as f:',
+      '    f.seek(info.header_offset + 26); n, m = struct.unpack("<HH", f.read(4))',
+      '    at = info.header_offset + 30 + n + m + 1000; f.seek(at); b = f.read(1); f.seek(at); f.write(bytes([b[0] ^ 0xff]))',
+    ].join('\n');
+    const made = spawnSync(PYTHON, ['-c', script, big, damaged], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    const out = join(dir, 'sound.pt');
+    const sound = await exportWith({ format: 'pt', target: out }, vscode.Uri.file(big));
+    assert.equal(sound.outcome.outcome, 'written', sound.outcome.error);
+    assert.deepEqual(torchProblems(dir, [{ out, source: big, result: sound.outcome.result! }]), [[]]);
+    const bad = await exportWith({ format: 'pt', target: join(dir, 'from-damaged.pt') }, vscode.Uri.file(damaged));
+    assert.equal(bad.outcome.outcome, 'failed');
+    assert.match(bad.outcome.error ?? '', /tensor "w40" \(record "big\/data\/40"\) fail their CRC-32 check/);
+    assert.deepEqual(readdirSync(dir).filter((n) => n !== 'cases.json').sort(), ['big.pt', 'damaged.pt', 'sound.pt']);
+  });
+
   it('exports the file of the active inspector from the editor title, and copies its load code', async () => {
     await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(plain), 'checkpointManager.inspector');
     const code = await waitFor('the inspector to show its report', async () => vscode.commands.executeCommand<string | undefined>('checkpointManager.copyLoadCode'), 30_000, 200);
