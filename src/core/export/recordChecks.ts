@@ -1,8 +1,8 @@
 // The CRC-32 checks of the source records an export copies, made by a kernel worker that reads
 // each record again beside the copy, on the other core: on the copying thread they took a third of
-// a .pt export's time. A record not handed out (no worker, too few bytes, a URL, a view on part of
-// a record already checked) is checked on the way as before. A file is renamed into place only
-// once the records it holds have passed; a failed check stops the copy at its next chunk.
+// a .pt export's time. A record not handed out (no worker, too few bytes, a URL, a record that is
+// checked already) is checked on the way as before. A file is renamed into place only once the
+// records it holds have passed; a failed check stops the copy at its next chunk.
 import { stat } from 'node:fs/promises';
 import { DamagedRecordError } from '../errors';
 import type { LoadedCheckpoint } from '../torch/loadedCheckpoint';
