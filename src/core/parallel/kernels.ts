@@ -2,10 +2,9 @@
 // NaN/Inf scan and the comparison of two tensors. The kernel worker runs them on its own thread; the session runs them in
 // place when the work is too small to be worth a message.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { prefetch } from '../io/prefetch';
-import { DamagedRecordError, TruncatedError } from '../errors';
+import { DamagedRecordError, throwIfAborted } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import { elementKind } from '../stats/elementValues';
 import type { MomentsPartial } from '../stats/moments';
@@ -15,7 +14,7 @@ import { diffTensorStreams } from '../stats/tensorDiff';
 import type { TensorDiffResult } from '../stats/tensorDiff';
 import { scanHistogram, scanMoments, scanPatterns } from '../stats/tensorStats';
 import { swapUnit } from '../torch/dtypes';
-import { tensorChunks } from '../torch/tensorBytes';
+import { checkTensorBounds, tensorChunks } from '../torch/tensorBytes';
 import { isContiguous } from '../torch/tensorRef';
 import { bytesAllEqual, canCheckEqual } from './equalBytes';
 import type { ComparePair } from './kernelProtocol';
@@ -93,28 +92,36 @@ export async function sha256Kernel(plans: readonly TensorPlan[], open: SourceOpe
 /**
  * The CRC-32 of each plan's bytes, in plan order: an export copies a record on its own thread
  * while a kernel worker reads the record again and checks it on another core. A contiguous range
- * of a file is read with blocking reads: this worker has nothing else to do meanwhile, and libuv's
- * thread pool, which the copy's reads and writes go through, is left to the copy (the copy of a
- * 1 GiB checkpoint took 0.50-0.64 s beside a check through the pool, 0.46-0.48 s beside this).
+ * of a file is read with the source's blocking reads (readIntoSync): this worker has nothing else
+ * to do meanwhile, and libuv's thread pool, which the copy's reads and writes go through, is left
+ * to the copy (the copy of a 1 GiB checkpoint took 0.50-0.64 s beside a check through the pool,
+ * 0.46-0.48 s beside this).
  */
 export async function crc32Kernel(plans: readonly TensorPlan[], open: SourceOpener, context: KernelContext = {}): Promise<number[]> {
   return counted(context, async (progress) => {
     const out: number[] = [];
-    let buffer: Buffer | undefined;
-    for (const plan of plans) {
-      const t = plan.tensor;
-      if (plan.source.kind === 'file' && isContiguous(t) && (plan.littleEndian || swapUnit(t.dtype) === 1)) {
-        buffer ??= Buffer.allocUnsafeSlow(CRC_CHUNK);
-        const start = plan.storageStart + (t.storage.byteOffset ?? 0) + t.storageOffset * t.dtype.itemsize;
-        out.push(await fileRangeCrc(plan.source.path, start, planBytes(plan), buffer, progress, context.signal));
-        continue;
+    const ring = ChunkRing.lease();
+    let buffer: Uint8Array | undefined;
+    try {
+      for (const plan of plans) {
+        const source = await open(plan);
+        const t = plan.tensor;
+        if (source.readIntoSync && isContiguous(t) && (plan.littleEndian || swapUnit(t.dtype) === 1)) {
+          checkTensorBounds(t);
+          buffer ??= new Uint8Array(Buffer.allocUnsafeSlow(CRC_CHUNK).buffer);
+          const start = plan.storageStart + (t.storage.byteOffset ?? 0) + t.storageOffset * t.dtype.itemsize;
+          out.push(await blockingCrc(source, start, planBytes(plan), buffer, progress, context.signal));
+          continue;
+        }
+        let crc = 0;
+        for await (const chunk of planChunks(plan, source, context.signal, ring)) {
+          crc = crc32(chunk, crc);
+          progress(chunk.length);
+        }
+        out.push(crc >>> 0);
       }
-      let crc = 0;
-      for await (const chunk of planChunks(plan, await open(plan), context.signal)) {
-        crc = crc32(chunk, crc);
-        progress(chunk.length);
-      }
-      out.push(crc >>> 0);
+    } finally {
+      ring.release();
     }
     return out;
   });
@@ -124,27 +131,21 @@ const CRC_CHUNK = 1024 * 1024;
 /** The blocking loop gives way this often, so that a cancel (a message) is seen. */
 const YIELD_BYTES = 64 * 1024 * 1024;
 
-async function fileRangeCrc(path: string, start: number, length: number, buffer: Buffer, progress: (bytes: number) => void, signal?: AbortSignal): Promise<number> {
-  const fd = openSync(path, 'r');
-  try {
-    let crc = 0;
-    for (let done = 0, sinceYield = 0; done < length; ) {
-      if (sinceYield >= YIELD_BYTES) {
-        sinceYield = 0;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled.');
-      const n = readSync(fd, buffer, 0, Math.min(buffer.length, length - done), start + done);
-      if (n === 0) throw new TruncatedError(`The bytes at ${start + done} of ${path}`);
-      crc = crc32(buffer.subarray(0, n), crc);
-      done += n;
-      sinceYield += n;
-      progress(n);
+async function blockingCrc(source: ByteSource, start: number, length: number, buffer: Uint8Array, progress: (bytes: number) => void, signal?: AbortSignal): Promise<number> {
+  let crc = 0;
+  for (let done = 0, sinceYield = 0; done < length; ) {
+    if (sinceYield >= YIELD_BYTES) {
+      sinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    return crc >>> 0;
-  } finally {
-    closeSync(fd);
+    throwIfAborted(signal);
+    const n = Math.min(buffer.length, length - done);
+    crc = crc32(source.readIntoSync!(start + done, buffer.subarray(0, n)), crc);
+    done += n;
+    sinceYield += n;
+    progress(n);
   }
+  return crc >>> 0;
 }
 
 /** The error a damaged outcome stands for. */
