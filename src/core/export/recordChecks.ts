@@ -42,15 +42,17 @@ export class RecordChecks {
   async start(paths: readonly string[], signal: AbortSignal): Promise<void> {
     const integrity = this.ckpt.integrity;
     if (!this.crcs || !integrity) return;
-    // Records stored whole and not yet checked: the ones a check of their own bytes settles.
-    const storages = [...new Set(this.tensors.map((t) => t.ref.storage))].filter((s) => integrity.expected(s, s.byteOffset ?? 0, s.nbytes));
-    if (storages.length === 0) return;
+    // Records stored whole and not yet checked, with the CRC-32 each was written with.
+    const records = [...new Set(this.tensors.map((t) => t.ref.storage))]
+      .map((storage) => ({ storage, expected: integrity.expected(storage, storage.byteOffset ?? 0, storage.nbytes) }))
+      .filter((r) => r.expected !== undefined);
+    if (records.length === 0) return;
     const stamps = await Promise.all(paths.map(async (path) => ({ path, stamp: await stampOf(path) })));
-    const computed = this.crcs(storages, signal);
+    const computed = this.crcs(records.map((r) => r.storage), signal);
     if (!computed) return;
     this.stamps = stamps;
-    storages.forEach((storage, i) => {
-      const { crc32: stored, record } = integrity.expected(storage, storage.byteOffset ?? 0, storage.nbytes)!;
+    records.forEach(({ storage, expected }, i) => {
+      const { crc32: stored, record } = expected!;
       const check = computed[i].then((actual) => {
         if (actual !== stored) {
           const names = this.tensors.filter((t) => t.ref.storage === storage).map((t) => t.name);
