@@ -1,10 +1,10 @@
 // Export for inference against `cp` of the same file, side by side in one run (production bundle,
-// warm page cache), A B A B, three rounds each: a 4 GiB float32 checkpoint written whole to .pt,
-// to .safetensors, and cast to bf16 (targets: at most 1.25x cp's time without a cast, 2x with
-// bf16). The export's peak RSS, less a bare CLI process's, is its memory growth (target: under
-// 200 MB). A new target is renamed into place without an fsync, as cp leaves its data to the
-// kernel; `cp` + `sync` and the export with `--sync` (the flush a replaced target always gets) are
-// timed too. Before each contender, bench/touchMemory.mjs touches as much fresh memory as it will
+// warm page cache), A B A B, three rounds each, the order turned by two each round: a 4 GiB
+// float32 checkpoint written whole to .pt, to .safetensors, and cast to bf16 (targets: at most
+// 1.25x cp's time without a cast, 2x with bf16). The export's peak RSS, less a bare CLI
+// process's, is its memory growth (target: under 200 MB). A new target is renamed into place
+// without an fsync, as cp leaves its data to the kernel; `cp` + `sync` and the export with
+// `--sync` (the flush a replaced target always gets) are timed too. Before each contender, bench/touchMemory.mjs touches as much fresh memory as it will
 // write, so that no contender pays for pages the host has taken back (see that file: on this
 // virtual machine that alone moved a 4 GiB export from 2.1 s to 7 s, and cp from 1.8 s to 5.6 s).
 // Needs Debian's python3-torch (bench/.tmp, deleted after).
@@ -69,7 +69,9 @@ try {
   const loads = [];
   const rss = [];
   for (let i = 0; i < ROUNDS; i++) {
-    for (const [name, go] of Object.entries(contenders)) {
+    // Each round starts two contenders further on, so that none always follows the same one.
+    const order = Object.entries(contenders);
+    for (const [name, go] of [...order.slice((2 * i) % order.length), ...order.slice(0, (2 * i) % order.length)]) {
       for (const ext of ['.copy', '.pt', '.safetensors', '.bf16.safetensors']) rmSync(target(ext), { force: true });
       // Flush everything first, so that no contender pays for the previous one's writeback.
       run('sync', []);
