@@ -4,9 +4,10 @@
 // 1.25x cp's time without a cast, 2x with bf16). The export's peak RSS, less a bare CLI
 // process's, is its memory growth (target: under 200 MB). A new target is renamed into place
 // without an fsync, as cp leaves its data to the kernel; `cp` + `sync` and the export with
-// `--sync` (the flush a replaced target always gets) are timed too. Before each contender, bench/touchMemory.mjs touches as much fresh memory as it will
-// write, so that no contender pays for pages the host has taken back (see that file: on this
-// virtual machine that alone moved a 4 GiB export from 2.1 s to 7 s, and cp from 1.8 s to 5.6 s).
+// `--sync` (the flush a replaced target always gets) are timed too. Before each contender,
+// bench/touchMemory.mjs touches as much fresh memory as it will write, so that no contender pays
+// for pages the host has taken back (see that file: on this virtual machine that alone moved a
+// 4 GiB export from 2.1 s to 7 s, and cp from 1.8 s to 5.6 s).
 // Needs Debian's python3-torch (bench/.tmp, deleted after).
 // Usage: node bench/export.mjs [SIZE_MIB]. Prints Markdown.
 import { spawnSync } from 'node:child_process';
