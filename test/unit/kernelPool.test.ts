@@ -105,6 +105,21 @@ test('tasks run one after another under one signal leave no listener on it', asy
   assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
 });
 
+test('tasks queued under one signal share one listener on it, and a cancel rejects every one still queued', async () => {
+  const controller = new AbortController();
+  const big = floatPlan(new Float32Array(4 * 1024 * 1024));
+  const tasks = Array.from({ length: 16 }, (_, i) => pool.run('crc32', { plans: [i < pool.size ? big : floatPlan(Float32Array.of(i))] }, { signal: controller.signal }));
+  // One task per worker runs (its request listens to the signal); the others wait in the queue.
+  assert.ok(getEventListeners(controller.signal, 'abort').length <= pool.size + 1);
+  controller.abort();
+  const outcomes = await Promise.allSettled(tasks);
+  for (const o of outcomes.slice(pool.size)) assert.equal(o.status === 'rejected' && (o.reason as Error).name, 'AbortError');
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+  // Under a new signal, the pool runs again.
+  const [crc] = await pool.run('crc32', { plans: [floatPlan(Float32Array.of(1))] }, { signal: new AbortController().signal });
+  assert.equal(typeof crc, 'number');
+});
+
 test('a task on a file that is gone fails with the file system code, and the pool goes on', async () => {
   const plan: TensorPlan = { ...floatPlan(Float32Array.of(1)), source: { kind: 'file', path: join(fixtures, 'no-such-file.pt') } };
   await assert.rejects(pool.run('sha256', { plans: [plan] }), (err: { code?: string }) => err.code === 'ENOENT');

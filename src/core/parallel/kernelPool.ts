@@ -36,6 +36,7 @@ export class KernelPool {
   private readonly youngGenerationMb: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Waiting[] = [];
+  private readonly queuedBySignal = new Map<AbortSignal, { tasks: Set<Waiting>; onAbort: () => void }>();
   private disposed = false;
 
   constructor(options: KernelPoolOptions = {}) {
@@ -47,12 +48,13 @@ export class KernelPool {
   /** Runs one kernel call on a worker. */
   run<K extends KernelMethod>(method: K, params: KernelMethods[K]['params'], options: RequestOptions<KernelMethods[K]['progress']> = {}): Promise<KernelMethods[K]['result']> {
     if (this.disposed) return Promise.reject(new Error('The kernel pool is closed.'));
+    const { signal } = options;
     return new Promise((resolve, reject) => {
       const waiting: Waiting = {
         reject,
         start: (slot) => {
           // Out of the queue: the endpoint's request listens to the signal from here on.
-          options.signal?.removeEventListener('abort', onAbort);
+          if (signal) this.unwatch(signal, waiting);
           slot.busy = true;
           slot.worker.ref();
           slot.endpoint
@@ -66,17 +68,42 @@ export class KernelPool {
             });
         },
       };
-      const onAbort = (): void => {
-        const i = this.queue.indexOf(waiting);
-        if (i >= 0) {
-          this.queue.splice(i, 1);
-          reject(Object.assign(new Error('Cancelled.'), { name: 'AbortError' }));
-        }
-      };
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) this.watch(signal, waiting);
       this.queue.push(waiting);
       this.next();
     });
+  }
+
+  /**
+   * One abort listener per signal for all the tasks queued under it: a caller that queues many
+   * batches under one signal (a comparison does) would otherwise add a listener per batch.
+   */
+  private watch(signal: AbortSignal, waiting: Waiting): void {
+    let queued = this.queuedBySignal.get(signal);
+    if (!queued) {
+      const tasks = new Set<Waiting>();
+      const onAbort = (): void => {
+        this.queuedBySignal.delete(signal);
+        for (const task of tasks) {
+          const i = this.queue.indexOf(task);
+          if (i >= 0) this.queue.splice(i, 1);
+          task.reject(Object.assign(new Error('Cancelled.'), { name: 'AbortError' }));
+        }
+      };
+      queued = { tasks, onAbort };
+      this.queuedBySignal.set(signal, queued);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    queued.tasks.add(waiting);
+  }
+
+  private unwatch(signal: AbortSignal, waiting: Waiting): void {
+    const queued = this.queuedBySignal.get(signal);
+    if (!queued) return;
+    queued.tasks.delete(waiting);
+    if (queued.tasks.size > 0) return;
+    this.queuedBySignal.delete(signal);
+    signal.removeEventListener('abort', queued.onAbort);
   }
 
   private next(): void {
@@ -114,6 +141,8 @@ export class KernelPool {
   async dispose(): Promise<void> {
     this.disposed = true;
     for (const w of this.queue.splice(0)) w.reject(new Error('The kernel pool is closed.'));
+    for (const [signal, { onAbort }] of this.queuedBySignal) signal.removeEventListener('abort', onAbort);
+    this.queuedBySignal.clear();
     const slots = this.slots.splice(0);
     for (const s of slots) s.endpoint.dispose();
     await Promise.all(slots.map((s) => s.worker.terminate()));
