@@ -120,6 +120,16 @@ test('tasks queued under one signal share one listener on it, and a cancel rejec
   assert.equal(typeof crc, 'number');
 });
 
+test('a task under a signal already aborted is refused at once, not after a wait in the queue', async () => {
+  const settled: string[] = [];
+  const busy = Array.from({ length: pool.size }, () => pool.run('crc32', { plans: [floatPlan(new Float32Array(4 * 1024 * 1024))] }).then(() => settled.push('busy')));
+  const aborted = AbortSignal.abort();
+  const refused = pool.run('crc32', { plans: [floatPlan(Float32Array.of(1))] }, { signal: aborted }).catch((err: Error) => settled.push(err.name));
+  await Promise.all([...busy, refused]);
+  assert.equal(settled[0], 'AbortError');
+  assert.equal(getEventListeners(aborted, 'abort').length, 0);
+});
+
 test('a task on a file that is gone fails with the file system code, and the pool goes on', async () => {
   const plan: TensorPlan = { ...floatPlan(Float32Array.of(1)), source: { kind: 'file', path: join(fixtures, 'no-such-file.pt') } };
   await assert.rejects(pool.run('sha256', { plans: [plan] }), (err: { code?: string }) => err.code === 'ENOENT');

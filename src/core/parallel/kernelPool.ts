@@ -30,6 +30,10 @@ interface Waiting {
   reject(error: Error): void;
 }
 
+function cancelled(): Error {
+  return Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
+}
+
 export class KernelPool {
   readonly size: number;
   private readonly script: string;
@@ -49,6 +53,7 @@ export class KernelPool {
   run<K extends KernelMethod>(method: K, params: KernelMethods[K]['params'], options: RequestOptions<KernelMethods[K]['progress']> = {}): Promise<KernelMethods[K]['result']> {
     if (this.disposed) return Promise.reject(new Error('The kernel pool is closed.'));
     const { signal } = options;
+    if (signal?.aborted) return Promise.reject(cancelled());
     return new Promise((resolve, reject) => {
       const waiting: Waiting = {
         reject,
@@ -87,7 +92,7 @@ export class KernelPool {
         for (const task of tasks) {
           const i = this.queue.indexOf(task);
           if (i >= 0) this.queue.splice(i, 1);
-          task.reject(Object.assign(new Error('Cancelled.'), { name: 'AbortError' }));
+          task.reject(cancelled());
         }
       };
       queued = { tasks, onAbort };
