@@ -1,6 +1,7 @@
 // The kernel workers: real worker_threads running the compiled kernelWorker.js, fed plans built
 // from fixtures, checked against torch's hashes and against the same kernels run in place.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,6 +129,28 @@ test('a task under a signal already aborted is refused at once, not after a wait
   await Promise.all([...busy, refused]);
   assert.equal(settled[0], 'AbortError');
   assert.equal(getEventListeners(aborted, 'abort').length, 0);
+});
+
+test('dispose() right after a task settles still settles in a process with nothing else to do', () => {
+  const out = join(__dirname, '..', '..', 'src', 'core');
+  // A CLI's shape: the last task's result, then the pool disposed, then the output.
+  const script = `
+    const { KernelPool } = require(${JSON.stringify(join(out, 'parallel', 'kernelPool.js'))});
+    const { shareBytes } = require(${JSON.stringify(join(out, 'io', 'sourceSpec.js'))});
+    const { dtypeByName } = require(${JSON.stringify(join(out, 'torch', 'dtypes.js'))});
+    const bytes = shareBytes(new Uint8Array(Float32Array.of(1, 2).buffer));
+    const dtype = dtypeByName('float32');
+    const plan = { source: { kind: 'memory', name: 'x', bytes }, path: 'x', storageStart: 0, littleEndian: true,
+      tensor: { dtype, shape: [2], stride: [1], storageOffset: 0, storage: { key: '0', dtype, nbytes: 8, location: 'cpu' }, requiresGrad: false, parameter: false } };
+    (async () => {
+      const pool = new KernelPool({ size: 1, script: ${JSON.stringify(join(out, 'parallel', 'kernelWorker.js'))} });
+      const [crc] = await pool.run('crc32', { plans: [plan] });
+      await pool.dispose();
+      console.log('disposed after crc ' + crc);
+    })();`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /^disposed after crc \d+$/m);
 });
 
 test('a task on a file that is gone fails with the file system code, and the pool goes on', async () => {

@@ -67,8 +67,10 @@ export class KernelPool {
             .then(resolve, reject)
             .finally(() => {
               slot.busy = false;
-              // An idle worker must not keep a CLI process alive once its work is done.
-              slot.worker.unref();
+              // An idle worker must not keep a CLI process alive once its work is done. One that
+              // dispose() is ending must: unref'd, the process could exit before its 'exit' event,
+              // with `await dispose()` never settled and the caller's next step never run.
+              if (!this.disposed) slot.worker.unref();
               this.next();
             });
         },
