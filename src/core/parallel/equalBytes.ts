@@ -9,9 +9,9 @@ import { throwIfAborted } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import { CongruentBuffer } from '../io/congruentBuffer';
 import { checkTensorBounds } from '../torch/tensorBytes';
-import { isContiguous, storageSpan } from '../torch/tensorRef';
+import { isContiguous } from '../torch/tensorRef';
 import type { TensorPlan } from './tensorPlan';
-import { planBytes } from './tensorPlan';
+import { planBytes, planStart } from './tensorPlan';
 
 /** Bytes per read: a pair of steps stays in L2 for the compare, and a syscall is cheap beside its copy. */
 const STEP = 1024 * 1024;
@@ -41,11 +41,6 @@ export function canCheckEqual(a: TensorPlan, sa: ByteSource, b: TensorPlan, sb: 
   return !!sa.readIntoSync && !!sb.readInto && a.littleEndian === b.littleEndian && isContiguous(a.tensor) && isContiguous(b.tensor) && planBytes(a) === planBytes(b);
 }
 
-function startOf(plan: TensorPlan): number {
-  const t = plan.tensor;
-  return plan.storageStart + (t.storage.byteOffset ?? 0) + storageSpan(t).start * t.dtype.itemsize;
-}
-
 /**
  * True when every byte of `a` equals `b`'s (see canCheckEqual). `progress` gets the bytes read of
  * both as they are read (every 16 MiB and at the end): a caller that reads them again after a
@@ -56,8 +51,8 @@ export async function bytesAllEqual(a: TensorPlan, sa: ByteSource, b: TensorPlan
   checkTensorBounds(a.tensor);
   checkTensorBounds(b.tensor);
   const total = planBytes(a);
-  const startA = startOf(a);
-  const startB = startOf(b);
+  const startA = planStart(a);
+  const startB = planStart(b);
   if (total === 0) {
     progress(0);
     return true;

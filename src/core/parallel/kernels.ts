@@ -20,7 +20,7 @@ import { bytesAllEqual, canCheckEqual } from './equalBytes';
 import type { ComparePair } from './kernelProtocol';
 import { ChunkRing, planChunks } from './planChunks';
 import type { TensorPlan } from './tensorPlan';
-import { planBytes, planReader } from './tensorPlan';
+import { planBytes, planReader, planStart } from './tensorPlan';
 
 export interface KernelContext {
   signal?: AbortSignal;
@@ -109,8 +109,7 @@ export async function crc32Kernel(plans: readonly TensorPlan[], open: SourceOpen
         if (source.readIntoSync && isContiguous(t) && (plan.littleEndian || swapUnit(t.dtype) === 1)) {
           checkTensorBounds(t);
           buffer ??= new Uint8Array(Buffer.allocUnsafeSlow(CRC_CHUNK).buffer);
-          const start = plan.storageStart + (t.storage.byteOffset ?? 0) + t.storageOffset * t.dtype.itemsize;
-          out.push(await blockingCrc(source, start, planBytes(plan), buffer, progress, context.signal));
+          out.push(await blockingCrc(source, planStart(plan), planBytes(plan), buffer, progress, context.signal));
           continue;
         }
         let crc = 0;

@@ -5,7 +5,7 @@ import type { ByteSource } from '../io/byteSource';
 import type { SourceSpec } from '../io/sourceSpec';
 import type { StorageReader } from '../torch/tensorBytes';
 import type { TensorRef } from '../torch/tensorRef';
-import { isContiguous, numel } from '../torch/tensorRef';
+import { isContiguous, numel, storageSpan } from '../torch/tensorRef';
 
 export interface TensorPlan {
   source: SourceSpec;
@@ -33,6 +33,12 @@ export function planReader(plan: TensorPlan, source: ByteSource): StorageReader 
 
 export function planBytes(plan: TensorPlan): number {
   return numel(plan.tensor.shape) * plan.tensor.dtype.itemsize;
+}
+
+/** Where a contiguous plan's bytes start in its source. */
+export function planStart(plan: TensorPlan): number {
+  const t = plan.tensor;
+  return plan.storageStart + (t.storage.byteOffset ?? 0) + storageSpan(t).start * t.dtype.itemsize;
 }
 
 /**
