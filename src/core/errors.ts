@@ -192,7 +192,12 @@ export function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The error a cancelled piece of work fails with. */
+export function abortError(): Error {
+  return Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
+}
+
 /** Throws when `signal` has fired: its reason if that is an Error, else an AbortError "Cancelled.". */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : abortError();
 }

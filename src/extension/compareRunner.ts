@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { parseNanochatName } from '../core/checkpoint/nanochatNames';
 import { stepName } from '../core/checkpoint/nanochatStep';
-import { describeError } from '../core/errors';
+import { abortError, describeError } from '../core/errors';
 import type { RemoteSession, SessionClient } from '../core/session/sessionClient';
 import { sidecarFor, sourceSpecFor } from './byteSources';
 import { ComparePanel } from './comparePanel';
@@ -62,7 +62,7 @@ export async function compareCheckpointUris(deps: CompareDeps, a: vscode.Uri, b:
             shown = percent;
           },
         });
-        if (stop.signal.aborted) throw Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
+        if (stop.signal.aborted) throw abortError();
         const pair = { a: sa, b: sb, difference: (pathA: string, pathB: string, o: Parameters<RemoteSession['differenceWith']>[3]) => sa.differenceWith(sb, pathA, pathB, o) };
         return ComparePanel.show(deps.extensionUri, pair, comparison, names);
       },

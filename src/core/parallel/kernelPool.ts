@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { abortError } from '../errors';
 import type { MethodMap, RequestOptions } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
 import type { KernelMethod, KernelMethods } from './kernelProtocol';
@@ -30,10 +31,6 @@ interface Waiting {
   reject(error: Error): void;
 }
 
-function cancelled(): Error {
-  return Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
-}
-
 export class KernelPool {
   readonly size: number;
   private readonly script: string;
@@ -53,7 +50,7 @@ export class KernelPool {
   run<K extends KernelMethod>(method: K, params: KernelMethods[K]['params'], options: RequestOptions<KernelMethods[K]['progress']> = {}): Promise<KernelMethods[K]['result']> {
     if (this.disposed) return Promise.reject(new Error('The kernel pool is closed.'));
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(cancelled());
+    if (signal?.aborted) return Promise.reject(abortError());
     return new Promise((resolve, reject) => {
       const waiting: Waiting = {
         reject,
@@ -94,7 +91,7 @@ export class KernelPool {
         for (const task of tasks) {
           const i = this.queue.indexOf(task);
           if (i >= 0) this.queue.splice(i, 1);
-          task.reject(cancelled());
+          task.reject(abortError());
         }
       };
       queued = { tasks, onAbort };

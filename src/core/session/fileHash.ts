@@ -1,6 +1,7 @@
 // The sha256 of a whole file's bytes, read 4 MiB at a time into one reused buffer: Archive checks
 // a copy against its source this way, on any size of file, without holding it in memory.
 import { createHash } from 'node:crypto';
+import { abortError } from '../errors';
 import type { SourceSpec } from '../io/sourceSpec';
 import { openSource } from '../io/sourceSpec';
 import type { WorkOptions } from './workOptions';
@@ -13,7 +14,7 @@ export async function sha256Of(spec: SourceSpec, options: WorkOptions = {}): Pro
     const hash = createHash('sha256');
     const buffer = new Uint8Array(Math.min(CHUNK, Math.max(1, source.size)));
     for (let offset = 0; offset < source.size; ) {
-      if (options.signal?.aborted) throw Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
+      if (options.signal?.aborted) throw abortError();
       const length = Math.min(CHUNK, source.size - offset);
       const chunk = source.readInto && length === buffer.length ? await source.readInto(offset, buffer) : await source.read(offset, length);
       hash.update(chunk);

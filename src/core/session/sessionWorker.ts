@@ -3,6 +3,7 @@
 // on the extension host's thread. Its kernel workers share big reads out over the cores.
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { abortError } from '../errors';
 import { KernelPool } from '../parallel/kernelPool';
 import type { MethodMap } from '../rpc/rpcEndpoint';
 import { RpcEndpoint } from '../rpc/rpcEndpoint';
@@ -62,7 +63,7 @@ if (port) {
         const session = await CheckpointSession.open(source, { signal, pool: kernels(), inPlaceBytes: data.inPlaceBytes, ...(sidecar !== undefined ? { sidecar } : {}) });
         if (signal.aborted) {
           await session.close();
-          throw Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
+          throw abortError();
         }
         const id = nextSession++;
         sessions.set(id, session);
