@@ -70,6 +70,21 @@ function unchecked(ckpt: LoadedCheckpoint): StorageRef[] {
   return storagesOf(ckpt).filter((s) => ckpt.integrity!.expected(s, 0, s.nbytes));
 }
 
+/** Runs `body` on a session of the checkpoint at `path`, closed after. */
+async function withSession<T>(path: string, body: (session: CheckpointSession) => Promise<T>, options?: Parameters<typeof CheckpointSession.open>[1]): Promise<T> {
+  const session = await CheckpointSession.open({ kind: 'file', path }, options);
+  try {
+    return await body(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** A session's checkpoint, its tensors as an export plans them, and the CRC-32s its records were written with. */
+async function checkedParts(session: CheckpointSession, path: string): Promise<{ ckpt: LoadedCheckpoint; tensors: PlannedTensor[]; stored: Map<string, number> }> {
+  return { ckpt: session.checkpoint, tensors: planned(session), stored: await storedCrcs(path) };
+}
+
 /** Tensors of a session as an export plans them (copied as they are). */
 function planned(session: CheckpointSession): PlannedTensor[] {
   return session.tensors().map(({ tensor, path }) => ({ name: path, ref: tensor.payload, dtype: tensor.payload.dtype, shape: tensor.payload.shape, nbytes: 0 }));
@@ -77,8 +92,7 @@ function planned(session: CheckpointSession): PlannedTensor[] {
 
 test('the CRC-32 kernel gives zlib\'s CRC of each record: read from the file by blocking reads, or from bytes in memory', async () => {
   const path = fixture('workspace/out/ckpt.pt');
-  const session = await CheckpointSession.open({ kind: 'file', path });
-  try {
+  await withSession(path, async (session) => {
     const plans = await recordPlans(session.checkpoint, path);
     assert.ok(plans.length > 3);
     const bytes = readFileSync(path);
@@ -88,30 +102,23 @@ test('the CRC-32 kernel gives zlib\'s CRC of each record: read from the file by 
     assert.deepEqual(expected, plans.map((p) => stored.get(p.tensor.storage.key)), 'the records are whole: their CRCs are the stored ones');
     const inMemory = plans.map((p) => ({ ...p, source: { kind: 'memory' as const, name: 'ckpt.pt', bytes: shareBytes(bytes) } }));
     assert.deepEqual(await pool.run('crc32', { plans: inMemory }), expected);
-  } finally {
-    await session.close();
-  }
+  });
 });
 
 test('the CRC-32 kernel fails a range that runs past the end of its file as truncated, and the pool goes on', async () => {
   const path = fixture('workspace/out/ckpt.pt');
-  const session = await CheckpointSession.open({ kind: 'file', path });
-  try {
+  await withSession(path, async (session) => {
     const [plan] = await recordPlans(session.checkpoint, path);
     const past = { ...plan, storageStart: session.summary().size - 2 };
     await assert.rejects(pool.run('crc32', { plans: [past] }), { code: 'truncated' });
     assert.equal((await pool.run('crc32', { plans: [plan] })).length, 1);
-  } finally {
-    await session.close();
-  }
+  });
 });
 
 test('RecordChecks: records handed to a worker are read unchecked, pass on right CRCs and are then settled; without a worker they are checked on the way', async () => {
-  const session = await CheckpointSession.open({ kind: 'file', path: fixture('workspace/out/ckpt.pt') });
-  try {
-    const ckpt = session.checkpoint;
-    const tensors = planned(session);
-    const stored = await storedCrcs(fixture('workspace/out/ckpt.pt'));
+  const path = fixture('workspace/out/ckpt.pt');
+  await withSession(path, async (session) => {
+    const { ckpt, tensors, stored } = await checkedParts(session, path);
     const handed = unchecked(ckpt);
     const asked: StorageRef[][] = [];
     const right: RecordCrcs = (storages) => {
@@ -135,17 +142,13 @@ test('RecordChecks: records handed to a worker are read unchecked, pass on right
     await again.start([], new AbortController().signal);
     assert.ok(tensors.every((t) => again.mode(t.ref) === 'always'));
     assert.equal(asked.length, 1);
-  } finally {
-    await session.close();
-  }
+  });
 });
 
 test('RecordChecks: a wrong CRC from the worker fails the records\' tensors with a DamagedRecordError naming them', async () => {
-  const session = await CheckpointSession.open({ kind: 'file', path: fixture('workspace/out/ckpt.pt') });
-  try {
-    const ckpt = session.checkpoint;
-    const tensors = planned(session);
-    const stored = await storedCrcs(fixture('workspace/out/ckpt.pt'));
+  const path = fixture('workspace/out/ckpt.pt');
+  await withSession(path, async (session) => {
+    const { ckpt, tensors, stored } = await checkedParts(session, path);
     const victim = unchecked(ckpt)[0];
     const crcs: RecordCrcs = (storages) => storages.map((s) => Promise.resolve((stored.get(s.key)! ^ (s === victim ? 1 : 0)) >>> 0));
     const checks = new RecordChecks(ckpt, tensors, crcs);
@@ -159,19 +162,11 @@ test('RecordChecks: a wrong CRC from the worker fails the records\' tensors with
     });
     assert.throws(() => checks.throwIfFailed(), DamagedRecordError);
     await assert.rejects(ckpt.integrity!.verify(victim), DamagedRecordError, 'later readers are told too');
-  } finally {
-    await session.close();
-  }
+  });
 });
 
 async function exportWith(path: string, crcs: RecordCrcs, output: string) {
-  const session = await CheckpointSession.open({ kind: 'file', path });
-  try {
-    const source: ExportSource = { checkpoint: session.checkpoint, path, size: session.summary().size, recordCrcs: crcs };
-    return await exportCheckpoint(source, { output });
-  } finally {
-    await session.close();
-  }
+  return withSession(path, (session) => exportCheckpoint({ checkpoint: session.checkpoint, path, size: session.summary().size, recordCrcs: crcs }, { output }));
 }
 
 function leftovers(): string[] {
@@ -194,14 +189,11 @@ test('a damaged record the worker has already found stops the copy at its next c
   const right = await storedCrcs(path);
   const wrong: RecordCrcs = (storages) => storages.map((s) => Promise.resolve((right.get(s.key)! ^ 0x10) >>> 0));
   const output = join(dir, 'stopped-early.safetensors');
-  const session = await CheckpointSession.open({ kind: 'file', path });
   let copied = 0;
-  try {
+  await withSession(path, async (session) => {
     const source: ExportSource = { checkpoint: session.checkpoint, path, size: session.summary().size, recordCrcs: wrong };
     await assert.rejects(exportCheckpoint(source, { output, onProgress: (done) => (copied = done) }), DamagedRecordError);
-  } finally {
-    await session.close();
-  }
+  });
   assert.equal(copied, 0, 'no chunk was copied after the failure was known');
   assert.equal(existsSync(output), false);
 });
@@ -237,13 +229,10 @@ test('exports through a session with kernel workers: the worker checks the recor
         mkdirSync(folder, { recursive: true });
         const output = join(folder, `${file.replace(/\W/g, '_')}.pt`);
         asked.length = 0;
-        const session = await CheckpointSession.open({ kind: 'file', path: fixture(file) }, withPool ? { pool, inPlaceBytes: 0 } : {});
-        try {
+        await withSession(fixture(file), async (session) => {
           assert.equal(session.recordCrcs() !== undefined, withPool);
           await exportFromSession(session, { output });
-        } finally {
-          await session.close();
-        }
+        }, withPool ? { pool, inPlaceBytes: 0 } : {});
         assert.deepEqual(asked, withPool ? ['crc32'] : [], `${file}: the records were checked by a worker only with one`);
         outputs.push(readFileSync(output));
       }
@@ -253,12 +242,7 @@ test('exports through a session with kernel workers: the worker checks the recor
     pool.run = run;
   }
   const output = join(dir, 'pooled-damaged.pt');
-  const session = await CheckpointSession.open({ kind: 'file', path: fixture('broken/damaged_tensor.pt') }, { pool, inPlaceBytes: 0 });
-  try {
-    await assert.rejects(exportFromSession(session, { output }), DamagedRecordError);
-  } finally {
-    await session.close();
-  }
+  await withSession(fixture('broken/damaged_tensor.pt'), (session) => assert.rejects(exportFromSession(session, { output }), DamagedRecordError), { pool, inPlaceBytes: 0 });
   assert.equal(existsSync(output), false);
   assert.deepEqual(leftovers(), []);
 });
