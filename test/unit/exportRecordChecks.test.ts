@@ -198,6 +198,42 @@ test('a damaged record the worker has already found stops the copy at its next c
   assert.equal(existsSync(output), false);
 });
 
+test('an export\'s progress counts the worker\'s checks: with the copy done and the checks pending it is short of its total, which it reaches once they pass', async () => {
+  const path = fixture('workspace/out/ckpt.pt');
+  const right = await storedCrcs(path);
+  let handed = 0;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  // A liveness bound only (nothing is timed): a build whose total leaves the checks out never
+  // releases them from the progress below, and the export must still end for the test to fail.
+  const fallback = setTimeout(() => release(), 3000);
+  let releasedAt = -1;
+  const held: RecordCrcs = (storages) => {
+    handed = storages.reduce((n, st) => n + st.nbytes, 0);
+    return storages.map((st) => released.then(() => right.get(st.key)!));
+  };
+  const reports: Array<[done: number, total: number]> = [];
+  const onProgress = (done: number, total: number): void => {
+    reports.push([done, total]);
+    // The copy is done (all of the total but the checks'): only now may the checks pass.
+    if (releasedAt < 0 && done === total - handed) {
+      releasedAt = reports.length;
+      release();
+    }
+  };
+  const output = join(dir, 'progress.safetensors');
+  await withSession(path, (session) => exportCheckpoint({ checkpoint: session.checkpoint, path, size: session.summary().size, recordCrcs: held }, { output, onProgress }));
+  clearTimeout(fallback);
+  assert.ok(handed > 0, 'records were handed to the worker');
+  assert.ok(releasedAt > 0, 'a report had the copy done and the checks still to come');
+  const total = reports[0]![1];
+  assert.ok(reports.every(([, t]) => t === total), 'one total throughout');
+  assert.ok(reports.slice(0, releasedAt).every(([done]) => done < total), 'short of the total while the checks are pending');
+  assert.ok(reports.every(([done], i) => i === 0 || done >= reports[i - 1]![0]), 'it never goes back');
+  assert.deepEqual(reports.at(-1), [total, total], 'the total, once the checks have passed');
+  assert.ok(existsSync(output));
+});
+
 test('a source that changes while a worker checks it stops the export: nothing is written', async () => {
   const path = join(dir, 'changing.pt');
   copyFileSync(fixture('workspace/out/ckpt.pt'), path);

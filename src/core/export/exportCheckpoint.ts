@@ -49,7 +49,11 @@ export interface ExportSource {
 
 export interface ExportOptions extends ExportRequest {
   signal?: AbortSignal;
-  /** Tensor bytes written so far, of the total. */
+  /**
+   * Work done so far, of the total, in bytes: the tensor bytes written, plus the bytes of the
+   * source records a worker has checked (see RecordChecks), so it reaches the total only once
+   * both are done.
+   */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -186,22 +190,27 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   if (options.maxShardBytes !== undefined && kind !== 'safetensors-folder') throw new ExportInputError('--max-shard-size needs a folder as the output (end it with /).');
   const { plan, weightsKey, dropped } = planTensors(source, options, kind);
   const toWrite = written(plan);
-  const total = toWrite.reduce((n, t) => n + t.nbytes, 0);
+  const copyBytes = toWrite.reduce((n, t) => n + t.nbytes, 0);
   const files: Array<{ path: string; tensors: readonly PlannedTensor[]; write: (sink: FileSink) => Promise<void> }> = [];
   /** The first folder the export created, if any: removed again (when empty) if it fails. */
   let madeFolder: string | undefined;
   const input = source.checkpoint.shards ? undefined : await openSource(source.spec ?? { kind: 'file', path: source.path });
-  let done = 0;
   const reader = readerOver(source.checkpoint, input);
   const checks = new RecordChecks(source.checkpoint, toWrite, source.recordCrcs);
+  let done = 0;
+  /** Set once the export has ended: a worker's check that settles later reports nothing. */
+  let ended = false;
+  const progressed = (bytes: number): void => {
+    done += bytes;
+    if (!ended) options.onProgress?.(done, copyBytes + checks.handedOut);
+  };
   // One ring for every tensor: a file's tensors are written one after another, each whole
   // (FileSink.pipe waits for its last write) before the next is read into the same buffers.
   const ring: Uint8Array[] = [];
   const chunksOf: ChunksOf = async function* (t, signal) {
     for await (const chunk of castChunks(tensorChunks(reader, t.ref, signal, checks.mode(t.ref), ring), t.ref.dtype, t.dtype)) {
       checks.throwIfFailed();
-      done += chunk.length;
-      options.onProgress?.(done, total);
+      progressed(chunk.length);
       yield chunk;
     }
   };
@@ -231,7 +240,7 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   try {
     const paths = sourcePaths(source);
     await checkTargets(paths, files.map((f) => f.path), options.force ?? false);
-    await checks.start(source.spec?.kind === 'url' ? [] : paths, checking.signal);
+    await checks.start(source.spec?.kind === 'url' ? [] : paths, checking.signal, progressed);
     for (const f of files) {
       const onDisk = await writeStreamAtomic(
         f.path,
@@ -255,6 +264,7 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
     if (madeFolder) await removeEmptyFolders(resolve(options.output), resolve(madeFolder));
     throw err;
   } finally {
+    ended = true;
     options.signal?.removeEventListener('abort', stopChecking);
     checking.abort();
     await input?.close();

@@ -34,12 +34,20 @@ export class RecordChecks {
     private readonly crcs: RecordCrcs | undefined,
   ) {}
 
+  private handedBytes = 0;
+
+  /** Bytes of the records handed to a worker: counted by start, before any of their checks can settle. */
+  get handedOut(): number {
+    return this.handedBytes;
+  }
+
   /**
-   * Hands the records out, before the copy starts. The source files (`paths`) are noted first: a
-   * worker's check reads a record again, not the copy's own bytes, so a source rewritten in
-   * between would pass a check the copy did not (see checkUnchanged).
+   * Hands the records out, before the copy starts. Each record that passes is told to `onPassed`
+   * with its size, so that progress can count the checks too (out of handedOut). The source files
+   * (`paths`) are noted first: a worker's check reads a record again, not the copy's own bytes, so
+   * a source rewritten in between would pass a check the copy did not (see checkUnchanged).
    */
-  async start(paths: readonly string[], signal: AbortSignal): Promise<void> {
+  async start(paths: readonly string[], signal: AbortSignal, onPassed?: (bytes: number) => void): Promise<void> {
     const integrity = this.ckpt.integrity;
     if (!this.crcs || !integrity) return;
     // Records stored whole and not yet checked, with the CRC-32 each was written with.
@@ -53,6 +61,7 @@ export class RecordChecks {
     this.stamps = stamps;
     records.forEach(({ storage, expected }, i) => {
       const { crc32: stored, record } = expected!;
+      this.handedBytes += storage.nbytes;
       const check = computed[i].then((actual) => {
         if (actual !== stored) {
           const names = this.tensors.filter((t) => t.ref.storage === storage).map((t) => t.name);
@@ -61,6 +70,7 @@ export class RecordChecks {
           throw error;
         }
         integrity.settle(storage);
+        onPassed?.(storage.nbytes);
       });
       check.catch((error: unknown) => {
         this.failure ??= { error };
