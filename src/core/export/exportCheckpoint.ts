@@ -198,11 +198,9 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
   const reader = readerOver(source.checkpoint, input);
   const checks = new RecordChecks(source.checkpoint, toWrite, source.recordCrcs);
   let done = 0;
-  /** Set once the export has ended: a worker's check that settles later reports nothing. */
-  let ended = false;
   const progressed = (bytes: number): void => {
     done += bytes;
-    if (!ended) options.onProgress?.(done, copyBytes + checks.handedOut);
+    options.onProgress?.(done, copyBytes + checks.handedOut);
   };
   // One ring for every tensor: a file's tensors are written one after another, each whole
   // (FileSink.pipe waits for its last write) before the next is read into the same buffers.
@@ -264,7 +262,6 @@ export async function exportCheckpoint(source: ExportSource, options: ExportOpti
     if (madeFolder) await removeEmptyFolders(resolve(options.output), resolve(madeFolder));
     throw err;
   } finally {
-    ended = true;
     options.signal?.removeEventListener('abort', stopChecking);
     checking.abort();
     await input?.close();

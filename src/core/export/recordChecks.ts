@@ -42,8 +42,9 @@ export class RecordChecks {
   }
 
   /**
-   * Hands the records out, before the copy starts. Each record that passes is told to `onPassed`
-   * with its size, so that progress can count the checks too (out of handedOut). The source files
+   * Hands the records out, before the copy starts. Each record that passes while `signal` has not
+   * aborted (the export has not ended) is told to `onPassed` with its size, so that progress can
+   * count the checks too (out of handedOut). The source files
    * (`paths`) are noted first: a worker's check reads a record again, not the copy's own bytes, so
    * a source rewritten in between would pass a check the copy did not (see checkUnchanged).
    */
@@ -70,7 +71,7 @@ export class RecordChecks {
           throw error;
         }
         integrity.settle(storage);
-        onPassed?.(storage.nbytes);
+        if (!signal.aborted) onPassed?.(storage.nbytes);
       });
       check.catch((error: unknown) => {
         this.failure ??= { error };
