@@ -22,6 +22,11 @@ export interface NginxServer {
   origin: string;
   /** Requests served so far, in order. */
   requests(): LoggedRequest[];
+  /**
+   * The requests once the log has stopped growing (no new line for 100 ms, or 2 s at most):
+   * nginx writes a line when it ends a request, which can be after the client has gone on.
+   */
+  settled(): Promise<LoggedRequest[]>;
   stop(): Promise<void>;
 }
 
@@ -89,13 +94,24 @@ http {
   }
   const base = (): number => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);
   const skip = base(); // the readiness probe
+  const requests = (): LoggedRequest[] =>
+    (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []).slice(skip).map((line) => {
+      const [method, uri, range, status] = line.split('\t');
+      return { method, uri, range: range === '-' ? '' : range, status: Number(status) };
+    });
   return {
     origin,
-    requests: () =>
-      (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []).slice(skip).map((line) => {
-        const [method, uri, range, status] = line.split('\t');
-        return { method, uri, range: range === '-' ? '' : range, status: Number(status) };
-      }),
+    requests,
+    settled: async () => {
+      let seen = requests();
+      for (let i = 0; i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const now = requests();
+        if (now.length === seen.length) return now;
+        seen = now;
+      }
+      return seen;
+    },
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
