@@ -3,7 +3,6 @@
 // worker for both sides' statistics and the histogram of their difference. Closing the panel
 // cancels what it asked for and closes both sessions.
 import * as vscode from 'vscode';
-import { RpcEndpoint } from '../core/rpc/rpcEndpoint';
 import type { Handlers } from '../core/rpc/rpcEndpoint';
 import type { SessionComparison } from '../core/session/sessionCompare';
 import type { WorkOptions } from '../core/session/workOptions';
@@ -12,6 +11,7 @@ import { assertNever } from '../shared/assertNever';
 import type { CompareHostEvent, CompareHostMethods, CompareNames, CompareWebviewEvent, CompareWebviewMethods, ShownCompare } from '../shared/compareProtocol';
 import { percentThrottle } from './inspectorHandlers';
 import { createNonce, inspectorHtml } from './inspectorHtml';
+import { WebviewChannel } from './webviewChannel';
 
 export const COMPARE_VIEW_TYPE = 'checkpointManager.compare';
 
@@ -27,7 +27,7 @@ export interface ComparedPair<S extends ComparedSession = ComparedSession> {
   difference(pathA: string, pathB: string, options: WorkOptions): Promise<TensorStats>;
 }
 
-type CompareEndpoint = RpcEndpoint<CompareHostMethods, CompareWebviewMethods, CompareHostEvent, CompareWebviewEvent>;
+type CompareChannel = WebviewChannel<CompareHostMethods, CompareWebviewMethods, CompareHostEvent, CompareWebviewEvent>;
 
 /** What the panel sent its page, reduced to what the integration tests check. */
 export interface SentCompare {
@@ -85,8 +85,7 @@ function combined(report: (done: number, total: number) => void): () => (done: n
 export class ComparePanel {
   private static readonly open = new Set<ComparePanel>();
   private static last: ComparePanel | undefined;
-  private endpoint: CompareEndpoint;
-  private ready = false;
+  private readonly channel: CompareChannel;
   private sent: SentCompare | undefined;
 
   private constructor(
@@ -95,15 +94,14 @@ export class ComparePanel {
     private readonly comparison: SessionComparison,
     private readonly names: CompareNames,
   ) {
-    this.endpoint = this.connect();
+    this.channel = this.connect();
     const subscriptions = [
-      panel.webview.onDidReceiveMessage((m: unknown) => this.endpoint.receive(m)),
+      this.channel,
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.active) ComparePanel.last = this;
       }),
     ];
     panel.onDidDispose(() => {
-      this.endpoint.dispose();
       for (const s of subscriptions) s.dispose();
       ComparePanel.open.delete(this);
       if (ComparePanel.last === this) ComparePanel.last = undefined;
@@ -136,7 +134,7 @@ export class ComparePanel {
     return new ComparePanel(panel, pair, comparison, names);
   }
 
-  private connect(): CompareEndpoint {
+  private connect(): CompareChannel {
     const handlers: Handlers<CompareHostMethods> = {
       tensorDetail: async (params, { signal, progress }) => {
         const p = (params ?? {}) as { pathA?: unknown; pathB?: unknown };
@@ -150,19 +148,15 @@ export class ComparePanel {
         return { a, b, difference };
       },
     };
-    return new RpcEndpoint<CompareHostMethods, CompareWebviewMethods, CompareHostEvent, CompareWebviewEvent>((m) => void this.panel.webview.postMessage(m), handlers, (e) => this.onEvent(e));
+    return new WebviewChannel<CompareHostMethods, CompareWebviewMethods, CompareHostEvent, CompareWebviewEvent>(this.panel.webview, handlers, (e) => this.onEvent(e));
   }
 
   private onEvent(event: CompareWebviewEvent): void {
     switch (event.type) {
       case 'ready':
         // A page reloaded (hidden, then shown): what the old one asked for is cancelled.
-        if (this.ready) {
-          this.endpoint.dispose();
-          this.endpoint = this.connect();
-        }
-        this.ready = true;
-        this.endpoint.emit({ type: 'report', report: this.comparison.report, layers: this.comparison.layers, names: this.names });
+        this.channel.pageReady();
+        this.channel.endpoint.emit({ type: 'report', report: this.comparison.report, layers: this.comparison.layers, names: this.names });
         this.sent = summarizeSent(this.comparison, this.names);
         break;
       default:
@@ -171,12 +165,12 @@ export class ComparePanel {
   }
 
   /** Internal (the testing command): what the latest report panel sent, and what its page shows. */
-  static async testingState(action?: 'shown' | 'selectTensor', path?: string): Promise<{ ready: boolean; panels: number; sent?: SentCompare; shown?: ShownCompare } | undefined> {
+  static async testingState(action?: 'shown' | 'selectTensor', path?: string): Promise<{ ready: boolean; pageLoads: number; panels: number; sent?: SentCompare; shown?: ShownCompare } | undefined> {
     const p = ComparePanel.last;
     if (!p) return undefined;
     let shown: ShownCompare | undefined;
-    if (p.ready && action === 'shown') shown = await p.endpoint.request('shown', {});
-    else if (p.ready && action === 'selectTensor') shown = await p.endpoint.request('selectTensor', { path: path ?? '' });
-    return { ready: p.ready, panels: ComparePanel.open.size, ...(p.sent ? { sent: p.sent } : {}), ...(shown ? { shown } : {}) };
+    if (p.channel.ready && action === 'shown') shown = await p.channel.endpoint.request('shown', {});
+    else if (p.channel.ready && action === 'selectTensor') shown = await p.channel.endpoint.request('selectTensor', { path: path ?? '' });
+    return { ready: p.channel.ready, pageLoads: p.channel.pageLoads, panels: ComparePanel.open.size, ...(p.sent ? { sent: p.sent } : {}), ...(shown ? { shown } : {}) };
   }
 }

@@ -1,7 +1,7 @@
 // The Checkpoint Inspector: a readonly custom editor whose webview shows what a checkpoint holds.
 import * as vscode from 'vscode';
 import type { CheckpointMark } from '../core/marks/checkpointMarks';
-import { RpcEndpoint } from '../core/rpc/rpcEndpoint';
+import { WebviewChannel } from './webviewChannel';
 import { assertNever } from '../shared/assertNever';
 import type { HostEvent, HostMethods, ShownStats, WebviewEvent, WebviewMethods } from '../shared/protocol';
 import type { InspectorState, SessionOpener } from './inspectorDocument';
@@ -32,15 +32,14 @@ const EXPORT_FOR_INFERENCE_COMMAND = 'checkpointManager.exportForInference';
 /** Runs "Scan for NaN/Inf" in the active inspector (palette and editor title). */
 export const SCAN_NON_FINITE_COMMAND = 'checkpointManager.scanNonFinite';
 
-type InspectorEndpoint = RpcEndpoint<HostMethods, WebviewMethods, HostEvent, WebviewEvent>;
+type InspectorChannel = WebviewChannel<HostMethods, WebviewMethods, HostEvent, WebviewEvent>;
 
 interface PanelRecord {
   id: number;
   viewType: string;
   document: InspectorDocument;
-  ready: boolean;
   sent?: SentSummary;
-  endpoint: InspectorEndpoint;
+  channel: InspectorChannel;
 }
 
 /** The pin, note and archive records of the checkpoint a file belongs to (from the tree's listing). */
@@ -103,27 +102,11 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       copyCode: async (kind) => void (await copyCode(document, kind)),
       exportForInference: async () => void (await vscode.commands.executeCommand(EXPORT_FOR_INFERENCE_COMMAND, document.uri)),
     });
-    const connect = (): InspectorEndpoint =>
-      new RpcEndpoint<HostMethods, WebviewMethods, HostEvent, WebviewEvent>((m) => void webview.postMessage(m), handlers, (event) => onEvent(event));
-    const record: PanelRecord = { id: this.nextPanelId++, viewType: panel.viewType, document, ready: false, endpoint: connect() };
-    this.panels.set(panel, record);
-    if (panel.active) this.activePanel = panel;
-
-    const send = (event: HostEvent): void => {
-      if (!record.ready) return;
-      record.sent = summarizeSent(event) ?? record.sent;
-      record.endpoint.emit(event);
-    };
     const onEvent = (event: WebviewEvent): void => {
       switch (event.type) {
         case 'ready':
-          // Also after the webview was reloaded (hidden, then shown): what the old page asked for
-          // is cancelled, and everything is sent again.
-          if (record.ready) {
-            record.endpoint.dispose();
-            record.endpoint = connect();
-          }
-          record.ready = true;
+          // Also after the page was rebuilt (hidden, then shown): everything is sent again.
+          record.channel.pageReady();
           send(stateMessage(document, document.current, this.markFor));
           if (document.isHashing) send({ type: 'hashing', running: true });
           break;
@@ -131,8 +114,17 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
           assertNever(event.type);
       }
     };
+    const record: PanelRecord = { id: this.nextPanelId++, viewType: panel.viewType, document, channel: new WebviewChannel(webview, handlers, onEvent) };
+    this.panels.set(panel, record);
+    if (panel.active) this.activePanel = panel;
+
+    const send = (event: HostEvent): void => {
+      if (!record.channel.ready) return;
+      record.sent = summarizeSent(event) ?? record.sent;
+      record.channel.endpoint.emit(event);
+    };
     const subscriptions: vscode.Disposable[] = [
-      webview.onDidReceiveMessage((message: unknown) => record.endpoint.receive(message)),
+      record.channel,
       document.onDidChangeState((state) => send(stateMessage(document, state, this.markFor))),
       document.onDidChangeHashing((running) => send({ type: 'hashing', running })),
       panel.onDidChangeViewState((e) => {
@@ -141,7 +133,6 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     ];
     panel.onDidDispose(() => {
       // Cancels the statistics and scans this panel asked for.
-      record.endpoint.dispose();
       for (const s of subscriptions) s.dispose();
       this.panels.delete(panel);
       if (this.activePanel === panel) this.activePanel = undefined;
@@ -156,8 +147,8 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
   /** "Scan for NaN/Inf" from the palette or the editor title: the active inspector runs it as its button does. */
   startScan(): boolean {
     const record = this.activePanel && this.panels.get(this.activePanel);
-    if (!record?.ready) return false;
-    record.endpoint.emit({ type: 'startScan' });
+    if (!record?.channel.ready) return false;
+    record.channel.endpoint.emit({ type: 'startScan' });
     return true;
   }
 
@@ -172,11 +163,11 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     if (!record) return undefined;
     if (action === 'computeHashes') void record.document.computeHashes();
     let shown: ShownStats | undefined;
-    if (action === 'selectTensor') shown = await record.endpoint.request('selectTensor', { path: path ?? '' });
-    else if (action === 'scanNonFinite') shown = await record.endpoint.request('scanNonFinite', {});
-    else if (action === 'shown') shown = await record.endpoint.request('shown', {});
+    if (action === 'selectTensor') shown = await record.channel.endpoint.request('selectTensor', { path: path ?? '' });
+    else if (action === 'scanNonFinite') shown = await record.channel.endpoint.request('scanNonFinite', {});
+    else if (action === 'shown') shown = await record.channel.endpoint.request('shown', {});
     const editors = [...this.panels.values()].filter((r) => r.document === record.document).length;
-    return { viewType: record.viewType, uri: record.document.uri.toString(), editorId: record.id, editors, ready: record.ready, sent: record.sent, ...(shown ? { shown } : {}) };
+    return { viewType: record.viewType, uri: record.document.uri.toString(), editorId: record.id, editors, ready: record.channel.ready, pageLoads: record.channel.pageLoads, sent: record.sent, ...(shown ? { shown } : {}) };
   }
 }
 

@@ -43,6 +43,8 @@ export interface InspectorTestingState {
   editors: number;
   /** The webview said `ready`. */
   ready: boolean;
+  /** How many pages said `ready`: one more each time the page was rebuilt (hidden, then shown). */
+  pageLoads: number;
   /** The last report or error posted to the webview; absent until one was. */
   sent?: SentSummary;
   /** What the statistics panel and the scan list show, read from the webview (actions other than computeHashes). */

@@ -8,7 +8,6 @@ import { CoalescedRun } from './coalescedRun';
 import { resolveRetentionPolicy } from '../core/prune/resolvePolicy';
 import type { RetentionPolicy } from '../core/prune/retentionPolicy';
 import type { RunFacts } from '../core/prune/runFacts';
-import { RpcEndpoint } from '../core/rpc/rpcEndpoint';
 import type { Handlers } from '../core/rpc/rpcEndpoint';
 import { planRunMarks } from '../core/runs/planMarks';
 import { policyFields, policyFromFields } from '../core/runs/policyFields';
@@ -23,11 +22,12 @@ import { workerFactOptions } from './hostRunFacts';
 import { createNonce } from './inspectorHtml';
 import { inspectorViewTypeFor } from './inspectorEditor';
 import { pruneFolder, takePrompts } from './pruneCommand';
+import { WebviewChannel } from './webviewChannel';
 import { panelHtml } from './webviewHtml';
 
 export const RUN_VIEW_TYPE = 'checkpointManager.runView';
 
-type RunViewEndpoint = RpcEndpoint<RunHostMethods, RunWebviewMethods, RunHostEvent, RunWebviewEvent>;
+type RunViewChannel = WebviewChannel<RunHostMethods, RunWebviewMethods, RunHostEvent, RunWebviewEvent>;
 
 interface ShownRun {
   listed: ListedRun;
@@ -41,6 +41,8 @@ export interface RunViewTestingState {
   title: string;
   dirs: string[];
   ready: boolean;
+  /** How many pages said `ready`: one more each time the page was rebuilt (hidden, then shown). */
+  pageLoads: number;
   runs?: RunSeries[];
   plans?: RunPlans;
   /** The files the view opened in the inspector, oldest first. */
@@ -53,8 +55,7 @@ function retentionSettings(): unknown {
 }
 
 export class RunViewPanel {
-  private endpoint: RunViewEndpoint;
-  private ready = false;
+  private readonly channel: RunViewChannel;
   private shown: ShownRun[] = [];
   private fields: PolicyFields | undefined;
   private runs: RunSeries[] | undefined;
@@ -71,38 +72,28 @@ export class RunViewPanel {
     private readonly facts: RunFactsCache,
     onDispose: () => void,
   ) {
-    const webview = panel.webview;
-    this.endpoint = this.connect();
-    this.subscriptions.push(
-      webview.onDidReceiveMessage((m: unknown) => this.endpoint.receive(m)),
-      // A relist (a new step, a prune) redraws the view with the new listing.
-      provider.onDidChangeTreeData(() => void this.reload()),
-    );
-    panel.onDidDispose(() => {
-      this.endpoint.dispose();
-      for (const s of this.subscriptions) s.dispose();
-      onDispose();
-    });
-  }
-
-  private connect(): RunViewEndpoint {
     const handlers: Handlers<RunHostMethods> = {
       plan: ({ policy }) => this.planFor(policy),
       open: ({ dir, key }) => this.openPoint(dir, key),
       prune: ({ policy }) => this.prune(policy),
     };
-    return new RpcEndpoint<RunHostMethods, RunWebviewMethods, RunHostEvent, RunWebviewEvent>((m) => void this.panel.webview.postMessage(m), handlers, (e) => this.onEvent(e));
+    this.channel = new WebviewChannel(panel.webview, handlers, (e) => this.onEvent(e));
+    this.subscriptions.push(
+      this.channel,
+      // A relist (a new step, a prune) redraws the view with the new listing.
+      provider.onDidChangeTreeData(() => void this.reload()),
+    );
+    panel.onDidDispose(() => {
+      for (const s of this.subscriptions) s.dispose();
+      onDispose();
+    });
   }
 
   private onEvent(event: RunWebviewEvent): void {
     switch (event.type) {
       case 'ready':
-        // Also after the page was reloaded: what the old page asked is cancelled.
-        if (this.ready) {
-          this.endpoint.dispose();
-          this.endpoint = this.connect();
-        }
-        this.ready = true;
+        // Also after the page was rebuilt: what the old page asked is cancelled.
+        this.channel.pageReady();
         void this.reload();
         break;
       default:
@@ -112,12 +103,12 @@ export class RunViewPanel {
 
   /** Lists again what the view shows (one reload at a time; a change meanwhile reloads once more). */
   reload(): Promise<void> {
-    return this.ready ? this.loads.run() : Promise.resolve();
+    return this.channel.ready ? this.loads.run() : Promise.resolve();
   }
 
   private async load(): Promise<void> {
     const title = this.panel.title;
-    if (!this.runs) this.endpoint.emit({ type: 'loading', title });
+    if (!this.runs) this.channel.endpoint.emit({ type: 'loading', title });
     try {
       const wanted = new Set(this.dirs);
       const listed = (await this.provider.runs()).filter((r) => wanted.has(r.run.dir));
@@ -125,16 +116,16 @@ export class RunViewPanel {
       this.shown = await Promise.all(listed.map(async (l) => ({ listed: l, facts: await this.facts.get(l.run), base: resolveRetentionPolicy(settings, l.run.dir).policy })));
       if (this.shown.length === 0) {
         this.runs = undefined;
-        this.endpoint.emit({ type: 'error', message: 'These runs are no longer listed: their folders were moved or deleted.' });
+        this.channel.endpoint.emit({ type: 'error', message: 'These runs are no longer listed: their folders were moved or deleted.' });
         return;
       }
       const now = Date.now();
       this.runs = this.shown.map((s) => runSeries(s.listed.run, s.listed.label, s.facts, now, s.base.recentMinutes * 60_000));
       this.fields ??= policyFields(this.shown[0]!.base);
       this.plans = this.planFor(this.fields);
-      this.endpoint.emit({ type: 'runs', title, runs: this.runs, policy: this.fields, plans: this.plans, trusted: vscode.workspace.isTrusted });
+      this.channel.endpoint.emit({ type: 'runs', title, runs: this.runs, policy: this.fields, plans: this.plans, trusted: vscode.workspace.isTrusted });
     } catch (err) {
-      this.endpoint.emit({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      this.channel.endpoint.emit({ type: 'error', message: err instanceof Error ? err.message : String(err) });
     }
   }
 
@@ -189,11 +180,11 @@ export class RunViewPanel {
   async testingState(action?: 'shown' | 'choose' | 'activate' | 'prune', arg?: unknown): Promise<RunViewTestingState> {
     await this.loads.current;
     let shown: ShownRunView | undefined;
-    if (action === 'shown') shown = await this.endpoint.request('shown', {});
-    if (action === 'choose') shown = await this.endpoint.request('choose', (arg ?? {}) as RunWebviewMethods['choose']['params']);
-    if (action === 'activate') await this.endpoint.request('activate', arg as RunWebviewMethods['activate']['params']);
-    if (action === 'prune') await this.endpoint.request('prune', {});
-    const out: RunViewTestingState = { title: this.panel.title, dirs: [...this.dirs], ready: this.ready, opened: [...this.opened] };
+    if (action === 'shown') shown = await this.channel.endpoint.request('shown', {});
+    if (action === 'choose') shown = await this.channel.endpoint.request('choose', (arg ?? {}) as RunWebviewMethods['choose']['params']);
+    if (action === 'activate') await this.channel.endpoint.request('activate', arg as RunWebviewMethods['activate']['params']);
+    if (action === 'prune') await this.channel.endpoint.request('prune', {});
+    const out: RunViewTestingState = { title: this.panel.title, dirs: [...this.dirs], ready: this.channel.ready, pageLoads: this.channel.pageLoads, opened: [...this.opened] };
     if (this.runs) out.runs = this.runs;
     if (this.plans) out.plans = this.plans;
     if (shown) out.shown = shown;

@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import { CoalescedRun } from './coalescedRun';
 import { describePolicy } from '../core/prune/retentionPolicy';
 import { resolveRetentionPolicy } from '../core/prune/resolvePolicy';
-import { RpcEndpoint } from '../core/rpc/rpcEndpoint';
 import { planRunMarks } from '../core/runs/planMarks';
 import { storageReport } from '../core/runs/storageReport';
 import type { Reclaim } from '../core/runs/runViewTypes';
@@ -18,6 +17,7 @@ import type { RunFactsCache } from './hostRunFacts';
 import { workerFactOptions } from './hostRunFacts';
 import { createNonce } from './inspectorHtml';
 import { pruneFolder, takePrompts } from './pruneCommand';
+import { WebviewChannel } from './webviewChannel';
 import { panelHtml } from './webviewHtml';
 
 export const STORAGE_VIEW_TYPE = 'checkpointManager.storage';
@@ -25,11 +25,10 @@ export const SHOW_STORAGE_COMMAND = 'checkpointManager.showStorage';
 /** Internal: the storage report's rows as sent and as shown (integration tests). */
 export const STORAGE_TESTING_COMMAND = 'checkpointManager._testing.storage';
 
-type StorageEndpoint = RpcEndpoint<StorageHostMethods, StorageWebviewMethods, StorageHostEvent, StorageWebviewEvent>;
+type StorageChannel = WebviewChannel<StorageHostMethods, StorageWebviewMethods, StorageHostEvent, StorageWebviewEvent>;
 
 class StoragePanel {
-  private endpoint: StorageEndpoint;
-  private ready = false;
+  private readonly channel: StorageChannel;
   rows: StorageReportRow[] | undefined;
   private readonly loads = new CoalescedRun(() => this.load());
 
@@ -39,17 +38,16 @@ class StoragePanel {
     private readonly client: SessionClient,
     private readonly facts: RunFactsCache,
   ) {
-    this.endpoint = this.connect();
-    const subs = [panel.webview.onDidReceiveMessage((m: unknown) => this.endpoint.receive(m)), provider.onDidChangeTreeData(() => void this.reload())];
+    this.channel = this.connect();
+    const subs = [this.channel, provider.onDidChangeTreeData(() => void this.reload())];
     panel.onDidDispose(() => {
-      this.endpoint.dispose();
       for (const s of subs) s.dispose();
     });
   }
 
-  private connect(): StorageEndpoint {
-    return new RpcEndpoint<StorageHostMethods, StorageWebviewMethods, StorageHostEvent, StorageWebviewEvent>(
-      (m) => void this.panel.webview.postMessage(m),
+  private connect(): StorageChannel {
+    return new WebviewChannel<StorageHostMethods, StorageWebviewMethods, StorageHostEvent, StorageWebviewEvent>(
+      this.panel.webview,
       {
         prune: async ({ path }) => {
           await pruneFolder(path, takePrompts(), this.provider, { facts: workerFactOptions(this.client) });
@@ -62,11 +60,7 @@ class StoragePanel {
       (event) => {
         switch (event.type) {
           case 'ready':
-            if (this.ready) {
-              this.endpoint.dispose();
-              this.endpoint = this.connect();
-            }
-            this.ready = true;
+            this.channel.pageReady();
             void this.reload();
             break;
           default:
@@ -77,11 +71,11 @@ class StoragePanel {
   }
 
   reload(): Promise<void> {
-    return this.ready ? this.loads.run() : Promise.resolve();
+    return this.channel.ready ? this.loads.run() : Promise.resolve();
   }
 
   private async load(): Promise<void> {
-    if (!this.rows) this.endpoint.emit({ type: 'loading' });
+    if (!this.rows) this.channel.endpoint.emit({ type: 'loading' });
     try {
       const listed = await this.provider.runs();
       const settings = vscode.workspace.getConfiguration('checkpointManager').get('retention');
@@ -95,16 +89,17 @@ class StoragePanel {
       );
       this.rows = storageReport(this.provider.rootsWithLabels(), (run) => reclaim.get(run.dir) ?? { bytes: 0, checkpoints: 0 });
       const policy = describePolicy(resolveRetentionPolicy(settings, '/').policy);
-      this.endpoint.emit({ type: 'storage', rows: this.rows, policy, trusted: vscode.workspace.isTrusted });
+      this.channel.endpoint.emit({ type: 'storage', rows: this.rows, policy, trusted: vscode.workspace.isTrusted });
     } catch (err) {
-      this.endpoint.emit({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      this.channel.endpoint.emit({ type: 'error', message: err instanceof Error ? err.message : String(err) });
     }
   }
 
-  async testingState(): Promise<{ rows?: StorageReportRow[]; shown: ShownStorage }> {
+  async testingState(): Promise<{ rows?: StorageReportRow[]; shown: ShownStorage; pageLoads: number }> {
     await this.loads.current;
-    const shown = await this.endpoint.request('shown', {});
-    return this.rows ? { rows: this.rows, shown } : { shown };
+    const shown = await this.channel.endpoint.request('shown', {});
+    const pageLoads = this.channel.pageLoads;
+    return this.rows ? { rows: this.rows, shown, pageLoads } : { shown, pageLoads };
   }
 }
 

@@ -9,7 +9,7 @@ import type { TensorStats } from '../../src/core/stats/tensorStats';
 import type { InspectorTestingState } from '../../src/extension/inspectorTestingState';
 import type { ShownStats } from '../../src/shared/protocol';
 import { formatStat } from '../../src/webview/statsFormat';
-import { repoFixture, waitFor } from './support/fixturePaths';
+import { repoFixture, waitFor, within } from './support/fixturePaths';
 
 const VIEW_TYPE = 'checkpointManager.inspector';
 const STATE_COMMAND = 'checkpointManager._testing.inspectorState';
@@ -83,5 +83,44 @@ describe('tensor statistics in the inspector', () => {
       return shown?.scan && !shown.scan.text.startsWith('Scanning') ? shown.scan : undefined;
     }, 20_000);
     assert.deepEqual(scan.paths, ['float8_e4m3fn', 'float8_e5m2']);
+  });
+
+  it('a page rebuilt after its tab was hidden gets the report again and selects the same tensor', async function () {
+    this.timeout(90_000);
+    // The inspector does not retain its page while hidden: VS Code drops it, and the new page
+    // says `ready` again. The host must send the report again and answer the new page's requests.
+    const path = repoFixture('stats', 'dtypes.pt');
+    await openReport(path);
+    assert.equal((await state('selectTensor', 'bf16'))?.shown?.panel, 'shown');
+    const before = await state();
+
+    // Another tab in the same group (a saved file, so that closing it asks nothing).
+    const other = await vscode.workspace.openTextDocument(vscode.Uri.file(repoFixture('stats', 'expected.json')));
+    await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Active, preview: false });
+    // Asked of the page while it is gone: no page answers, and the request must not wait forever.
+    const orphan = state('shown').then(
+      () => 'answered',
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    );
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path), VIEW_TYPE);
+    await waitFor('the page to be rebuilt', async () => {
+      const s = await state();
+      return s && before && s.pageLoads > before.pageLoads ? s : undefined;
+    }, 20_000);
+    assert.equal(await within('the request made while the page was gone', orphan, 20_000), 'The connection is closed.');
+
+    const shown = await waitFor('the rebuilt page showing the statistics of the tensor selected before', async () => {
+      const s = (await state('shown'))?.shown;
+      return s?.selected === 'bf16' && s.panel === 'shown' ? s : undefined;
+    }, 20_000);
+    const after = await state();
+    assert.equal(after?.editorId, before?.editorId, 'the same editor was shown again, not a second one');
+    assert.equal(after?.sent?.kind, 'report');
+    const want = expectedStats('dtypes.pt').bf16!;
+    assert.equal(shown.stats?.count, want.count);
+    assert.deepEqual(shown.stats?.histogram.counts, want.histogram.counts);
+    assert.equal(shown.chart?.drawn, true);
+    // The new page's requests are answered too: another tensor, selected as a click would.
+    assert.equal((await state('selectTensor', 'int64'))?.shown?.stats?.count, expectedStats('dtypes.pt').int64!.count);
   });
 });

@@ -102,6 +102,22 @@ describe('the run view', function () {
     assert.equal(shown.rows.length, valBpbOnDisk(d2()).size + valBpbOnDisk(d4()).size);
   });
 
+  it('a page rebuilt after its tab was hidden is sent the runs again', async () => {
+    await openView(vscode.Uri.file(d4()), 1);
+    const before = (await state('shown'))!;
+    assert.ok(before.shown && before.shown.rows.length > 0, 'the page shows its rows');
+    // Hidden behind a saved file in the same group, then shown again: the panel does not retain
+    // its page, so VS Code builds a new one, which must be sent the runs and plans again.
+    await vscode.window.showTextDocument(vscode.Uri.file(join(d4(), 'meta_000300.json')), { viewColumn: vscode.ViewColumn.Active, preview: false });
+    await vscode.commands.executeCommand('workbench.action.previousEditor');
+    const after = await waitFor('the rebuilt page with its rows', async () => {
+      // A request that reached the page that went away is cancelled when the new one says ready.
+      const s = await state('shown').then((x) => x, () => undefined);
+      return s && s.pageLoads > before.pageLoads && s.shown && s.shown.rows.length > 0 ? s : undefined;
+    }, 30_000);
+    assert.deepEqual(after.shown, before.shown);
+  });
+
   it('opens a checkpoint in the inspector from its row', async () => {
     const s = await openView(vscode.Uri.file(d4()), 1);
     const point = s.runs![0]!.points[1]!;

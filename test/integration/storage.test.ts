@@ -44,4 +44,20 @@ describe('the storage report', function () {
     state.shown.rows.forEach((shown, i) => assert.equal(shown.actions.includes('Prune this…'), rows[i]!.reclaimCheckpoints > 0, shown.label));
     assert.match(state.shown.policy, /^keep latest 3, best 1/);
   });
+
+  it('a page rebuilt after its tab was hidden lists the rows again', async () => {
+    const read = () => vscode.commands.executeCommand<{ rows?: StorageReportRow[]; shown: ShownStorage; pageLoads: number } | undefined>('checkpointManager._testing.storage');
+    const before = (await read())!;
+    assert.ok(before.shown.rows.length > 0, 'the report shows its rows');
+    // Hidden behind a saved file in the same group, then shown again by its command: the panel
+    // does not retain its page, so VS Code builds a new one, which must be sent the rows again.
+    await vscode.window.showTextDocument(vscode.Uri.file(`${nanochatBaseDir()}/base_checkpoints/d4/meta_000300.json`), { viewColumn: vscode.ViewColumn.Active, preview: false });
+    await vscode.commands.executeCommand('checkpointManager.showStorage');
+    const after = await waitFor('the rebuilt page with its rows', async () => {
+      // A request that reached the page that went away is cancelled when the new one says ready.
+      const s = await read().then((x) => x, () => undefined);
+      return s && s.pageLoads > before.pageLoads && s.shown.rows.length > 0 ? s : undefined;
+    }, 30_000);
+    assert.deepEqual(after.shown, before.shown);
+  });
 });

@@ -15,7 +15,7 @@ import { formatStat } from '../../src/webview/statsFormat';
 import { EXTENSION_ID, nanochatBaseDir, repoFixture, waitFor } from './support/fixturePaths';
 
 const STATE = 'checkpointManager._testing.compareState';
-type State = { ready: boolean; panels: number; sent?: SentCompare; shown?: ShownCompare };
+type State = { ready: boolean; pageLoads: number; panels: number; sent?: SentCompare; shown?: ShownCompare };
 
 interface ExpectedCase {
   a: string;
@@ -46,6 +46,17 @@ async function sessions(): Promise<number> {
   return (await vscode.commands.executeCommand<{ sessions: number }>('checkpointManager._testing.sessionWorker')).sessions;
 }
 
+/** Compare Selected on two checkpoint files, as the tree runs it; resolves once the report was sent. */
+async function compareSelected(pathA: string, pathB: string): Promise<State> {
+  const a = checkpointNode(pathA);
+  const b = checkpointNode(pathB);
+  await vscode.commands.executeCommand('checkpointManager.compareSelected', a, [a, b]);
+  return waitFor('the report was sent', async () => {
+    const got = await state();
+    return got?.sent ? got : undefined;
+  }, 30_000);
+}
+
 describe('the compare report', () => {
   // The internal commands are not contributed: running one does not activate the extension.
   before(async () => {
@@ -60,14 +71,7 @@ describe('the compare report', () => {
     // Inspectors of earlier tests close their sessions as their documents go.
     await waitFor('no session open', async () => ((await sessions()) === 0 ? true : undefined), 10_000);
     const want = expected.cases.finetune!;
-    const a = checkpointNode(repoFixture('compare', want.a));
-    const b = checkpointNode(repoFixture('compare', want.b));
-    await vscode.commands.executeCommand('checkpointManager.compareSelected', a, [a, b]);
-    const s = await waitFor('the report was sent', async () => {
-      const got = await state();
-      return got?.sent ? got : undefined;
-    }, 30_000);
-    const sent = s.sent!;
+    const sent = (await compareSelected(repoFixture('compare', want.a), repoFixture('compare', want.b))).sent!;
     assert.deepEqual(sent.names, { a: 'base.pt', b: 'sft.pt' });
     assert.deepEqual(sent.changed.slice().sort(), Object.keys(want.model.changed).sort());
     assert.deepEqual(sent.identical.slice().sort(), want.model.identical.slice().sort());
@@ -105,15 +109,32 @@ describe('the compare report', () => {
     await waitFor('no session open', async () => ((await sessions()) === 0 ? true : undefined), 10_000);
   });
 
+  it('a report page rebuilt after its tab was hidden gets the report again', async function () {
+    this.timeout(90_000);
+    const want = expected.cases.finetune!;
+    const before = await compareSelected(repoFixture('compare', want.a), repoFixture('compare', want.b));
+    // Hidden behind another tab of its group (a saved file), then shown again: the panel does not
+    // retain its page, so VS Code builds a new one.
+    const other = await vscode.workspace.openTextDocument(vscode.Uri.file(repoFixture('compare', 'expected.json')));
+    await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Active, preview: false });
+    await vscode.commands.executeCommand('workbench.action.previousEditor');
+    await waitFor('the page to be rebuilt', async () => {
+      const got = await state();
+      return got && got.pageLoads > before.pageLoads ? got : undefined;
+    }, 30_000);
+    const shown = await waitFor('the rebuilt page to show the report', async () => (await state('shown'))?.shown, 30_000);
+    assert.equal(shown.summary, before.sent!.summary);
+    assert.equal(shown.chart?.drawn, true);
+    assert.equal(shown.rows['model.changed'], Object.keys(want.model.changed).length);
+  });
+
+  it('closing the rebuilt report closes both sessions', async () => {
+    await waitFor('no session open', async () => ((await sessions()) === 0 ? true : undefined), 10_000);
+  });
+
   it('Compare Selected on a sharded set (its index) against one file compares the whole set', async () => {
     const index = repoFixture('sharded', 'hf_bin', 'pytorch_model.bin.index.json');
-    const a = checkpointNode(index);
-    const b = checkpointNode(repoFixture('sharded', 'nudged.pt'));
-    await vscode.commands.executeCommand('checkpointManager.compareSelected', a, [a, b]);
-    const s = await waitFor('the report was sent', async () => {
-      const got = await state();
-      return got?.sent ? got : undefined;
-    }, 30_000);
+    const s = await compareSelected(index, repoFixture('sharded', 'nudged.pt'));
     const weightMap = (JSON.parse(readFileSync(index, 'utf8')) as { weight_map: Record<string, string> }).weight_map;
     // make_sharded.py moved these two in nudged.pt; every other tensor of the set is identical.
     assert.deepEqual(s.sent!.changed.slice().sort(), ['transformer.h.1.mlp.c_fc.weight', 'transformer.h.2.attn.c_proj.weight']);
