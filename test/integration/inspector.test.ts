@@ -51,7 +51,7 @@ describe('the inspector webview', () => {
     const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
     assert.ok(input instanceof vscode.TabInputCustom);
     assert.equal(input.viewType, VIEW_TYPE);
-    assert.deepEqual(shown, { viewType: VIEW_TYPE, uri: vscode.Uri.file(path).toString(), editorId: shown.editorId, editors: 1, ready: true, sent: await expectedSummary(path) });
+    assert.deepEqual(shown, { viewType: VIEW_TYPE, uri: vscode.Uri.file(path).toString(), editorId: shown.editorId, editors: 1, ready: true, pageLoads: 1, sent: await expectedSummary(path) });
     assert.equal(shown.sent?.kind === 'report' && shown.sent.verdict, 'safe');
   });
 
