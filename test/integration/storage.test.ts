@@ -58,6 +58,11 @@ describe('the storage report', function () {
       const s = await read().then((x) => x, () => undefined);
       return s && s.pageLoads > before.pageLoads && s.shown.rows.length > 0 ? s : undefined;
     }, 30_000);
-    assert.deepEqual(after.shown, before.shown);
+    // Against the host's rows of now, not the page before: in the whole suite, other tests' folders
+    // come and go meanwhile and their prunes are relisted (one CI run showed 352 KiB, then 319 KiB
+    // for a run; a local run lost a scratch folder's row).
+    assert.equal(after.shown.rows.length, after.rows!.length);
+    assert.equal(after.shown.rows[0]!.label, before.shown.rows[0]!.label, 'the first root');
+    assert.equal(after.shown.policy, before.shown.policy);
   });
 });

@@ -69,18 +69,20 @@ export async function openFromQuickOpen(page: Page, relativePath: string): Promi
 /**
  * Chooses `item` from the context menu of `row`. Measured in code-server 4.139.1: a pointer click
  * on a menu item just after the menu opens is lost every time (the menu stays drawn), and a row
- * redrawn by the tree's background scans can take the menu with it. So the item is focused with
- * the pointer and run with Enter, and the menu is opened again while it does not close.
+ * redrawn by the tree's background scans can take the menu with it, or take the right-click
+ * before any menu opens (one fresh-clone CI run waited 10 s for a menu that never came). So the
+ * item is focused with the pointer and run with Enter, and the menu is opened again while it does
+ * not open or does not close.
  */
 export async function chooseFromContextMenu(page: Page, row: Locator, item: RegExp, attempts = 5): Promise<void> {
   const menu = page.locator('.context-view .monaco-menu').first();
   for (let attempt = 1; ; attempt++) {
-    await row.click({ button: 'right' });
-    await menu.waitFor({ state: 'visible', timeout: 10_000 });
-    const entry = menu.getByRole('menuitem', { name: item });
-    await entry.hover();
-    await entry.press('Enter');
     try {
+      await row.click({ button: 'right' });
+      await menu.waitFor({ state: 'visible', timeout: 10_000 });
+      const entry = menu.getByRole('menuitem', { name: item });
+      await entry.hover();
+      await entry.press('Enter');
       await menu.waitFor({ state: 'hidden', timeout: 5_000 });
       return;
     } catch (err) {
