@@ -10,6 +10,7 @@ import type { InspectorTestingState } from '../../src/extension/inspectorTesting
 import type { ShownStats } from '../../src/shared/protocol';
 import { formatStat } from '../../src/webview/statsFormat';
 import { repoFixture, waitFor, within } from './support/fixturePaths';
+import { hideBehind, PAGE_GONE } from './support/rebuiltPage';
 
 const VIEW_TYPE = 'checkpointManager.inspector';
 const STATE_COMMAND = 'checkpointManager._testing.inspectorState';
@@ -94,9 +95,7 @@ describe('tensor statistics in the inspector', () => {
     assert.equal((await state('selectTensor', 'bf16'))?.shown?.panel, 'shown');
     const before = await state();
 
-    // Another tab in the same group (a saved file, so that closing it asks nothing).
-    const other = await vscode.workspace.openTextDocument(vscode.Uri.file(repoFixture('stats', 'expected.json')));
-    await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Active, preview: false });
+    await hideBehind(repoFixture('stats', 'expected.json'));
     // Asked of the page while it is gone: no page answers, and the request must not wait forever.
     const orphan = state('shown').then(
       () => 'answered',
@@ -107,7 +106,7 @@ describe('tensor statistics in the inspector', () => {
       const s = await state();
       return s && before && s.pageLoads > before.pageLoads ? s : undefined;
     }, 20_000);
-    assert.equal(await within('the request made while the page was gone', orphan, 20_000), 'The connection is closed.');
+    assert.equal(await within('the request made while the page was gone', orphan, 20_000), PAGE_GONE);
 
     const shown = await waitFor('the rebuilt page showing the statistics of the tensor selected before', async () => {
       const s = (await state('shown'))?.shown;

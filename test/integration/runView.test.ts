@@ -14,6 +14,7 @@ import { DEFAULT_POLICY } from '../../src/core/prune/retentionPolicy';
 import type { RetentionPolicy } from '../../src/core/prune/retentionPolicy';
 import type { RunViewTestingState } from '../../src/extension/runViewPanel';
 import { nanochatBaseDir, waitFor, workspaceDir } from './support/fixturePaths';
+import { hideBehind, unlessPageGone } from './support/rebuiltPage';
 
 const STATE = 'checkpointManager._testing.runView';
 
@@ -108,11 +109,10 @@ describe('the run view', function () {
     assert.ok(before.shown && before.shown.rows.length > 0, 'the page shows its rows');
     // Hidden behind a saved file in the same group, then shown again: the panel does not retain
     // its page, so VS Code builds a new one, which must be sent the runs and plans again.
-    await vscode.window.showTextDocument(vscode.Uri.file(join(d4(), 'meta_000300.json')), { viewColumn: vscode.ViewColumn.Active, preview: false });
+    await hideBehind(join(d4(), 'meta_000300.json'));
     await vscode.commands.executeCommand('workbench.action.previousEditor');
     const after = await waitFor('the rebuilt page with its rows', async () => {
-      // A request that reached the page that went away is cancelled when the new one says ready.
-      const s = await state('shown').then((x) => x, () => undefined);
+      const s = await unlessPageGone(state('shown'));
       return s && s.pageLoads > before.pageLoads && s.shown && s.shown.rows.length > 0 ? s : undefined;
     }, 30_000);
     assert.deepEqual(after.shown, before.shown);

@@ -10,6 +10,7 @@ import { planListing } from '../../src/core/prune/prunePlan';
 import { DEFAULT_POLICY } from '../../src/core/prune/retentionPolicy';
 import type { ShownStorage, StorageReportRow } from '../../src/shared/storageProtocol';
 import { EXTENSION_ID, nanochatBaseDir, waitFor } from './support/fixturePaths';
+import { hideBehind, unlessPageGone } from './support/rebuiltPage';
 
 describe('the storage report', function () {
   this.timeout(60_000);
@@ -51,11 +52,10 @@ describe('the storage report', function () {
     assert.ok(before.shown.rows.length > 0, 'the report shows its rows');
     // Hidden behind a saved file in the same group, then shown again by its command: the panel
     // does not retain its page, so VS Code builds a new one, which must be sent the rows again.
-    await vscode.window.showTextDocument(vscode.Uri.file(`${nanochatBaseDir()}/base_checkpoints/d4/meta_000300.json`), { viewColumn: vscode.ViewColumn.Active, preview: false });
+    await hideBehind(`${nanochatBaseDir()}/base_checkpoints/d4/meta_000300.json`);
     await vscode.commands.executeCommand('checkpointManager.showStorage');
     const after = await waitFor('the rebuilt page with its rows', async () => {
-      // A request that reached the page that went away is cancelled when the new one says ready.
-      const s = await read().then((x) => x, () => undefined);
+      const s = await unlessPageGone(read());
       return s && s.pageLoads > before.pageLoads && s.shown.rows.length > 0 ? s : undefined;
     }, 30_000);
     // Against the host's rows of now, not the page before: in the whole suite, other tests' folders
