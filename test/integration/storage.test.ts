@@ -25,7 +25,8 @@ describe('the storage report', function () {
     await vscode.commands.executeCommand('checkpointManager.showStorage');
     const state = await waitFor('the storage report', async () => {
       const s = await vscode.commands.executeCommand<{ rows?: StorageReportRow[]; shown: ShownStorage } | undefined>('checkpointManager._testing.storage');
-      return s?.rows && s.shown.rows.length > 0 ? s : undefined;
+      // As many rows on the page as the host holds: a relisting may be on its way to the page.
+      return s?.rows && s.shown.rows.length > 0 && s.shown.rows.length === s.rows.length ? s : undefined;
     }, 30_000);
     const home = await listRoot(nanochatBaseDir());
     const plan = await planListing(home, () => DEFAULT_POLICY);
@@ -40,8 +41,7 @@ describe('the storage report', function () {
     }
     const root = rows.find((r) => r.level === 'root' && r.path === home.root)!;
     assert.equal(root.total, home.runs.reduce((n, r) => n + r.bytes, 0));
-    // The page shows every row, and offers Prune this where the plan deletes something.
-    assert.equal(state.shown.rows.length, rows.length);
+    // The page offers Prune this where the plan deletes something.
     state.shown.rows.forEach((shown, i) => assert.equal(shown.actions.includes('Prune this…'), rows[i]!.reclaimCheckpoints > 0, shown.label));
     assert.match(state.shown.policy, /^keep latest 3, best 1/);
   });
@@ -54,14 +54,16 @@ describe('the storage report', function () {
     // does not retain its page, so VS Code builds a new one, which must be sent the rows again.
     await hideBehind(`${nanochatBaseDir()}/base_checkpoints/d4/meta_000300.json`);
     await vscode.commands.executeCommand('checkpointManager.showStorage');
-    const after = await waitFor('the rebuilt page with its rows', async () => {
-      const s = await unlessPageGone(read());
-      return s && s.pageLoads > before.pageLoads && s.shown.rows.length > 0 ? s : undefined;
-    }, 30_000);
     // Against the host's rows of now, not the page before: in the whole suite, other tests' folders
     // come and go meanwhile and their prunes are relisted (one CI run showed 352 KiB, then 319 KiB
-    // for a run; a local run lost a scratch folder's row).
-    assert.equal(after.shown.rows.length, after.rows!.length);
+    // for a run; a local run lost a scratch folder's row). A relisting can also be on its way to the
+    // page when the state is read (a CI run read 17 rows shown for the host's 16), so the wait is
+    // for the rebuilt page to show as many rows as the host holds.
+    const after = await waitFor('the rebuilt page with the host\'s rows', async () => {
+      const s = await unlessPageGone(read());
+      return s && s.pageLoads > before.pageLoads && s.shown.rows.length > 0 && s.shown.rows.length === s.rows?.length ? s : undefined;
+    }, 30_000);
+    after.shown.rows.forEach((shown, i) => assert.equal(shown.actions.includes('Prune this…'), after.rows![i]!.reclaimCheckpoints > 0, shown.label));
     assert.equal(after.shown.rows[0]!.label, before.shown.rows[0]!.label, 'the first root');
     assert.equal(after.shown.policy, before.shown.policy);
   });
