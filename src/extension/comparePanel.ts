@@ -154,8 +154,7 @@ export class ComparePanel {
   private onEvent(event: CompareWebviewEvent): void {
     switch (event.type) {
       case 'ready':
-        // A page reloaded (hidden, then shown): what the old one asked for is cancelled.
-        this.channel.pageReady();
+        // Also after the page was rebuilt (hidden, then shown): the channel has a new endpoint.
         this.channel.endpoint.emit({ type: 'report', report: this.comparison.report, layers: this.comparison.layers, names: this.names });
         this.sent = summarizeSent(this.comparison, this.names);
         break;

@@ -106,7 +106,6 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       switch (event.type) {
         case 'ready':
           // Also after the page was rebuilt (hidden, then shown): everything is sent again.
-          record.channel.pageReady();
           send(stateMessage(document, document.current, this.markFor));
           if (document.isHashing) send({ type: 'hashing', running: true });
           break;

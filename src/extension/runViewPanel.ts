@@ -92,8 +92,7 @@ export class RunViewPanel {
   private onEvent(event: RunWebviewEvent): void {
     switch (event.type) {
       case 'ready':
-        // Also after the page was rebuilt: what the old page asked is cancelled.
-        this.channel.pageReady();
+        // Also after the page was rebuilt: the channel has a new endpoint.
         void this.reload();
         break;
       default:

@@ -60,7 +60,6 @@ class StoragePanel {
       (event) => {
         switch (event.type) {
           case 'ready':
-            this.channel.pageReady();
             void this.reload();
             break;
           default:
