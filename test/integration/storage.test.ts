@@ -12,6 +12,26 @@ import type { ShownStorage, StorageReportRow } from '../../src/shared/storagePro
 import { EXTENSION_ID, nanochatBaseDir, waitFor } from './support/fixturePaths';
 import { hideBehind, unlessPageGone } from './support/rebuiltPage';
 
+interface StorageState {
+  rows?: StorageReportRow[];
+  shown: ShownStorage;
+  pageLoads: number;
+}
+
+const read = () => vscode.commands.executeCommand<StorageState | undefined>('checkpointManager._testing.storage');
+
+/**
+ * Whether the page shows rows, as many as the host holds. A relisting (other tests' folders come
+ * and go) may be on its way to the page when the state is read: one CI run read 17 rows shown for
+ * the host's 16.
+ */
+const caughtUp = (s: StorageState | undefined): s is StorageState & { rows: StorageReportRow[] } => !!s?.rows && s.shown.rows.length > 0 && s.shown.rows.length === s.rows.length;
+
+/** The page offers Prune this on the rows where the host's plan deletes something, and only there. */
+function assertPruneOffered(s: StorageState & { rows: StorageReportRow[] }): void {
+  s.shown.rows.forEach((shown, i) => assert.equal(shown.actions.includes('Prune this…'), s.rows[i]!.reclaimCheckpoints > 0, shown.label));
+}
+
 describe('the storage report', function () {
   this.timeout(60_000);
   before(async () => {
@@ -24,13 +44,12 @@ describe('the storage report', function () {
   it('Show Storage lists every root, kind and run with the bytes and the reclaimable checkpoints the core computes', async () => {
     await vscode.commands.executeCommand('checkpointManager.showStorage');
     const state = await waitFor('the storage report', async () => {
-      const s = await vscode.commands.executeCommand<{ rows?: StorageReportRow[]; shown: ShownStorage } | undefined>('checkpointManager._testing.storage');
-      // As many rows on the page as the host holds: a relisting may be on its way to the page.
-      return s?.rows && s.shown.rows.length > 0 && s.shown.rows.length === s.rows.length ? s : undefined;
+      const s = await read();
+      return caughtUp(s) ? s : undefined;
     }, 30_000);
     const home = await listRoot(nanochatBaseDir());
     const plan = await planListing(home, () => DEFAULT_POLICY);
-    const rows = state.rows!;
+    const rows = state.rows;
     for (const run of home.runs) {
       const row = rows.find((r) => r.level === 'run' && r.path === run.dir);
       assert.ok(row, `a row for ${run.dir}`);
@@ -41,13 +60,11 @@ describe('the storage report', function () {
     }
     const root = rows.find((r) => r.level === 'root' && r.path === home.root)!;
     assert.equal(root.total, home.runs.reduce((n, r) => n + r.bytes, 0));
-    // The page offers Prune this where the plan deletes something.
-    state.shown.rows.forEach((shown, i) => assert.equal(shown.actions.includes('Prune this…'), rows[i]!.reclaimCheckpoints > 0, shown.label));
+    assertPruneOffered(state);
     assert.match(state.shown.policy, /^keep latest 3, best 1/);
   });
 
   it('a page rebuilt after its tab was hidden lists the rows again', async () => {
-    const read = () => vscode.commands.executeCommand<{ rows?: StorageReportRow[]; shown: ShownStorage; pageLoads: number } | undefined>('checkpointManager._testing.storage');
     const before = (await read())!;
     assert.ok(before.shown.rows.length > 0, 'the report shows its rows');
     // Hidden behind a saved file in the same group, then shown again by its command: the panel
@@ -56,14 +73,13 @@ describe('the storage report', function () {
     await vscode.commands.executeCommand('checkpointManager.showStorage');
     // Against the host's rows of now, not the page before: in the whole suite, other tests' folders
     // come and go meanwhile and their prunes are relisted (one CI run showed 352 KiB, then 319 KiB
-    // for a run; a local run lost a scratch folder's row). A relisting can also be on its way to the
-    // page when the state is read (a CI run read 17 rows shown for the host's 16), so the wait is
-    // for the rebuilt page to show as many rows as the host holds.
+    // for a run; a local run lost a scratch folder's row), so the wait is for the rebuilt page to
+    // show as many rows as the host holds.
     const after = await waitFor('the rebuilt page with the host\'s rows', async () => {
       const s = await unlessPageGone(read());
-      return s && s.pageLoads > before.pageLoads && s.shown.rows.length > 0 && s.shown.rows.length === s.rows?.length ? s : undefined;
+      return caughtUp(s) && s.pageLoads > before.pageLoads ? s : undefined;
     }, 30_000);
-    after.shown.rows.forEach((shown, i) => assert.equal(shown.actions.includes('Prune this…'), after.rows![i]!.reclaimCheckpoints > 0, shown.label));
+    assertPruneOffered(after);
     assert.equal(after.shown.rows[0]!.label, before.shown.rows[0]!.label, 'the first root');
     assert.equal(after.shown.policy, before.shown.policy);
   });
