@@ -118,6 +118,28 @@ describe('the run view', function () {
     assert.deepEqual(after.shown, before.shown);
   });
 
+  it('a rebuilt page keeps the metric and the policy chosen in the page before', async () => {
+    // The Hugging Face run records more than one metric, so that a choice can differ from the default.
+    const opened = await openView(vscode.Uri.file(join(workspaceDir(), 'hf')), 1);
+    const first = (await state('shown'))!.shown!;
+    const other = opened.runs![0]!.metrics.find((m) => m !== first.metric);
+    assert.ok(other, `a second metric besides ${first.metric}`);
+    await state('choose', { metric: other });
+    const before = (await state('choose', { policy: { keepLast: 1, keepBest: 0 } }))!;
+    assert.equal(before.shown?.metric, other);
+    assert.equal(before.plans?.policy.keepLast, 1);
+    assert.notDeepEqual(before.shown?.summary, first.summary, 'the new policy changed the plan');
+    await hideBehind(join(workspaceDir(), 'hf', 'checkpoint-200', 'trainer_state.json'));
+    await vscode.commands.executeCommand('workbench.action.previousEditor');
+    const after = await waitFor('the rebuilt page with its rows', async () => {
+      const s = await unlessPageGone(state('shown'));
+      return s && s.pageLoads > before.pageLoads && s.shown && s.shown.rows.length > 0 ? s : undefined;
+    }, 30_000);
+    // The metric from the page's saved state, the policy from the host's: the page is as it was left.
+    assert.deepEqual(after.shown, before.shown);
+    assert.deepEqual(after.plans?.policy, before.plans?.policy);
+  });
+
   it('opens a checkpoint in the inspector from its row', async () => {
     const s = await openView(vscode.Uri.file(d4()), 1);
     const point = s.runs![0]!.points[1]!;
