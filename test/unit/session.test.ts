@@ -2,12 +2,14 @@
 // scan, in place and through real kernel workers; checked against torch's values.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DamagedRecordError } from '../../src/core/errors';
 import { shareBytes } from '../../src/core/io/sourceSpec';
 import { KernelPool } from '../../src/core/parallel/kernelPool';
 import { CheckpointSession } from '../../src/core/session/checkpointSession';
+import { compareSessions } from '../../src/core/session/sessionCompare';
 import { assertStatsMatch, expectedStats, statsDir } from './support/statsExpected';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
@@ -138,6 +140,26 @@ test('a big tensor split over the kernel workers has the statistics it has read 
   } finally {
     await split.close();
     await whole.close();
+  }
+});
+
+test('a signal that outlives many requests holds no listener from any of them once each has ended', async () => {
+  // As a caller's signal for a whole view would: each request links its own stop to it, and must
+  // unlink it when done, or every request would stay reachable from the signal.
+  const spec = { kind: 'memory' as const, name: 'big.safetensors', bytes: shareBytes(bigSafetensors(24 * 1024 * 1024)) };
+  const session = await CheckpointSession.open(spec, { pool, inPlaceBytes: 0 });
+  const lasting = new AbortController();
+  try {
+    for (let i = 0; i < 3; i++) {
+      await session.stats('w', { signal: lasting.signal });
+      await session.stats('h', { signal: lasting.signal });
+      await session.scanNonFinite({ signal: lasting.signal });
+      await session.summaryWithHashes({ signal: lasting.signal });
+      await compareSessions(session, session, { signal: lasting.signal });
+    }
+    assert.equal(getEventListeners(lasting.signal, 'abort').length, 0);
+  } finally {
+    await session.close();
   }
 });
 

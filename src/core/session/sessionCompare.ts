@@ -13,7 +13,7 @@ import { tensorChunks } from '../torch/tensorBytes';
 import { numel } from '../torch/tensorRef';
 import type { CheckpointSession } from './checkpointSession';
 import type { WorkOptions } from './workOptions';
-import { linkedController } from './workOptions';
+import { withLinkedStop } from './workOptions';
 
 export interface SessionComparison {
   report: CompareReport;
@@ -23,9 +23,10 @@ export interface SessionComparison {
 
 export async function compareSessions(a: CheckpointSession, b: CheckpointSession, options: AlignOptions & WorkOptions = {}): Promise<SessionComparison> {
   // Every kernel call listens on the signal: many listeners by design, not a leak.
-  const stop = linkedController(options.signal);
-  setMaxListeners(0, stop.signal);
-  const report = await compareCheckpoints(a.compareSide(), b.compareSide(), { ...options, signal: stop.signal, pool: a.kernels ?? b.kernels });
+  const report = await withLinkedStop(options.signal, (stop) => {
+    setMaxListeners(0, stop.signal);
+    return compareCheckpoints(a.compareSide(), b.compareSide(), { ...options, signal: stop.signal, pool: a.kernels ?? b.kernels });
+  });
   return { report, layers: layerChanges(report) };
 }
 

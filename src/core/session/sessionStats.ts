@@ -18,17 +18,21 @@ import { numel, tensorNbytes } from '../torch/tensorRef';
 import type { PyOpaque } from '../values/pyValue';
 import { shareOut } from './shareOut';
 import type { WorkOptions } from './workOptions';
-import { allOrStop, linkedController, progressOf } from './workOptions';
+import { allOrStop, progressOf, withLinkedStop } from './workOptions';
 
 /** Pieces per worker: more than one evens out pieces that read slower (colder pages). */
 const PIECES_PER_WORKER = 2;
 
-async function splitStats(pool: KernelPool, plan: TensorPlan, bins: number, options: WorkOptions): Promise<TensorStats> {
+function splitStats(pool: KernelPool, plan: TensorPlan, bins: number, options: WorkOptions): Promise<TensorStats> {
+  return withLinkedStop(options.signal, (stop) => splitStatsUntil(stop, pool, plan, bins, options));
+}
+
+/** splitStats, its pieces stopped together by `stop`. */
+async function splitStatsUntil(stop: AbortController, pool: KernelPool, plan: TensorPlan, bins: number, options: WorkOptions): Promise<TensorStats> {
   const t = plan.tensor;
   const bytes = tensorNbytes(t);
   const kind = elementKind(t.dtype.name);
   const pieces = splitPlan(plan, pool.size * PIECES_PER_WORKER);
-  const stop = linkedController(options.signal);
   const run = async <R>(each: (piece: TensorPlan, onProgress: (n: number) => void) => Promise<R>, progress: ReturnType<typeof progressOf>): Promise<R[]> => {
     return allOrStop(pieces.map((p) => each(p, progress.part())), stop);
   };

@@ -8,7 +8,7 @@ import { tensorNbytes } from '../torch/tensorRef';
 import type { PyOpaque } from '../values/pyValue';
 import { balance, plansOf } from './tensorPlans';
 import type { WorkOptions } from './workOptions';
-import { allOrStop, IN_PLACE_BYTES, linkedController, progressOf } from './workOptions';
+import { allOrStop, IN_PLACE_BYTES, progressOf, withLinkedStop } from './workOptions';
 
 export interface ShareOutWork<T> {
   items: readonly T[];
@@ -32,16 +32,17 @@ export async function shareOut<T>(work: ShareOutWork<T>, options: WorkOptions = 
   const plans = pool && total >= (work.inPlaceBytes ?? IN_PLACE_BYTES) ? await plansOf(items.map(work.tensorOf), work.planOf) : new Map<PyOpaque<TensorRef>, TensorPlan>();
   const inWorkers = items.filter((item) => plans.has(work.tensorOf(item)));
   const remote = new Set(inWorkers);
-  const stop = linkedController(options.signal);
-  const { signal } = stop;
-  const running = balance(inWorkers, bytes, pool?.size ?? 1).map((share) =>
-    work.inWorker(pool!, share, share.map((item) => plans.get(work.tensorOf(item))!), signal, progress.part()),
-  );
-  const local = (async () => {
-    for (const item of items) {
-      if (!remote.has(item)) await work.inPlace(item, signal, (n) => progress.add(n));
-    }
-  })();
-  await allOrStop([...running, local], stop);
+  await withLinkedStop(options.signal, (stop) => {
+    const { signal } = stop;
+    const running = balance(inWorkers, bytes, pool?.size ?? 1).map((share) =>
+      work.inWorker(pool!, share, share.map((item) => plans.get(work.tensorOf(item))!), signal, progress.part()),
+    );
+    const local = (async () => {
+      for (const item of items) {
+        if (!remote.has(item)) await work.inPlace(item, signal, (n) => progress.add(n));
+      }
+    })();
+    return allOrStop([...running, local], stop);
+  });
   return { inWorkers, plans };
 }

@@ -27,12 +27,21 @@ export function progressOf(total: number, options: WorkOptions): { add(bytes: nu
   };
 }
 
-/** A controller aborted with `parent` too, so one part of a request can stop the others. */
-export function linkedController(parent?: AbortSignal): AbortController {
-  const controller = new AbortController();
-  if (parent?.aborted) controller.abort(parent.reason);
-  else parent?.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
-  return controller;
+/**
+ * Runs `work` with a controller that is aborted with `parent` too, so one part of a request can
+ * stop the others. The link to `parent` goes when `work` ends: a signal that outlives many
+ * requests (a view's) keeps none of them reachable.
+ */
+export async function withLinkedStop<T>(parent: AbortSignal | undefined, work: (stop: AbortController) => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const follow = (): void => stop.abort(parent?.reason);
+  if (parent?.aborted) follow();
+  else parent?.addEventListener('abort', follow, { once: true });
+  try {
+    return await work(stop);
+  } finally {
+    parent?.removeEventListener('abort', follow);
+  }
 }
 
 /** All the parts' results; the first failure aborts `stop` (the others' signal), waits for them to end, and is thrown. */
