@@ -31,6 +31,19 @@ async function openView(arg: unknown, count: number): Promise<RunViewTestingStat
   }, 30_000);
 }
 
+/**
+ * Hides the view behind `file` and shows it again: the panel does not retain its page, so VS Code
+ * builds a new one (more than `pageLoads` loads), which must be sent the runs and plans again.
+ */
+async function rebuiltBehind(file: string, pageLoads: number): Promise<RunViewTestingState> {
+  await hideBehind(file);
+  await vscode.commands.executeCommand('workbench.action.previousEditor');
+  return waitFor('the rebuilt page with its rows', async () => {
+    const s = await unlessPageGone(state('shown'));
+    return s && s.pageLoads > pageLoads && s.shown && s.shown.rows.length > 0 ? s : undefined;
+  }, 30_000);
+}
+
 /** `val_bpb` per step, read from the tag's meta files by this test. */
 function valBpbOnDisk(dir: string): Map<number, number> {
   const out = new Map<number, number>();
@@ -107,14 +120,7 @@ describe('the run view', function () {
     await openView(vscode.Uri.file(d4()), 1);
     const before = (await state('shown'))!;
     assert.ok(before.shown && before.shown.rows.length > 0, 'the page shows its rows');
-    // Hidden behind a saved file in the same group, then shown again: the panel does not retain
-    // its page, so VS Code builds a new one, which must be sent the runs and plans again.
-    await hideBehind(join(d4(), 'meta_000300.json'));
-    await vscode.commands.executeCommand('workbench.action.previousEditor');
-    const after = await waitFor('the rebuilt page with its rows', async () => {
-      const s = await unlessPageGone(state('shown'));
-      return s && s.pageLoads > before.pageLoads && s.shown && s.shown.rows.length > 0 ? s : undefined;
-    }, 30_000);
+    const after = await rebuiltBehind(join(d4(), 'meta_000300.json'), before.pageLoads);
     assert.deepEqual(after.shown, before.shown);
   });
 
@@ -129,12 +135,7 @@ describe('the run view', function () {
     assert.equal(before.shown?.metric, other);
     assert.equal(before.plans?.policy.keepLast, 1);
     assert.notDeepEqual(before.shown?.summary, first.summary, 'the new policy changed the plan');
-    await hideBehind(join(workspaceDir(), 'hf', 'checkpoint-200', 'trainer_state.json'));
-    await vscode.commands.executeCommand('workbench.action.previousEditor');
-    const after = await waitFor('the rebuilt page with its rows', async () => {
-      const s = await unlessPageGone(state('shown'));
-      return s && s.pageLoads > before.pageLoads && s.shown && s.shown.rows.length > 0 ? s : undefined;
-    }, 30_000);
+    const after = await rebuiltBehind(join(workspaceDir(), 'hf', 'checkpoint-200', 'trainer_state.json'), before.pageLoads);
     // The metric from the page's saved state, the policy from the host's: the page is as it was left.
     assert.deepEqual(after.shown, before.shown);
     assert.deepEqual(after.plans?.policy, before.plans?.policy);
