@@ -27,6 +27,15 @@ const read = () => vscode.commands.executeCommand<StorageState | undefined>('che
  */
 const caughtUp = (s: StorageState | undefined): s is StorageState & { rows: StorageReportRow[] } => !!s?.rows && s.shown.rows.length > 0 && s.shown.rows.length === s.rows.length;
 
+/** Show Storage, as the palette runs it; resolves once the page shows the host's rows. */
+async function showStorage(): Promise<StorageState & { rows: StorageReportRow[] }> {
+  await vscode.commands.executeCommand('checkpointManager.showStorage');
+  return waitFor('the storage report', async () => {
+    const s = await read();
+    return caughtUp(s) ? s : undefined;
+  }, 30_000);
+}
+
 /** The page offers Prune this on the rows where the host's plan deletes something, and only there. */
 function assertPruneOffered(s: StorageState & { rows: StorageReportRow[] }): void {
   s.shown.rows.forEach((shown, i) => assert.equal(shown.actions.includes('Prune this…'), s.rows[i]!.reclaimCheckpoints > 0, shown.label));
@@ -42,11 +51,7 @@ describe('the storage report', function () {
   });
 
   it('Show Storage lists every root, kind and run with the bytes and the reclaimable checkpoints the core computes', async () => {
-    await vscode.commands.executeCommand('checkpointManager.showStorage');
-    const state = await waitFor('the storage report', async () => {
-      const s = await read();
-      return caughtUp(s) ? s : undefined;
-    }, 30_000);
+    const state = await showStorage();
     const home = await listRoot(nanochatBaseDir());
     const plan = await planListing(home, () => DEFAULT_POLICY);
     const rows = state.rows;
@@ -65,7 +70,8 @@ describe('the storage report', function () {
   });
 
   it('a page rebuilt after its tab was hidden lists the rows again', async () => {
-    const before = (await read())!;
+    // Opened here too, so that the test does not rest on the one before it having opened the report.
+    const before = await showStorage();
     assert.ok(before.shown.rows.length > 0, 'the report shows its rows');
     // Hidden behind a saved file in the same group, then shown again by its command: the panel
     // does not retain its page, so VS Code builds a new one, which must be sent the rows again.
