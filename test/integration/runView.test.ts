@@ -14,7 +14,7 @@ import { DEFAULT_POLICY } from '../../src/core/prune/retentionPolicy';
 import type { RetentionPolicy } from '../../src/core/prune/retentionPolicy';
 import type { RunViewTestingState } from '../../src/extension/runViewPanel';
 import { nanochatBaseDir, waitFor, workspaceDir } from './support/fixturePaths';
-import { hideBehind, unlessPageGone } from './support/rebuiltPage';
+import { hideAndShowAgain, unlessPageGone } from './support/rebuiltPage';
 
 const STATE = 'checkpointManager._testing.runView';
 
@@ -36,8 +36,7 @@ async function openView(arg: unknown, count: number): Promise<RunViewTestingStat
  * builds a new one (more than `pageLoads` loads), which must be sent the runs and plans again.
  */
 async function rebuiltBehind(file: string, pageLoads: number): Promise<RunViewTestingState> {
-  await hideBehind(file);
-  await vscode.commands.executeCommand('workbench.action.previousEditor');
+  await hideAndShowAgain(file);
   return waitFor('the rebuilt page with its rows', async () => {
     const s = await unlessPageGone(state('shown'));
     return s && s.pageLoads > pageLoads && s.shown && s.shown.rows.length > 0 ? s : undefined;

@@ -13,7 +13,7 @@ import type { SentCompare } from '../../src/extension/comparePanel';
 import type { ShownCompare } from '../../src/shared/compareProtocol';
 import { formatStat } from '../../src/webview/statsFormat';
 import { EXTENSION_ID, nanochatBaseDir, repoFixture, waitFor } from './support/fixturePaths';
-import { hideBehind } from './support/rebuiltPage';
+import { hideAndShowAgain } from './support/rebuiltPage';
 
 const STATE = 'checkpointManager._testing.compareState';
 type State = { ready: boolean; pageLoads: number; panels: number; sent?: SentCompare; shown?: ShownCompare };
@@ -116,8 +116,7 @@ describe('the compare report', () => {
     const before = await compareSelected(repoFixture('compare', want.a), repoFixture('compare', want.b));
     // Hidden behind another tab of its group (a saved file), then shown again: the panel does not
     // retain its page, so VS Code builds a new one.
-    await hideBehind(repoFixture('compare', 'expected.json'));
-    await vscode.commands.executeCommand('workbench.action.previousEditor');
+    await hideAndShowAgain(repoFixture('compare', 'expected.json'));
     await waitFor('the page to be rebuilt', async () => {
       const got = await state();
       return got && got.pageLoads > before.pageLoads ? got : undefined;

@@ -10,6 +10,15 @@ export async function hideBehind(file: string): Promise<void> {
   await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.Active, preview: false });
 }
 
+/**
+ * Hides the active tab behind `file`, then shows it again (the group's previous editor): a panel
+ * that does not retain its page gets a new one.
+ */
+export async function hideAndShowAgain(file: string): Promise<void> {
+  await hideBehind(file);
+  await vscode.commands.executeCommand('workbench.action.previousEditor');
+}
+
 /** The request's answer, or undefined when it reached the page that went away; any other failure is thrown. */
 export async function unlessPageGone<T>(request: Thenable<T>): Promise<T | undefined> {
   try {
