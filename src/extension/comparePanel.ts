@@ -94,7 +94,7 @@ export class ComparePanel {
     private readonly comparison: SessionComparison,
     private readonly names: CompareNames,
   ) {
-    this.channel = this.connect();
+    this.channel = this.openChannel();
     const subscriptions = [
       this.channel,
       panel.onDidChangeViewState((e) => {
@@ -134,7 +134,8 @@ export class ComparePanel {
     return new ComparePanel(panel, pair, comparison, names);
   }
 
-  private connect(): CompareChannel {
+  /** The channel to the page, made once; it makes a new endpoint itself for a rebuilt page. */
+  private openChannel(): CompareChannel {
     const handlers: Handlers<CompareHostMethods> = {
       tensorDetail: async (params, { signal, progress }) => {
         const p = (params ?? {}) as { pathA?: unknown; pathB?: unknown };

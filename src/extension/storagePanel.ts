@@ -38,14 +38,15 @@ class StoragePanel {
     private readonly client: SessionClient,
     private readonly facts: RunFactsCache,
   ) {
-    this.channel = this.connect();
+    this.channel = this.openChannel();
     const subs = [this.channel, provider.onDidChangeTreeData(() => void this.reload())];
     panel.onDidDispose(() => {
       for (const s of subs) s.dispose();
     });
   }
 
-  private connect(): StorageChannel {
+  /** The channel to the page, made once; it makes a new endpoint itself for a rebuilt page. */
+  private openChannel(): StorageChannel {
     return new WebviewChannel<StorageHostMethods, StorageWebviewMethods, StorageHostEvent, StorageWebviewEvent>(
       this.panel.webview,
       {
