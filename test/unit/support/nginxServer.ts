@@ -10,6 +10,9 @@ import { join } from 'node:path';
 
 export const NGINX = '/usr/sbin/nginx';
 
+/** The path asked for until nginx answers (with a 404). */
+const READY_PROBE = '/__ready__';
+
 export interface LoggedRequest {
   method: string;
   uri: string;
@@ -84,7 +87,7 @@ http {
   // Ready when it answers; it binds within a few ms.
   for (let i = 0; ; i++) {
     try {
-      const res = await fetch(`${origin}/__ready__`);
+      const res = await fetch(`${origin}${READY_PROBE}`);
       await res.body?.cancel();
       break;
     } catch {
@@ -92,13 +95,15 @@ http {
       await new Promise((r) => setTimeout(r, 25));
     }
   }
-  const base = (): number => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);
-  const skip = base(); // the readiness probe
+  // The probe's log line can be written after its answer has reached us (nginx logs a request
+  // as it ends it), so it is left out by its URI rather than by counting lines here.
   const requests = (): LoggedRequest[] =>
-    (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []).slice(skip).map((line) => {
-      const [method, uri, range, status] = line.split('\t');
-      return { method, uri, range: range === '-' ? '' : range, status: Number(status) };
-    });
+    (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [])
+      .map((line) => {
+        const [method, uri, range, status] = line.split('\t');
+        return { method, uri, range: range === '-' ? '' : range, status: Number(status) };
+      })
+      .filter((r) => r.uri !== READY_PROBE);
   return {
     origin,
     requests,
