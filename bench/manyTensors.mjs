@@ -10,42 +10,28 @@
 // float settings, so this file loads unrestricted there). The CLI runs without
 // NODE_EXTRA_CA_CERTS, as in bench/inspect.mjs: where it is set, every Node process parses that CA
 // bundle at start-up, about 100 ms more for any command.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numberArg, median, runTimed as run } from './benchKit.mjs';
+import { manyTensorsFile, needTorch, python, torchLoadArgs } from './manyTensorsFile.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const python = '/usr/bin/python3';
 const layers = numberArg('layers', 1250);
 const rounds = numberArg('rounds', 5);
-const cache = join(process.env.CHECKPOINT_MANAGER_CACHE ?? join(process.env.HOME ?? '/tmp', '.cache', 'checkpoint-manager-dev'), 'bench');
-
-
 
 const lastJson = (text) => JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop());
 
-if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
-  console.error('bench/manyTensors: needs /usr/bin/python3 with torch (apt-get install python3-torch).');
-  process.exit(1);
-}
+needTorch('manyTensors');
 const cli = join(root, 'dist', 'cli.js');
 if (!existsSync(cli)) {
   console.error('bench/manyTensors: build first (node esbuild.mjs --production).');
   process.exit(1);
 }
 
-mkdirSync(cache, { recursive: true });
-const file = join(cache, `many_tensors_${layers}.pt`);
-if (!existsSync(file)) {
-  // Written beside, then renamed: an interrupted run leaves no half file to be timed later.
-  run(python, [join(root, 'bench', 'make_many_tensors.py'), String(layers), `${file}.part`]);
-  renameSync(`${file}.part`, file);
-}
-const weightsOnly = spawnSync(python, ['-c', 'import sys, torch; torch.load(sys.argv[1], weights_only=True)', file], { stdio: 'ignore' }).status === 0;
-const torchArgs = [join(root, 'bench', 'torch_load.py'), file, ...(weightsOnly ? ['weights_only'] : [])];
+const file = manyTensorsFile(layers);
+const { weightsOnly, args: torchArgs } = torchLoadArgs(file);
 const cliArgs = ['--require', join(root, 'bench', 'rssHook.cjs'), cli, 'inspect', '--json', file];
 
 const ours = [];
