@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
 
+const here = new URL('.', import.meta.url).pathname;
+
 /**
  * The environment the benched commands run in: without NODE_EXTRA_CA_CERTS, which makes every
  * Node process parse a CA bundle at start-up (about 100 ms here) for nothing a bench does.
@@ -22,6 +24,16 @@ export function runTimed(cmd, args, okCodes = [0]) {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (!okCodes.includes(r.status)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs bench/touchMemory.mjs over `gib` GiB in a process of its own, so that the next contender's
+ * fresh pages are backed by the host (see there); returns how long the touch took, in ms.
+ */
+export function touchMemory(gib) {
+  const r = spawnSync(process.execPath, [join(here, 'touchMemory.mjs'), String(gib)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`touchMemory failed: ${r.stderr}`);
+  return Number(r.stdout);
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -40,8 +52,6 @@ export async function timed(fn) {
   const c = process.cpuUsage(c0);
   return { ms: performance.now() - t0, cpu: (c.user + c.system) / 1000, result };
 }
-
-const here = new URL('.', import.meta.url).pathname;
 
 /** `exports`: module path below src/core → names, e.g. `{ 'listing/listRoot': ['listRoot'] }`. */
 export async function loadCore(name, exports) {

@@ -7,15 +7,18 @@
 // - compareCheckpoints inside a running process with its kernel workers started (the extension);
 // - a Python script that torch.loads both and computes the same statistics in float64
 //   (bench/torch_compare.py), once per pair: it takes tens of seconds.
+// Before each run of the CLI, the running process and torch, bench/touchMemory.mjs touches as
+// much fresh memory as torch will hold (both files' tensors, and as much again), so that none pays
+// for pages the host has taken back (see that file).
 // Throughput is tensor bytes compared (both files) per second. The checkpoints are written once
 // by torch (needs Debian's python3-torch) into $CHECKPOINT_MANAGER_CACHE (default
 // ~/.cache/checkpoint-manager-dev)/bench-compare and kept for the next run. Prints a Markdown table.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { homedir, loadavg } from 'node:os';
+import { freemem, homedir, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, runTimed as run } from './benchKit.mjs';
+import { median, runTimed as run, touchMemory } from './benchKit.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const mib = Number(process.env.BENCH_COMPARE_MIB ?? 1024);
@@ -46,6 +49,12 @@ if (![a, b, copy].every((f) => existsSync(f))) {
   run(python, [join(root, 'bench', 'make_compare_pair.py'), String(mib), cache]);
 }
 
+// torch holds both files' tensors and about as much again (its peak RSS is about 4x one file);
+// the page cache keeps both files.
+const touchGib = Math.max(1, Math.min(Math.ceil((4 * mib) / 1024), Math.floor(freemem() / 2 ** 30) - Math.ceil((2 * mib) / 1024) - 1));
+const touchMs = [];
+const fresh = () => touchMs.push(touchMemory(touchGib));
+
 const baseRss = usageOf(run(process.execPath, ['--require', rssHook, '-e', '0']).stderr).benchMaxRssKiB / 1024;
 const rows = [];
 for (const [label, other, want] of [['a step and the next', b, 1], ['identical files', copy, 0]]) {
@@ -71,6 +80,7 @@ for (const [label, other, want] of [['a step and the next', b, 1], ['identical f
   let rss = 0;
   let bytes = 0;
   for (let i = 0; i < RUNS; i++) {
+    fresh();
     const r = run(process.execPath, ['--require', rssHook, join(root, 'dist', 'cli.js'), 'compare', a, other, '--json'], [want]);
     cli.push(r.ms);
     const usage = usageOf(r.stderr);
@@ -82,14 +92,16 @@ for (const [label, other, want] of [['a step and the next', b, 1], ['identical f
     const moved = want === 1 ? report.changed.length : report.identical.length;
     if (moved !== report.changed.length + report.identical.length || moved === 0) throw new Error(`unexpected report for ${label}: ${report.changed.length} changed, ${report.identical.length} identical`);
   }
+  fresh();
   const inProcess = lastJson(run(process.execPath, [join(root, 'out', 'bench', 'compareCost.js'), a, other, String(RUNS)]).stdout);
+  fresh();
   const torch = lastJson(run(python, [join(root, 'bench', 'torch_compare.py'), a, other]).stdout);
   const row = { label, load, bytes, floor, floorCpu, cmpMs: median(cmps.map((r) => r.ms)), cmpCpu: median(cmps.map((r) => r.cpu)), cliMs: median(cli), cliCpu: median(cliCpu), rss, growth: rss - baseRss, inProcessMs: inProcess.ms, torchMs: torch.ms, torchRss: torch.maxRssMiB };
   rows.push(row);
   console.error(JSON.stringify(row));
 }
 const gbps = (bytes, ms) => (bytes / (ms / 1000) / 1e9).toFixed(2);
-console.log(`Two ${(mib / 1024).toFixed(2)} GiB checkpoints; load average at the start of each row in the first column.\n`);
+console.log(`Two ${(mib / 1024).toFixed(2)} GiB checkpoints; load average at the start of each row in the first column. Before each run of the CLI, the running process and torch, ${touchGib} GiB of memory touched in ${Math.min(...touchMs)}–${Math.max(...touchMs)} ms (slow when the host had taken the pages back).\n`);
 console.log('| pair (load) | read both, warm (`cat`): wall, CPU | `cmp -s`: wall, CPU | CLI compare (median of ' + RUNS + '): wall, CPU | CLI peak RSS (growth) | in a running process | torch: load both + stats | torch peak RSS | torch ÷ CLI |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {

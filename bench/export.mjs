@@ -16,6 +16,7 @@ import { cpus as cpus_, freemem, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { touchMemory } from './benchKit.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = join(root, 'bench', '.tmp');
@@ -52,11 +53,7 @@ try {
   // The output's size and a GiB more, leaving the source's cached pages and a GiB of room.
   const warmGib = Math.max(1, Math.min(Math.ceil(gib) + 1, Math.floor(freemem() / 2 ** 30) - Math.ceil(gib) - 1));
   const warmMs = [];
-  const warm = () => {
-    const r = spawnSync(process.execPath, [join(root, 'bench', 'touchMemory.mjs'), String(warmGib)], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`touchMemory failed: ${r.stderr}`);
-    warmMs.push(Number(r.stdout));
-  };
+  const warm = () => warmMs.push(touchMemory(warmGib));
   const contenders = {
     cp: () => timed('cp', [big, target('.copy')]),
     'cp + sync': () => timed('sh', ['-c', 'cp "$0" "$1" && sync "$1"', big, target('.copy')]),
