@@ -37,11 +37,13 @@ export function unpickleHandles(data, reads) {
   const dictTail = new Int32Array(cap >> 1);
   let dicts = 0;
   const lists = [];
-  // Tensor columns.
+  // Tensor columns, as in bench/probe/objects.mjs: dtype, storage key, rank, and (size, stride)
+  // pairs in one pool.
   const tDtype = new Uint8Array(cap >> 4);
+  const tStorage = new Int32Array(cap >> 4);
   const tRank = new Uint8Array(cap >> 4);
   const tDims = new Int32Array(cap >> 4);
-  const dims = new Float64Array(cap >> 2);
+  const dims = new Float64Array(cap >> 1);
   let dimsUsed = 0;
   let tensors = 0;
 
@@ -85,14 +87,22 @@ export function unpickleHandles(data, reads) {
   const item = (seq, i) => items[a[seq] + i];
   const rebuild = (args) => {
     const pid = item(args, 0);
-    const storageType = a[item(pid, 1)];
+    const key = item(pid, 2);
     const shape = item(args, 2);
+    const stride = item(args, 3);
     const rank = b[shape];
     const i = tensors++;
-    tDtype[i] = storageType;
+    tDtype[i] = a[item(pid, 1)];
+    // The storage key is a decimal str: its bytes, read as a number.
+    let storage = 0;
+    for (let k = a[key]; k < a[key] + b[key]; k++) storage = storage * 10 + data[k] - 48;
+    tStorage[i] = storage;
     tRank[i] = rank;
     tDims[i] = dimsUsed;
-    for (let k = 0; k < rank; k++) dims[dimsUsed++] = a[item(shape, k)];
+    for (let k = 0; k < rank; k++) {
+      dims[dimsUsed++] = a[item(shape, k)];
+      dims[dimsUsed++] = a[item(stride, k)];
+    }
     return value(K.TENSOR, i, 0);
   };
 
@@ -143,7 +153,7 @@ export function unpickleHandles(data, reads) {
       case 0x61: { const v = stack[--top]; lists[a[stack[top - 1]]].push(v); break; } // APPEND
       case 0x62: top--; break; // BUILD: state ignored
       case 0x2e: // STOP
-        return { root: stack[top - 1], kind, a, b, items, runStart, runCount, runNext, dictHead, lists, tDtype, tRank, tDims, dims, tensors };
+        return { root: stack[top - 1], kind, a, b, items, runStart, runCount, runNext, dictHead, lists, tDtype, tStorage, tRank, tDims, dims, tensors };
       default:
         throw new Error(`opcode 0x${op.toString(16)} at ${pos - 1}`);
     }
@@ -205,7 +215,7 @@ export function writeHandles(data, t, file, size) {
     put(DTYPE_TEXT[dtype]);
     let n = 1;
     for (let k = 0; k < tRank[tensor]; k++) {
-      const d = dims[tDims[tensor] + k];
+      const d = dims[tDims[tensor] + 2 * k];
       n *= d;
       if (k > 0) out[used++] = 0x2c;
       int(d);

@@ -165,7 +165,7 @@ function byteWriter(capacity) {
 /** The report's JSON, written from the values and the columns. */
 export function writeObjects(value, tensors, file, size) {
   // The rows go straight into one buffer, in the walk's order (the pickle's, as the CLI's rows):
-  // no path or row strings are made.
+  // no path is joined into a string, though each key and each row's tail is one.
   const out = byteWriter(tensors.length * 160 + 4096);
   out.text(`{"file":${JSON.stringify(file)},"size":${size},"tensors":[`);
   const prefix = [];
