@@ -19,6 +19,8 @@ import { offerDownload } from './rangeFallback';
 export interface InspectorSession {
   /** The report, its tensors as columns: they go to the webview as they came from the worker. */
   readonly packedReport: PackedReport;
+  /** How long the worker took to parse the checkpoint and pack its report (ms). */
+  readonly openMs: number;
   packedSummaryWithHashes(options?: WorkOptions): Promise<PackedReport>;
   stats(path: string, options?: WorkOptions): Promise<TensorStats>;
   scanNonFinite(options?: WorkOptions): Promise<NonFiniteScan>;
@@ -31,6 +33,13 @@ export type InspectorState =
   | { kind: 'loading' }
   | { kind: 'report'; report: PackedReport; hashed: boolean }
   | { kind: 'error'; error: InspectorErrorInfo };
+
+/** When the last read of the file was asked for and answered (Date.now()), and the worker's share (ms). */
+export interface SessionTiming {
+  askedAt: number;
+  answeredAt: number;
+  workerMs: number;
+}
 
 /** A training loop writes a checkpoint in several bursts: wait for quiet before reading it again. */
 const CHANGE_DEBOUNCE_MS = 400;
@@ -48,6 +57,9 @@ export class InspectorDocument implements vscode.CustomDocument {
   private running: AbortController | undefined;
   private open: InspectorSession | undefined;
   private disposed = false;
+  /** When VS Code asked for this document (Date.now()), for the timings the tests print. */
+  readonly createdAt = Date.now();
+  private timing: SessionTiming | undefined;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly stateEmitter = new vscode.EventEmitter<InspectorState>();
@@ -88,6 +100,11 @@ export class InspectorDocument implements vscode.CustomDocument {
     }, CHANGE_DEBOUNCE_MS);
   }
 
+  /** The last session's open: when it was asked for and answered, and the worker's part of it. */
+  get sessionTiming(): SessionTiming | undefined {
+    return this.timing;
+  }
+
   /** What the report and error pages call the file. */
   get fileName(): string {
     return this.uri.scheme === 'file' ? this.uri.fsPath : this.uri.toString();
@@ -107,12 +124,14 @@ export class InspectorDocument implements vscode.CustomDocument {
   /** Reads the file again; the last report stays on screen until the new one is ready. */
   async refresh(): Promise<void> {
     const { generation, signal } = this.startRun();
+    const askedAt = Date.now();
     try {
       const session = await this.openSession(this.uri, signal);
       if (generation !== this.generation || this.disposed) {
         void session.close();
         return;
       }
+      this.timing = { askedAt, answeredAt: Date.now(), workerMs: session.openMs };
       this.replaceSession(session);
       this.setState({ kind: 'report', report: session.packedReport, hashed: false });
     } catch (err) {

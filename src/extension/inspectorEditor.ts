@@ -9,7 +9,7 @@ import { InspectorDocument } from './inspectorDocument';
 import { inspectorHandlers } from './inspectorHandlers';
 import { createNonce, inspectorHtml } from './inspectorHtml';
 import { copyCode, COPY_LOAD_CODE_COMMAND, COPY_RESUME_CODE_COMMAND } from './copyCode';
-import type { InspectorTestingAction, InspectorTestingState, SentSummary } from './inspectorTestingState';
+import type { InspectorTestingAction, InspectorTestingState, OpenTimings, SentSummary } from './inspectorTestingState';
 import { summarizeSent } from './inspectorTestingState';
 
 export const INSPECTOR_VIEW_TYPE = 'checkpointManager.inspector';
@@ -40,6 +40,10 @@ interface PanelRecord {
   document: InspectorDocument;
   sent?: SentSummary;
   channel: InspectorChannel;
+  /** When VS Code resolved the editor, its page first said ready, and its first report went (Date.now()). */
+  resolvedAt: number;
+  readyAt?: number;
+  reportAt?: number;
 }
 
 /** The pin, note and archive records of the checkpoint a file belongs to (from the tree's listing). */
@@ -83,6 +87,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
   }
 
   resolveCustomEditor(document: InspectorDocument, panel: vscode.WebviewPanel): void {
+    const resolvedAt = Date.now();
     const webview = panel.webview;
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
@@ -105,6 +110,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     const onEvent = (event: WebviewEvent): void => {
       switch (event.type) {
         case 'ready':
+          record.readyAt ??= Date.now();
           // Also after the page was rebuilt (hidden, then shown): everything is sent again.
           send(stateMessage(document, document.current, this.markFor));
           if (document.isHashing) send({ type: 'hashing', running: true });
@@ -113,13 +119,14 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
           assertNever(event.type);
       }
     };
-    const record: PanelRecord = { id: this.nextPanelId++, viewType: panel.viewType, document, channel: new WebviewChannel(webview, handlers, onEvent) };
+    const record: PanelRecord = { id: this.nextPanelId++, viewType: panel.viewType, document, channel: new WebviewChannel(webview, handlers, onEvent), resolvedAt };
     this.panels.set(panel, record);
     if (panel.active) this.activePanel = panel;
 
     const send = (event: HostEvent): void => {
       if (!record.channel.ready) return;
       record.sent = summarizeSent(event) ?? record.sent;
+      if (event.type === 'report') record.reportAt ??= Date.now();
       record.channel.endpoint.emit(event);
     };
     const subscriptions: vscode.Disposable[] = [
@@ -166,7 +173,9 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     else if (action === 'scanNonFinite') shown = await record.channel.endpoint.request('scanNonFinite', {});
     else if (action === 'shown') shown = await record.channel.endpoint.request('shown', {});
     const editors = [...this.panels.values()].filter((r) => r.document === record.document).length;
-    return { viewType: record.viewType, uri: record.document.uri.toString(), editorId: record.id, editors, ready: record.channel.ready, pageLoads: record.channel.pageLoads, sent: record.sent, ...(shown ? { shown } : {}) };
+    const { document, resolvedAt, readyAt, reportAt } = record;
+    const timings: OpenTimings = { documentAt: document.createdAt, resolvedAt, ...(readyAt ? { readyAt } : {}), ...(reportAt ? { reportAt } : {}), ...(document.sessionTiming ? { session: document.sessionTiming } : {}) };
+    return { viewType: record.viewType, uri: document.uri.toString(), editorId: record.id, editors, ready: record.channel.ready, pageLoads: record.channel.pageLoads, sent: record.sent, timings, ...(shown ? { shown } : {}) };
   }
 }
 

@@ -31,6 +31,20 @@ export type SentSummary =
     }
   | { kind: 'error'; code?: string; message: string; size?: number; verdict?: Verdict; dangerous?: string[]; damage?: { record: string; tensors: string[] } };
 
+/**
+ * Where the time to a first report went (Date.now() values of the extension host, the clock the
+ * integration tests read too): VS Code asked for the document, then resolved the editor; the
+ * page said ready; the worker answered the open, `workerMs` of it its own parse and pack; the
+ * report went to the page.
+ */
+export interface OpenTimings {
+  documentAt: number;
+  resolvedAt: number;
+  readyAt?: number;
+  reportAt?: number;
+  session?: { askedAt: number; answeredAt: number; workerMs: number };
+}
+
 /** What the testing command may do before it answers: click Compute sha256, select a tensor, run the scan, read the page. */
 export type InspectorTestingAction = 'computeHashes' | 'selectTensor' | 'scanNonFinite' | 'shown';
 
@@ -47,6 +61,7 @@ export interface InspectorTestingState {
   pageLoads: number;
   /** The last report or error posted to the webview; absent until one was. */
   sent?: SentSummary;
+  timings: OpenTimings;
   /** What the statistics panel and the scan list show, read from the webview (actions other than computeHashes). */
   shown?: ShownStats;
 }

@@ -95,3 +95,51 @@ test('in a child process too: the same answers, memory sources copied across, an
   for (let i = 0; i < 100 && processClient.active; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(processClient.active, false);
 });
+
+/** Waits (a bounded number of short turns) until `done` holds; the caller asserts it after. */
+async function turnsUntil(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 250 && !done(); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+test('a spare worker waits ready, serves the next open, and a fresh spare takes the place of one that served', async () => {
+  const spared = new SessionClient({ ...options, kind: 'process', spareMs: 60_000 });
+  try {
+    spared.prestart();
+    assert.equal(spared.active, true);
+    assert.equal(spared.spare, true);
+    spared.prestart(); // one spare at a time
+    const session = await spared.openSession(file('formats/views.pt'));
+    assert.equal(spared.spare, false, 'the worker that serves a session is no spare');
+    assert.ok(session.report.tensors.length > 0);
+    assert.ok(Number.isInteger(session.openMs) && session.openMs >= 0, `the worker timed its parse (${session.openMs} ms)`);
+    await session.close();
+    // The worker that parsed goes (idleMs 0), and a fresh one, which has served nothing, waits.
+    await turnsUntil(() => spared.spare);
+    assert.equal(spared.active, true);
+    assert.equal(spared.spare, true);
+    const next = await spared.openSession(file('formats/dtypes.pt'));
+    assert.ok(next.report.tensors.length > 0);
+    await next.close();
+  } finally {
+    await spared.dispose();
+  }
+  assert.equal(spared.active, false, 'disposing stops the spare and starts none');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(spared.active, false);
+});
+
+test('a spare nobody asks for stops after spareMs; without spareMs, prestart starts nothing', async () => {
+  const spared = new SessionClient({ ...options, spareMs: 30 });
+  try {
+    spared.prestart();
+    assert.equal(spared.spare, true);
+    await turnsUntil(() => !spared.active);
+    assert.equal(spared.active, false);
+  } finally {
+    await spared.dispose();
+  }
+  const plain = new SessionClient(options);
+  plain.prestart();
+  assert.equal(plain.active, false);
+  await plain.dispose();
+});

@@ -1,7 +1,9 @@
 // The host's side of the session worker: starts it on the first open, proxies each session's
 // requests to it, and stops it once no session has been open for `idleMs`, so that the memory a
 // parsed checkpoint holds goes back when its editor closes. A worker that dies (out of memory on
-// a hostile file) fails what was asked of it; the next open starts a new one.
+// a hostile file) fails what was asked of it; the next open starts a new one. With `spareMs`, a
+// fresh worker waits ready (started ahead, as a browser keeps a spare renderer), so that an open
+// does not wait for a process to start; one nobody asks for in `spareMs` stops.
 import type { AlignOptions } from '../compare/keyAlignment';
 import type { ExportRequest, ExportResult } from '../export/exportCheckpoint';
 import type { CheckpointFacts } from '../inspect/checkpointFacts';
@@ -32,11 +34,18 @@ export interface SessionClientOptions {
   inPlaceBytes?: number;
   /** A worker thread (default), or a child process whose memory goes back when it exits. */
   kind?: WorkerKind;
+  /**
+   * Keep a spare worker: `prestart()` starts one, and each worker that served and went idle is
+   * replaced by a fresh one, which stops if nothing is asked of it for this long (ms).
+   */
+  spareMs?: number;
 }
 
 interface Running {
   worker: WorkerHandle;
   endpoint: RpcEndpoint<MethodMap, SessionMethods>;
+  /** Something was asked of it: it is no longer a spare. */
+  served: boolean;
 }
 
 function progressOf(options: WorkOptions): ((p: WorkProgress) => void) | undefined {
@@ -52,6 +61,8 @@ export class RemoteSession {
     private readonly id: number,
     /** The report without hashes, as the worker computed it at open, its tensors as columns. */
     readonly packedReport: PackedReport,
+    /** How long the worker took to parse the checkpoint and pack its report (ms), its own start not included. */
+    readonly openMs: number,
   ) {}
 
   /** The report with its tensors as rows (made on first use: the inspector passes the columns on as they are). */
@@ -138,13 +149,30 @@ export class SessionClient {
     return this.running !== undefined;
   }
 
+  /** Whether the running worker is a spare: started ahead, nothing asked of it yet. */
+  get spare(): boolean {
+    return this.running !== undefined && !this.running.served;
+  }
+
+  /**
+   * Starts a spare worker when none runs (with `spareMs` set; otherwise nothing). It stops if
+   * nothing is asked of it within `spareMs`.
+   */
+  prestart(): void {
+    const spareMs = this.options.spareMs;
+    if (spareMs === undefined || this.disposed || this.running) return;
+    this.start(false);
+    this.idle = setTimeout(() => void this.stop(), spareMs);
+    this.idle.unref?.();
+  }
+
   async openSession(spec: SourceSpec, options: { signal?: AbortSignal; sidecar?: { name: string; spec: SourceSpec } | null } = {}): Promise<RemoteSession> {
     if (this.disposed) throw new Error('The session client is closed.');
-    const { endpoint } = this.start();
+    const { endpoint } = this.start(true);
     this.open++;
     try {
-      const { session, report } = await endpoint.request('open', { spec: this.options.kind === 'process' ? unshared(spec) : spec, ...(options.sidecar !== undefined ? { sidecar: options.sidecar } : {}) }, { signal: options.signal });
-      return new RemoteSession(this, endpoint, session, report);
+      const { session, report, openMs } = await endpoint.request('open', { spec: this.options.kind === 'process' ? unshared(spec) : spec, ...(options.sidecar !== undefined ? { sidecar: options.sidecar } : {}) }, { signal: options.signal });
+      return new RemoteSession(this, endpoint, session, report, openMs);
     } catch (err) {
       this.released();
       throw err;
@@ -157,7 +185,7 @@ export class SessionClient {
    */
   async verdict(spec: SourceSpec, options: { signal?: AbortSignal } = {}): Promise<FileVerdict> {
     if (this.disposed) throw new Error('The session client is closed.');
-    const { endpoint } = this.start();
+    const { endpoint } = this.start(true);
     this.asking++;
     try {
       return await endpoint.request('verdict', { spec: this.options.kind === 'process' ? unshared(spec) : spec }, { signal: options.signal });
@@ -180,7 +208,7 @@ export class SessionClient {
   /** A request outside any session: the worker stays while it runs, as for an open session. */
   private async oneOff<T>(ask: (endpoint: RpcEndpoint<MethodMap, SessionMethods>) => Promise<T>): Promise<T> {
     if (this.disposed) throw new Error('The session client is closed.');
-    const { endpoint } = this.start();
+    const { endpoint } = this.start(true);
     this.open++;
     try {
       return await ask(endpoint);
@@ -198,18 +226,27 @@ export class SessionClient {
   private stopWhenIdle(): void {
     if (this.open > 0 || this.asking > 0 || !this.running) return;
     if (this.idle) clearTimeout(this.idle);
-    this.idle = setTimeout(() => void this.stop(), this.options.idleMs ?? 2000);
+    this.idle = setTimeout(() => void this.retire(), this.options.idleMs ?? 2000);
     this.idle.unref?.();
   }
 
-  private start(): Running {
+  /** Stops the idle worker that served, and puts a fresh spare in its place. */
+  private async retire(): Promise<void> {
+    await this.stop();
+    this.prestart();
+  }
+
+  private start(serve: boolean): Running {
     if (this.idle) clearTimeout(this.idle);
     this.idle = undefined;
-    if (this.running) return this.running;
+    if (this.running) {
+      if (serve) this.running.served = true;
+      return this.running;
+    }
     const settings = { kernelScript: this.options.kernelScript, inPlaceBytes: this.options.inPlaceBytes };
     const worker = startWorker(this.options.kind ?? 'thread', this.options.script, settings, this.options.maxHeapMb ?? 4096);
     const endpoint = new RpcEndpoint<MethodMap, SessionMethods>((m) => worker.post(m), {});
-    const running: Running = { worker, endpoint };
+    const running: Running = { worker, endpoint, served: serve };
     worker.onMessage((m) => endpoint.receive(m));
     worker.onExit((message) => {
       endpoint.dispose({ message, code: 'worker-stopped' });

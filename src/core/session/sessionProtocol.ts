@@ -27,7 +27,8 @@ export interface NonFiniteScan {
 }
 
 export type SessionMethods = {
-  open: { params: { spec: SourceSpec; sidecar?: { name: string; spec: SourceSpec } | null }; result: { session: number; report: PackedReport } };
+  /** `openMs`: how long the worker took to parse and pack the report, in milliseconds (its start not included). */
+  open: { params: { spec: SourceSpec; sidecar?: { name: string; spec: SourceSpec } | null }; result: { session: number; report: PackedReport; openMs: number } };
   hashes: { params: { session: number }; result: PackedReport; progress: WorkProgress };
   stats: { params: { session: number; path: string; bins?: number }; result: TensorStats; progress: WorkProgress };
   scanNonFinite: { params: { session: number }; result: NonFiniteScan; progress: WorkProgress };

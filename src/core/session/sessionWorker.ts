@@ -58,6 +58,7 @@ if (port) {
   const endpoint = new RpcEndpoint<SessionMethods, MethodMap>((m) => port.post(m), {
     open: ({ spec, sidecar }, { signal }) =>
       plain(async () => {
+        const started = performance.now();
         // Bytes that came from another process are shared again, for the kernel workers.
         const source = spec.kind === 'memory' ? { ...spec, bytes: shareBytes(spec.bytes) } : spec;
         const session = await CheckpointSession.open(source, { signal, pool: kernels(), inPlaceBytes: data.inPlaceBytes, ...(sidecar !== undefined ? { sidecar } : {}) });
@@ -67,7 +68,8 @@ if (port) {
         }
         const id = nextSession++;
         sessions.set(id, session);
-        return { session: id, report: packReport(session.summary()) };
+        const report = packReport(session.summary());
+        return { session: id, report, openMs: Math.round(performance.now() - started) };
       }),
     hashes: ({ session }, { signal, progress }) => plain(async () => packReport(await sessionOf(session).summaryWithHashes({ signal, onProgress: (done, total) => progress({ done, total }) }))),
     stats: ({ session, path, bins }, { signal, progress }) => plain(() => sessionOf(session).stats(path, { bins, signal, onProgress: (done, total) => progress({ done, total }) })),
