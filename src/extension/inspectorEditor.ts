@@ -64,6 +64,11 @@ function stateMessage(document: InspectorDocument, state: InspectorState, markFo
   }
 }
 
+function openTimings({ document, resolvedAt, readyAt, reportAt }: PanelRecord): OpenTimings {
+  const session = document.sessionTiming;
+  return { documentAt: document.createdAt, resolvedAt, ...(readyAt ? { readyAt } : {}), ...(reportAt ? { reportAt } : {}), ...(session ? { session } : {}) };
+}
+
 /** The host's clipboard works in every VS Code (desktop, web, remote), unlike a webview's own. */
 async function copyToClipboard(text: string, what: string): Promise<void> {
   if (typeof text !== 'string') return;
@@ -173,9 +178,8 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     else if (action === 'scanNonFinite') shown = await record.channel.endpoint.request('scanNonFinite', {});
     else if (action === 'shown') shown = await record.channel.endpoint.request('shown', {});
     const editors = [...this.panels.values()].filter((r) => r.document === record.document).length;
-    const { document, resolvedAt, readyAt, reportAt } = record;
-    const timings: OpenTimings = { documentAt: document.createdAt, resolvedAt, ...(readyAt ? { readyAt } : {}), ...(reportAt ? { reportAt } : {}), ...(document.sessionTiming ? { session: document.sessionTiming } : {}) };
-    return { viewType: record.viewType, uri: document.uri.toString(), editorId: record.id, editors, ready: record.channel.ready, pageLoads: record.channel.pageLoads, sent: record.sent, timings, ...(shown ? { shown } : {}) };
+    const timings = action === 'timings' ? openTimings(record) : undefined;
+    return { viewType: record.viewType, uri: record.document.uri.toString(), editorId: record.id, editors, ready: record.channel.ready, pageLoads: record.channel.pageLoads, sent: record.sent, ...(timings ? { timings } : {}), ...(shown ? { shown } : {}) };
   }
 }
 

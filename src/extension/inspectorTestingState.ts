@@ -45,8 +45,8 @@ export interface OpenTimings {
   session?: { askedAt: number; answeredAt: number; workerMs: number };
 }
 
-/** What the testing command may do before it answers: click Compute sha256, select a tensor, run the scan, read the page. */
-export type InspectorTestingAction = 'computeHashes' | 'selectTensor' | 'scanNonFinite' | 'shown';
+/** What the testing command may do before it answers: click Compute sha256, select a tensor, run the scan, read the page, add the timings. */
+export type InspectorTestingAction = 'computeHashes' | 'selectTensor' | 'scanNonFinite' | 'shown' | 'timings';
 
 export interface InspectorTestingState {
   viewType: string;
@@ -61,7 +61,8 @@ export interface InspectorTestingState {
   pageLoads: number;
   /** The last report or error posted to the webview; absent until one was. */
   sent?: SentSummary;
-  timings: OpenTimings;
+  /** Where the time to the first report went (action `timings` only). */
+  timings?: OpenTimings;
   /** What the statistics panel and the scan list show, read from the webview (actions other than computeHashes). */
   shown?: ShownStats;
 }
