@@ -1,6 +1,6 @@
 // What the benches share: bundling modules of src/core with esbuild and loading them (so a bench
 // needs neither tsc output nor the extension build), numeric flags, timing in process and of
-// whole commands, and the median.
+// whole commands, the median, Debian's torch, and the last JSON line a command printed.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +16,20 @@ const here = new URL('.', import.meta.url).pathname;
  */
 export const benchEnv = { ...process.env };
 delete benchEnv.NODE_EXTRA_CA_CERTS;
+
+/** Debian's Python, whose torch writes the checkpoints the benches read and times torch.load. */
+export const python = '/usr/bin/python3';
+
+/** Exits with a message unless Debian's torch is there. */
+export function needTorch(bench) {
+  if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
+    console.error(`bench/${bench}: needs /usr/bin/python3 with torch (apt-get install python3-torch).`);
+    process.exit(1);
+  }
+}
+
+/** The last line of `text` that is a JSON object (what a timed script printed last). */
+export const lastJson = (text) => JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop());
 
 /** Runs a command to its end and times it as a whole; any exit status but `okCodes` throws. */
 export function runTimed(cmd, args, okCodes = [0]) {

@@ -13,22 +13,19 @@
 // Throughput is tensor bytes compared (both files) per second. The checkpoints are written once
 // by torch (needs Debian's python3-torch) into $CHECKPOINT_MANAGER_CACHE (default
 // ~/.cache/checkpoint-manager-dev)/bench-compare and kept for the next run. Prints a Markdown table.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { freemem, homedir, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, runTimed as run, touchMemory } from './benchKit.mjs';
+import { lastJson, median, needTorch, python, runTimed as run, touchMemory } from './benchKit.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const mib = Number(process.env.BENCH_COMPARE_MIB ?? 1024);
 const cache = join(process.env.CHECKPOINT_MANAGER_CACHE ?? join(homedir(), '.cache', 'checkpoint-manager-dev'), 'bench-compare', String(mib));
-const python = '/usr/bin/python3';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 
 
-const lastJson = (text) => JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop());
 /** The hook's report, the latest of its lines (worker threads inherit the hook and report too). */
 const usageOf = (stderr) => {
   const lines = stderr.split('\n').filter((l) => l.startsWith('{"benchMaxRssKiB"')).map((l) => JSON.parse(l));
@@ -36,10 +33,7 @@ const usageOf = (stderr) => {
 };
 const rssHook = join(root, 'bench', 'rssHook.cjs');
 
-if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
-  console.error('bench/compare: needs /usr/bin/python3 with torch (apt-get install python3-torch) to write checkpoints.');
-  process.exit(1);
-}
+needTorch('compare');
 const a = join(cache, 'step_a.pt');
 const b = join(cache, 'step_b.pt');
 const copy = join(cache, 'step_a_copy.pt');

@@ -6,27 +6,20 @@
 //
 // The CLI runs without NODE_EXTRA_CA_CERTS: where it is set (as on this project's machines) every
 // Node process parses that CA bundle at start-up, which adds about 100 ms to any command.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, runTimed as run } from './benchKit.mjs';
+import { lastJson, median, needTorch, python, runTimed as run } from './benchKit.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = join(root, 'bench', '.tmp');
 const sizes = (process.env.BENCH_SIZES_MIB ?? '64,512,1024,4096').split(',').map(Number);
-const python = '/usr/bin/python3';
 const runs = 5;
 
 
 
-const lastJson = (text) => JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop());
 
-const hasTorch = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-if (!hasTorch) {
-  console.error('bench/inspect: needs /usr/bin/python3 with torch (apt-get install python3-torch) to write checkpoints.');
-  process.exit(1);
-}
+needTorch('inspect');
 mkdirSync(tmp, { recursive: true });
 const rows = [];
 for (const mib of sizes) {

@@ -14,14 +14,13 @@ import { existsSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { numberArg, median, runTimed as run } from './benchKit.mjs';
-import { manyTensorsFile, needTorch, python, torchLoadArgs } from './manyTensorsFile.mjs';
+import { lastJson, needTorch, numberArg, median, python, runTimed as run } from './benchKit.mjs';
+import { manyTensorsFile, torchLoadArgs } from './manyTensorsFile.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const layers = numberArg('layers', 1250);
 const rounds = numberArg('rounds', 5);
 
-const lastJson = (text) => JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop());
 
 needTorch('manyTensors');
 const cli = join(root, 'dist', 'cli.js');

@@ -4,18 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runTimed } from './benchKit.mjs';
+import { python, runTimed } from './benchKit.mjs';
 
-export const python = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** Exits with a message unless Debian's torch is there. */
-export function needTorch(bench) {
-  if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
-    console.error(`bench/${bench}: needs /usr/bin/python3 with torch (apt-get install python3-torch).`);
-    process.exit(1);
-  }
-}
 
 /** The file for `layers` blocks, made if it is not in the cache yet. */
 export function manyTensorsFile(layers) {

@@ -16,8 +16,8 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, numberArg, runTimed as run } from './benchKit.mjs';
-import { manyTensorsFile, needTorch, python, torchLoadArgs } from './manyTensorsFile.mjs';
+import { median, needTorch, numberArg, python, runTimed as run } from './benchKit.mjs';
+import { manyTensorsFile, torchLoadArgs } from './manyTensorsFile.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = numberArg('rounds', 9);

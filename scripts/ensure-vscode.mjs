@@ -90,6 +90,18 @@ function npmInstallInto(prefix, spec, env, allowScripts = []) {
   renameSync(partial, prefix);
 }
 
+/**
+ * Removes the scratch prefixes that interrupted installs left in the cache (a few hundred MB
+ * each for code-server). Run under the lock, so no install that is still going owns one.
+ */
+function removeStalePartials() {
+  for (const name of readdirSync(cacheDir)) {
+    if (!/\.partial-\d+$/.test(name)) continue;
+    say(`removing ${name}, left by an install that did not finish`);
+    rmSync(join(cacheDir, name), { recursive: true, force: true });
+  }
+}
+
 function ensureNode() {
   if (existsSync(nodeBin)) {
     say(`Node ${NODE_MAJOR}: cached at ${nodeBin}`);
@@ -136,6 +148,7 @@ try {
   say(`cache: ${cacheDir} (set CHECKPOINT_MANAGER_CACHE to move it)`);
   ensureAptPackages();
   withLock(() => {
+    removeStalePartials();
     ensureNode();
     ensureCodeServer();
   });
