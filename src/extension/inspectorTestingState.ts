@@ -5,6 +5,7 @@ import type { CheckpointMark } from '../core/marks/checkpointMarks';
 import type { Verdict } from '../core/security/securityReport';
 import { presentCount } from '../core/inspect/tensorColumns';
 import type { HostEvent, ShownStats } from '../shared/protocol';
+import type { SessionTiming } from './inspectorDocument';
 
 export type SentSummary =
   | {
@@ -42,7 +43,7 @@ export interface OpenTimings {
   resolvedAt: number;
   readyAt?: number;
   reportAt?: number;
-  session?: { askedAt: number; answeredAt: number; workerMs: number };
+  session?: SessionTiming;
 }
 
 /** What the testing command may do before it answers: click Compute sha256, select a tensor, run the scan, read the page, add the timings. */

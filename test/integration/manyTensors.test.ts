@@ -1,7 +1,8 @@
 // The inspector on a checkpoint of 60,000 small tensors, in the real VS Code, opened and closed
 // twice: the report arrives with every tensor, the extension host's memory is read (after a full
 // collection) while it is open and after it closes, and the session worker that parsed it is
-// gone once the editor is (a fresh spare, which has parsed nothing, may wait in its place). The numbers are printed for the README; times are printed, never asserted.
+// gone once the editor is (a fresh spare, which has parsed nothing, may wait in its place). The
+// numbers are printed for the README; times are printed, never asserted.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -57,7 +58,7 @@ describe('a checkpoint of 60,000 tensors in the inspector', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Opens the file, waits for its report, closes it and waits for the worker to stop. */
+  /** Opens the file, waits for its report, closes it and waits for the worker that parsed it to stop. */
   async function openAndClose(): Promise<{ shownMs: number; parts: string; before: WorkerState; open: WorkerState; after: WorkerState }> {
     const before = await workerState(true);
     const t0 = Date.now();
