@@ -20,6 +20,11 @@ after(() => Promise.all([client.dispose(), processClient.dispose()]));
 
 const file = (rel: string) => ({ kind: 'file' as const, path: join(fixtures, rel) });
 
+/** Waits at most `turns` turns of 20 ms until `done` holds; the caller asserts it after. */
+async function turnsUntil(done: () => boolean, turns = 250): Promise<void> {
+  for (let i = 0; i < turns && !done(); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
 test('a session in the worker answers as one in this thread does', async () => {
   const spec = { kind: 'file' as const, path: join(statsDir, 'dtypes.pt') };
   const local = await CheckpointSession.open(spec);
@@ -47,7 +52,7 @@ test('the worker stops once its last session closes, and starts again for the ne
   assert.ok(client.active, 'one session is still open');
   await b.close();
   await new Promise((r) => setTimeout(r, 50));
-  for (let i = 0; i < 100 && client.active; i++) await new Promise((r) => setTimeout(r, 20));
+  await turnsUntil(() => !client.active, 100);
   assert.equal(client.active, false);
   const c = await client.openSession(file('formats/views.pt'));
   assert.ok(c.report.tensors.length > 0);
@@ -92,14 +97,9 @@ test('in a child process too: the same answers, memory sources copied across, an
     await inMemory.close();
     await local.close();
   }
-  for (let i = 0; i < 100 && processClient.active; i++) await new Promise((r) => setTimeout(r, 20));
+  await turnsUntil(() => !processClient.active, 100);
   assert.equal(processClient.active, false);
 });
-
-/** Waits (a bounded number of short turns) until `done` holds; the caller asserts it after. */
-async function turnsUntil(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 250 && !done(); i++) await new Promise((r) => setTimeout(r, 20));
-}
 
 test('a spare worker waits ready, serves the next open, and a fresh spare takes the place of one that served', async () => {
   const spared = new SessionClient({ ...options, kind: 'process', spareMs: 60_000 });
