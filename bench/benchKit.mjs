@@ -2,7 +2,7 @@
 // needs neither tsc output nor the extension build), numeric flags, timing in process and of
 // whole commands, the median, Debian's torch, and the last JSON line a command printed.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +24,14 @@ export const python = '/usr/bin/python3';
 export function needTorch(bench) {
   if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
     console.error(`bench/${bench}: needs /usr/bin/python3 with torch (apt-get install python3-torch).`);
+    process.exit(1);
+  }
+}
+
+/** Exits with a message unless the production bundle `path` (below the repository) was built. */
+export function needBuilt(bench, path) {
+  if (!existsSync(join(here, '..', path))) {
+    console.error(`bench/${bench}: build first (node esbuild.mjs --production).`);
     process.exit(1);
   }
 }

@@ -10,11 +10,11 @@
 // float settings, so this file loads unrestricted there). The CLI runs without
 // NODE_EXTRA_CA_CERTS, as in bench/inspect.mjs: where it is set, every Node process parses that CA
 // bundle at start-up, about 100 ms more for any command.
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lastJson, needTorch, numberArg, median, python, runTimed as run } from './benchKit.mjs';
+import { lastJson, needBuilt, needTorch, numberArg, median, python, runTimed as run } from './benchKit.mjs';
 import { manyTensorsFile, torchLoadArgs } from './manyTensorsFile.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,10 +24,7 @@ const rounds = numberArg('rounds', 5);
 
 needTorch('manyTensors');
 const cli = join(root, 'dist', 'cli.js');
-if (!existsSync(cli)) {
-  console.error('bench/manyTensors: build first (node esbuild.mjs --production).');
-  process.exit(1);
-}
+needBuilt('manyTensors', 'dist/cli.js');
 
 const file = manyTensorsFile(layers);
 const { weightsOnly, args: torchArgs } = torchLoadArgs(file);

@@ -12,11 +12,10 @@
 // dtype, shape, bytes and role the CLI gives it, so the probe does the reading it claims to.
 // Prints the medians and the 8x budget (torch.load's median / 8).
 // Options: --rounds N (9), --node PATH (a second Node to time A, B and C under, e.g. Node 24).
-import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, needTorch, numberArg, python, runTimed as run } from './benchKit.mjs';
+import { lastJson, median, needBuilt, needTorch, numberArg, python, runTimed as run } from './benchKit.mjs';
 import { manyTensorsFile, torchLoadArgs } from './manyTensorsFile.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,10 +26,7 @@ const cli = join(root, 'dist', 'cli.js');
 const probe = join(root, 'bench', 'manyTensorsProbe.mjs');
 
 needTorch('manyTensorsFloor');
-if (!existsSync(cli)) {
-  console.error('bench/manyTensorsFloor: build first (node esbuild.mjs --production).');
-  process.exit(1);
-}
+needBuilt('manyTensorsFloor', 'dist/cli.js');
 const file = manyTensorsFile(1250);
 const torch = torchLoadArgs(file);
 
@@ -56,7 +52,7 @@ const times = contenders.map(() => []);
 const torchMs = [];
 for (let r = 0; r < rounds; r++) {
   contenders.forEach((c, i) => times[i].push(run(c.node, c.args).ms));
-  torchMs.push(JSON.parse(run(python, torch.args).stdout.trim()).ms);
+  torchMs.push(lastJson(run(python, torch.args).stdout).ms);
 }
 
 const budget = median(torchMs) / 8;
